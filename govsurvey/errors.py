@@ -1,0 +1,69 @@
+"""The one error a user of govsurvey sees for bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong and how to fix it.
+
+    ``row`` is the row number as a person sees it in the file (the header is row 1 in a CSV, so
+    the first data row is row 2; in a spreadsheet the sheet's own row number); ``None`` when the
+    problem concerns the whole file or a column.
+    """
+
+    what: str
+    fix: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(f"{self.file}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        head = ", ".join(where)
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{head}: {self.what}{value}. Fix: {self.fix}" if head else (
+            f"{self.what}{value}. Fix: {self.fix}"
+        )
+
+
+@dataclass
+class InputError(ValueError):
+    """Bad input, reported as one or more :class:`Problem` s that name file, row, column and fix.
+
+    ``str(err)`` is the message a user should see; ``err.problems`` holds each problem for
+    programmatic use. It subclasses ``ValueError`` so generic handlers still catch it.
+
+    Examples
+    --------
+    >>> err = InputError.one("weights must be positive", "drop or correct the row",
+    ...                      file="r.csv", row=4, column="w", value=-1.0)
+    >>> print(err)
+    r.csv, row 4, column 'w': weights must be positive (value -1.0). Fix: drop or correct the row
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    @classmethod
+    def one(cls, what: str, fix: str, **where: object) -> InputError:
+        """Build an error holding a single problem."""
+        return cls([Problem(what=what, fix=fix, **where)])  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
