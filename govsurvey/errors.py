@@ -31,8 +31,10 @@ class Problem:
             where.append(f"column '{self.column}'")
         head = ", ".join(where)
         value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{head}: {self.what}{value}. Fix: {self.fix}" if head else (
-            f"{self.what}{value}. Fix: {self.fix}"
+        return (
+            f"{head}: {self.what}{value}. Fix: {self.fix}"
+            if head
+            else (f"{self.what}{value}. Fix: {self.fix}")
         )
 
 

@@ -180,9 +180,7 @@ def load_instrument(name_or_path: str | Path) -> Instrument:
             )
         path = Path(str(shipped))
     if not path.is_file():
-        raise InputError.one(
-            "instrument file not found", "check the path", file=str(path)
-        )
+        raise InputError.one("instrument file not found", "check the path", file=str(path))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -205,7 +203,8 @@ def _need(d: Any, key: str, where: str, file: str) -> Any:
 def _parse(raw: Any, file: str) -> Instrument:
     if not isinstance(raw, dict):
         raise InputError.one(
-            "an instrument file must be a YAML mapping", "see instruments/sipas-2017.yaml",
+            "an instrument file must be a YAML mapping",
+            "see instruments/sipas-2017.yaml",
             file=file,
         )
     name = _need(raw, "name", "top level", file)
@@ -219,7 +218,8 @@ def _parse(raw: Any, file: str) -> Instrument:
     if not satisfied or any(not smin <= s <= smax for s in satisfied):
         raise InputError.one(
             f"scale.satisfied {list(satisfied)} must be non-empty codes within {smin}..{smax}",
-            "list the satisfied answers, e.g. [4, 5]", file=file,
+            "list the satisfied answers, e.g. [4, 5]",
+            file=file,
         )
     labels = {int(k): v for k, v in (scale.get("labels") or {}).items()}
     missing = {}
@@ -232,7 +232,8 @@ def _parse(raw: Any, file: str) -> Instrument:
         if smin <= int(k) <= smax:
             raise InputError.one(
                 f"missing code {k} lies inside the answer scale {smin}..{smax}",
-                "choose a missing code outside the scale", file=file,
+                "choose a missing code outside the scale",
+                file=file,
             )
         missing[int(k)] = kind
     comps = []
@@ -253,12 +254,14 @@ def _parse(raw: Any, file: str) -> Instrument:
             if not m or f"C{m.group(1)}" != ccode:
                 raise InputError.one(
                     f"criterion code {code!r} does not belong to component {ccode}",
-                    f"name criteria of {ccode} as {ccode}.1, {ccode}.2, ...", file=file,
+                    f"name criteria of {ccode} as {ccode}.1, {ccode}.2, ...",
+                    file=file,
                 )
             if code in seen_codes or col in seen_cols:
                 raise InputError.one(
                     f"criterion {code} (column {col}) is defined twice",
-                    "give each criterion its own code and column", file=file,
+                    "give each criterion its own code and column",
+                    file=file,
                 )
             seen_codes.add(code)
             seen_cols.add(col)

@@ -54,7 +54,9 @@ PARAMETERS: dict[str, Parameter] = {
         "path", "../data/synthetic/frame.csv", "population counts of the frame", optional=True
     ),
     "truth": Parameter(
-        "path", "../data/synthetic/truth.csv", "known population values (synthetic data only)",
+        "path",
+        "../data/synthetic/truth.csv",
+        "known population values (synthetic data only)",
         optional=True,
     ),
     "weight": Parameter("str", "base_weight", "column of design weights"),
@@ -64,7 +66,9 @@ PARAMETERS: dict[str, Parameter] = {
         "list[str]", ["fpc1", "fpc2"], "population counts, one per stage", optional=True
     ),
     "lonely_psu": Parameter(
-        "choice", "fail", "rule for strata with one PSU",
+        "choice",
+        "fail",
+        "rule for strata with one PSU",
         choices=("fail", "remove", "adjust", "average", "certainty"),
     ),
     "domains": Parameter(
@@ -84,9 +88,7 @@ PARAMETERS: dict[str, Parameter] = {
     "component_target": Parameter(
         "float", 85.0, "every component should exceed this (%)", low=0, high=100
     ),
-    "district_target": Parameter(
-        "float", 90.0, "SIPAS target for districts (%)", low=0, high=100
-    ),
+    "district_target": Parameter("float", 90.0, "SIPAS target for districts (%)", low=0, high=100),
     "seed": Parameter("int", 2024, "seed of every random step", low=0),
     "language": Parameter("choice", "en", "language of labels", choices=("en", "vi")),
     "output_dir": Parameter("str", "", "where a run writes its figures (set by govsurvey run)"),
@@ -147,7 +149,8 @@ def validate_params(
     """
     if not isinstance(raw, dict):
         raise InputError.one(
-            "parameters must be a flat mapping of name: value", "see params/default.yaml",
+            "parameters must be a flat mapping of name: value",
+            "see params/default.yaml",
             file=file,
         )
     problems: list[Problem] = []
@@ -166,7 +169,9 @@ def validate_params(
         try:
             out[key] = _check(key, value, spec, Path(base))
         except ValueError as exc:
-            problems.append(Problem(what=str(exc), fix=spec.help and f"give {spec.help}", file=file))
+            problems.append(
+                Problem(what=str(exc), fix=spec.help and f"give {spec.help}", file=file)
+            )
     if out.get("target_gain_low", 0) > out.get("target_gain_high", 0):
         problems.append(
             Problem(
@@ -269,9 +274,10 @@ class Publisher:
         A suppressed row keeps its labels and ``n`` and gets ``suppressed=True``; its estimate,
         SE and interval become NaN.
         """
-        leaked = sorted(self.personal & {str(c) for c in frame.columns} | (
-            self.personal & {str(n) for n in frame.index.names if n is not None}
-        ))
+        leaked = sorted(
+            self.personal & {str(c) for c in frame.columns}
+            | (self.personal & {str(n) for n in frame.index.names if n is not None})
+        )
         if leaked:
             raise ValueError(
                 f"refusing to publish personal column(s) {leaked}: drop them before publishing "

@@ -35,8 +35,16 @@ __all__ = ["run", "verify", "render_html", "notebooks_dir", "VerifyResult"]
 log = logging.getLogger(__name__)
 
 _VERSIONED = (
-    "govsurvey", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn",
-    "papermill", "nbconvert", "pyyaml",
+    "govsurvey",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "pyyaml",
 )
 
 
@@ -70,7 +78,10 @@ def _git_commit() -> dict[str, Any]:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         return {"commit": commit, "dirty": bool(dirty)}
     except (OSError, subprocess.CalledProcessError):
@@ -112,7 +123,8 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     nb = nbformat.read(str(notebook), as_version=4)
     # the parameters cells are for machines, not for readers
     nb.cells = [
-        c for c in nb.cells
+        c
+        for c in nb.cells
         if not {"parameters", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))
     ]
     body, _ = exporter.from_notebook_node(nb)
@@ -172,12 +184,15 @@ def run(
 
     params_path = Path(params_path)
     params = load_params(params_path)
-    nbs = [Path(n) for n in notebooks] if notebooks else sorted(
-        notebooks_dir().glob("[0-9][0-9]_*.ipynb")
+    nbs = (
+        [Path(n) for n in notebooks]
+        if notebooks
+        else sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
     )
     if not nbs:
         raise InputError.one(
-            "no notebooks found", "run from a source checkout that has notebooks/",
+            "no notebooks found",
+            "run from a source checkout that has notebooks/",
             file=str(notebooks_dir()),
         )
     out = Path(run_dir) if run_dir else Path(reports_dir) / params["run_name"]
@@ -195,8 +210,13 @@ def run(
         log.info("running %s", nb.name)
         t0 = time.perf_counter()
         pm.execute_notebook(
-            str(nb), str(target), parameters=passed, cwd=str(nb.parent),
-            kernel_name="python3", progress_bar=False, report_mode=False,
+            str(nb),
+            str(target),
+            parameters=passed,
+            cwd=str(nb.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            report_mode=False,
         )
         html_path = render_html(target, out / (nb.stem + ".html"))
         timings[nb.name] = round(time.perf_counter() - t0, 3)
@@ -219,7 +239,8 @@ def run(
     inst = load_instrument(params["instrument"])
     inputs = {
         k: {"path": _portable(params[k]), "sha256": _sha256(params[k])}
-        for k in ("responses", "frame", "truth") if params.get(k)
+        for k in ("responses", "frame", "truth")
+        if params.get(k)
     }
     inputs["instrument"] = {"path": _portable(inst.path), "sha256": _sha256(inst.path)}
     manifest = {
@@ -283,18 +304,21 @@ def verify(run_folder: str | Path) -> VerifyResult:
     mpath = folder / "manifest.json"
     if not mpath.is_file():
         raise InputError.one(
-            "no manifest.json in this folder", "give the folder a `govsurvey run` wrote",
+            "no manifest.json in this folder",
+            "give the folder a `govsurvey run` wrote",
             file=str(folder),
         )
     manifest = json.loads(mpath.read_text("utf-8"))
     changed = [
-        k for k, v in manifest["inputs"].items()
+        k
+        for k, v in manifest["inputs"].items()
         if not Path(v["path"]).is_file() or _sha256(v["path"]) != v["sha256"]
     ]
     ppath = Path(manifest["params_file"])
     if not ppath.is_file():
         raise InputError.one(
-            "the run's parameters file is not there", "run verify from the project's root folder",
+            "the run's parameters file is not there",
+            "run verify from the project's root folder",
             file=str(ppath),
         )
     if _sha256(ppath) != manifest["params_sha256"]:

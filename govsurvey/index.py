@@ -1,0 +1,394 @@
+"""The SIPAS index with design-based standard errors, and its comparisons.
+
+- criterion rate = weighted share of valid answers (on the scale, don't-know and no-answer
+  excluded per criterion) that are "satisfied" (4 or 5);
+- component index = mean of its criterion rates; overall SIPAS = instrument-weighted mean of the
+  component indices. All figures are percentages.
+
+The index is a smooth function of weighted domain totals (numerators and denominators of the 22
+rates), so its standard error comes from the design's one variance engine
+(:meth:`govsurvey.design.Design.estimate_smooth`): by linearisation on a Taylor design, by
+recomputing under every replicate's weights on a replicate design.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .instrument import Instrument, load_instrument
+
+__all__ = ["sipas_index", "compare_index", "target_test", "rank_index", "index_columns"]
+
+log = logging.getLogger(__name__)
+
+#: Columns of every index frame, after the ``by`` columns.
+index_columns = ["level", "code", "estimate", "se", "ci_low", "ci_high", "df", "n"]
+
+
+def _as_instrument(instrument: Instrument | str) -> Instrument:
+    return instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
+
+
+def _structure(inst: Instrument) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Criterion codes, component codes, the criterion→component averaging matrix, weights."""
+    crit = [c.code for c in inst.criteria]
+    comp = [c.code for c in inst.components]
+    avg = np.zeros((len(crit), len(comp)))
+    for j, c in enumerate(inst.components):
+        for k in c.criteria:
+            avg[crit.index(k.code), j] = 1.0 / len(c.criteria)
+    w = np.array([inst.component_weights[c] for c in comp])
+    return crit, comp, avg, w
+
+
+def _indicators(data: pd.DataFrame, inst: Instrument) -> tuple[np.ndarray, np.ndarray]:
+    """Satisfied and valid indicators (n × criteria) from the criterion columns."""
+    missing = [c.column for c in inst.criteria if c.column not in data.columns]
+    if missing:
+        raise ValueError(
+            f"the design's data lacks criterion column(s) {missing}: read the file with "
+            f"gs.read_responses(path, instrument={inst.name!r}) so the columns are checked"
+        )
+    cols = [c.column for c in inst.criteria]
+    x = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    valid = (x >= inst.scale_min) & (x <= inst.scale_max) & (np.round(x) == x)
+    sat = valid & np.isin(x, inst.satisfied)
+    return sat.astype(float), valid.astype(float)
+
+
+def sipas_index(
+    design,
+    instrument: Instrument | str = "sipas-2017",
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Criterion rates, component indices and the overall SIPAS index, with design-based SEs.
+
+    Parameters
+    ----------
+    design : Design or replicate design
+        The respondents' design (``gs.Design``); its data holds the criterion columns.
+    instrument : Instrument or str
+        Defines criteria, components, the satisfied answers and component weights.
+    by : str or list of str, optional
+        Domain columns (district, field, level, mode, ...). Domains keep the full design.
+    confidence : float
+        Level of the confidence intervals.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``[*by, "level", "code", "estimate", "se", "ci_low", "ci_high", "df", "n"]``;
+        ``level`` is "criterion", "component" or "overall"; ``code`` e.g. "C2.3", "C2", "SIPAS".
+        Estimates are percentages; intervals use the t distribution on the design df on the
+        logit scale (every figure is a proportion or an average of proportions, so the interval
+        stays inside 0–100). ``n`` counts respondents with a valid answer (for a component or the
+        overall index: with at least one valid answer among its criteria).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> sim = gs.synth.simulate(seed=1, nonresponse="none")  # doctest: +SKIP
+    >>> idx = gs.sipas_index(sim.design(), "sipas-2017", by="district")  # doctest: +SKIP
+    >>> idx.query("code == 'SIPAS'")[["district", "estimate", "se"]].head()  # doctest: +SKIP
+    """
+    inst = _as_instrument(instrument)
+    crit, comp, avg, w = _structure(inst)
+    k = len(crit)
+    sat, valid = _indicators(design.data, inst)
+    columns = np.hstack([sat, valid])
+
+    # Rates and composites as a function of totals; everything is linear in the rates.
+    lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → all figures
+
+    def point(t: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = t[..., :k] / t[..., k:]
+        return rate @ lin
+
+    def influence(t: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = t[:, :k] / t[:, k:]
+            inv = np.where(t[:, k:] > 0, 1.0 / t[:, k:], 0.0)
+        inside = g >= 0
+        gi = np.where(inside, g, 0)
+        rate = np.nan_to_num(rate)
+        z = (y[:, :k] - rate[gi] * y[:, k:]) * inv[gi]
+        z[~inside] = 0.0
+        return z @ lin
+
+    res = design.estimate_smooth(columns, point, influence, by=by)
+    est = np.asarray(res.estimate, dtype=float)
+    se = np.sqrt(np.asarray(res.variance, dtype=float))
+    dom = res.domains.reset_index(drop=True)
+    by_cols = list(dom.columns)
+    n_dom = len(dom)
+
+    # n per figure: valid answers per criterion; respondents with any valid answer otherwise
+    g = _domain_index(design.data, by_cols, dom)
+    inside = g >= 0
+    comp_any = np.stack(
+        [valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1) for c in inst.components],
+        axis=1,
+    )
+    counts = np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
+    n = _group_sum(g[inside], counts[inside], n_dom)
+    n = n.round().astype(int)
+
+    levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]
+    codes = crit + comp + ["SIPAS"]
+    m = len(codes)
+    df = np.broadcast_to(np.asarray(res.df, dtype=float), (n_dom,))
+    out = dom.loc[np.repeat(np.arange(n_dom), m)].reset_index(drop=True)
+    out["level"] = np.tile(levels, n_dom)
+    out["code"] = np.tile(codes, n_dom)
+    out["estimate"] = est.ravel()
+    out["se"] = se.ravel()
+    lo, hi = _logit_ci(est.ravel() / 100, se.ravel() / 100, np.repeat(df, m), confidence)
+    out["ci_low"], out["ci_high"] = lo * 100, hi * 100
+    out["df"] = np.repeat(df, m)
+    out["n"] = n.ravel()
+    return out[by_cols + index_columns]
+
+
+def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> np.ndarray:
+    """Each row's position in ``dom`` (-1 where its domain value is missing)."""
+    if not by_cols:
+        return np.zeros(len(data), dtype=np.int64)
+    keys = pd.MultiIndex.from_frame(data[by_cols].astype(object))
+    pos = pd.MultiIndex.from_frame(dom[by_cols].astype(object)).get_indexer(keys)
+    return pos.astype(np.int64)
+
+
+def _group_sum(g: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
+    """Column sums of ``x`` (rows × columns) by group index ``g``: one bincount, no loops."""
+    cols = x.shape[1]
+    flat = (g[:, None] * cols + np.arange(cols)[None, :]).ravel()
+    return np.bincount(flat, weights=x.ravel(), minlength=n_groups * cols).reshape(n_groups, cols)
+
+
+def _logit_ci(
+    p: np.ndarray, se: np.ndarray, df: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit-transformed t interval for proportions, as R's ``svyciprop(method="logit")``."""
+    q = stats.t.ppf(0.5 + confidence / 2, np.where(np.isfinite(df), df, np.inf))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eta = np.log(p / (1 - p))
+        half = q * se / (p * (1 - p))
+        lo = 1 / (1 + np.exp(-(eta - half)))
+        hi = 1 / (1 + np.exp(-(eta + half)))
+    edge = (p <= 0) | (p >= 1)
+    lo = np.where(edge, p, lo)
+    hi = np.where(edge, p, hi)
+    return lo, hi
+
+
+def _t_quantile(confidence: float, df: np.ndarray) -> np.ndarray:
+    return stats.t.ppf(0.5 + confidence / 2, np.where(np.isfinite(df), df, np.inf))
+
+
+def compare_index(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    gain: float | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Change between two independent surveys (``after − before``), with SE, CI and a gain test.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        Index frames (as :func:`sipas_index` returns; ``before`` may be a hand-made baseline with
+        columns ``code``, ``estimate`` and ``se``, and optionally ``level``, ``df`` and domain
+        columns). Rows are matched on the domain columns they share, ``level`` and ``code``.
+    gain : float, optional
+        A stated gain in points (e.g. 3 for "at least 3 points"). Adds ``p_gain``, the one-sided
+        p-value of H0: change ≤ gain, and ``gain_verdict``: "achieved" when the lower confidence
+        bound of the change (one-sided, at ``confidence``) is above ``gain``, "not achieved" when
+        the upper bound is below it, "not determined" otherwise.
+    confidence : float
+        Level of the interval of the change.
+
+    Returns
+    -------
+    DataFrame
+        ``[*keys, "estimate_before", "estimate_after", "change", "se", "ci_low", "ci_high", "df"]``
+        (+ ``"gain", "p_gain", "gain_verdict"``). The SE is ``sqrt(se_before² + se_after²)``
+        (independent samples); the df is the smaller of the two (infinite for a known baseline).
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> a = pd.DataFrame({"code": ["C5"], "estimate": [79.73], "se": [0.0]})
+    >>> b = pd.DataFrame({"code": ["C5"], "estimate": [84.0], "se": [1.0], "df": [100.0]})
+    >>> r = gs.compare_index(a, b, gain=3.0)
+    >>> round(float(r["change"].iloc[0]), 2), r["gain_verdict"].iloc[0]
+    (4.27, 'not determined')
+    """
+    for name, f in (("before", before), ("after", after)):
+        lacking = {"code", "estimate", "se"} - set(f.columns)
+        if lacking:
+            raise ValueError(f"the '{name}' frame lacks column(s) {sorted(lacking)}")
+    stat_cols = {"estimate", "se", "ci_low", "ci_high", "df", "n"}
+    keys = [c for c in before.columns if c in after.columns and c not in stat_cols]
+    a = before.assign(df=before["df"] if "df" in before else np.inf)
+    b = after.assign(df=after["df"] if "df" in after else np.inf)
+    m = a[keys + ["estimate", "se", "df"]].merge(
+        b[keys + ["estimate", "se", "df"]], on=keys, suffixes=("_before", "_after"), how="inner"
+    )
+    if m.empty:
+        raise ValueError(f"no row of 'before' matches a row of 'after' on {keys}")
+    out = m[keys].copy()
+    out["estimate_before"] = m["estimate_before"]
+    out["estimate_after"] = m["estimate_after"]
+    out["change"] = m["estimate_after"] - m["estimate_before"]
+    out["se"] = np.hypot(m["se_before"], m["se_after"])
+    df = np.minimum(m["df_before"].to_numpy(float), m["df_after"].to_numpy(float))
+    q = _t_quantile(confidence, df)
+    out["ci_low"] = out["change"] - q * out["se"]
+    out["ci_high"] = out["change"] + q * out["se"]
+    out["df"] = df
+    if gain is not None:
+        out["gain"] = float(gain)
+        out["p_gain"], out["gain_verdict"] = _one_sided(
+            out["change"].to_numpy(float), out["se"].to_numpy(float), df, float(gain), confidence
+        )
+    return out.reset_index(drop=True)
+
+
+def _one_sided(
+    est: np.ndarray, se: np.ndarray, df: np.ndarray, threshold: float, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """p-value of H0: θ ≤ threshold, and a three-way verdict from one-sided bounds."""
+    dfx = np.where(np.isfinite(df), df, np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tstat = (est - threshold) / se
+    p = stats.t.sf(tstat, dfx)
+    p = np.where(se == 0, np.where(est > threshold, 0.0, 1.0), p)
+    q = stats.t.ppf(confidence, dfx)
+    lower, upper = est - q * se, est + q * se
+    verdict = np.where(
+        lower > threshold, "achieved", np.where(upper < threshold, "not achieved", "not determined")
+    )
+    verdict = np.where(np.isnan(est) | np.isnan(se), "not estimable", verdict)
+    return p, verdict
+
+
+def target_test(
+    index: pd.DataFrame, target: float | pd.Series, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Is a target met? One-sided test of each figure against a target value.
+
+    Parameters
+    ----------
+    index : DataFrame
+        An index frame (:func:`sipas_index`).
+    target : float
+        The target in percent (e.g. 90), or a Series aligned with ``index``.
+    confidence : float
+        Confidence of the verdict.
+
+    Returns
+    -------
+    DataFrame
+        ``index`` with ``target``, ``gap`` (estimate − target), ``p_value`` (H0: the true value
+        is at most the target) and ``verdict``: "met" when the one-sided lower bound exceeds the
+        target, "not met" when the upper bound is below it, "not determined" otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> idx = pd.DataFrame({"code": ["SIPAS"], "estimate": [92.0], "se": [0.5], "df": [60.0]})
+    >>> gs.target_test(idx, 90)["verdict"].iloc[0]
+    'met'
+    """
+    for col in ("estimate", "se"):
+        if col not in index.columns:
+            raise ValueError(f"target_test needs an index frame with column '{col}'")
+    out = index.copy()
+    out["target"] = target
+    df = out["df"].to_numpy(float) if "df" in out else np.full(len(out), np.inf)
+    out["gap"] = out["estimate"] - out["target"]
+    tgt = out["target"].to_numpy(float)
+    p, verdict = _one_sided(
+        out["estimate"].to_numpy(float) - tgt, out["se"].to_numpy(float), df, 0.0, confidence
+    )
+    out["p_value"] = p
+    out["verdict"] = np.where(
+        verdict == "achieved", "met", np.where(verdict == "not achieved", "not met", verdict)
+    )
+    return out
+
+
+def rank_index(
+    index: pd.DataFrame, unit: str, confidence: float = 0.95, descending: bool = True
+) -> pd.DataFrame:
+    """Rank units (e.g. districts) with rank intervals, so overlapping units are not separated.
+
+    Parameters
+    ----------
+    index : DataFrame
+        One row per unit, with ``unit``, ``estimate`` and ``se`` columns (filter an index frame to
+        one code first, e.g. ``idx.query("code == 'SIPAS'")``).
+    unit : str
+        The column naming the units.
+    confidence : float
+        Each unit's rank interval covers its true rank with at least this probability.
+    descending : bool
+        Rank 1 is the highest value (default) or the lowest.
+
+    Returns
+    -------
+    DataFrame
+        The rows sorted by rank, with ``rank`` (by point estimate), ``rank_low`` and
+        ``rank_high``: unit i can be ranked no better than 1 + the number of units significantly
+        above it, and no worse than K − the number significantly below it. Each comparison is a
+        two-sided test of the difference at level ``(1 − confidence)/(K − 1)`` (Bonferroni over a
+        unit's K − 1 comparisons), with SE ``sqrt(se_i² + se_j²)``, which is exact when the units
+        are separate strata (districts) and ignores covariance otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> idx = pd.DataFrame({"district": ["A", "B", "C"], "estimate": [90.0, 89.5, 70.0],
+    ...                     "se": [1.0, 1.0, 1.0], "df": [50.0] * 3})
+    >>> r = gs.rank_index(idx, "district")
+    >>> r[["district", "rank", "rank_low", "rank_high"]].values.tolist()
+    [['A', 1, 1, 2], ['B', 2, 1, 2], ['C', 3, 3, 3]]
+    """
+    if unit not in index.columns:
+        raise ValueError(f"rank_index: no column '{unit}' in the index frame")
+    if index[unit].duplicated().any():
+        raise ValueError(
+            f"rank_index needs one row per {unit}: filter the index frame to one code first, "
+            "e.g. idx.query(\"code == 'SIPAS'\")"
+        )
+    data = index.dropna(subset=["estimate", "se"]).reset_index(drop=True)
+    est = data["estimate"].to_numpy(float)
+    se = data["se"].to_numpy(float)
+    k = len(data)
+    sign = 1.0 if descending else -1.0
+    diff = sign * (est[None, :] - est[:, None])  # > 0: j better than i
+    sed = np.hypot(se[None, :], se[:, None])
+    df = data["df"].to_numpy(float) if "df" in data else np.full(k, np.inf)
+    dfx = np.minimum(df[None, :], df[:, None])
+    alpha = (1 - confidence) / max(k - 1, 1)
+    q = stats.t.ppf(1 - alpha / 2, np.where(np.isfinite(dfx), dfx, np.inf))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        better = diff > q * sed
+        worse = -diff > q * sed
+    np.fill_diagonal(better, False)
+    np.fill_diagonal(worse, False)
+    out = data.copy()
+    order = np.argsort(-sign * est, kind="stable")
+    rank = np.empty(k, dtype=int)
+    rank[order] = np.arange(1, k + 1)
+    out["rank"] = rank
+    out["rank_low"] = 1 + better.sum(axis=1)
+    out["rank_high"] = k - worse.sum(axis=1)
+    return out.sort_values("rank").reset_index(drop=True)
