@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import logging
 
+from . import narrative, plots, report
 from .errors import InputError, Problem
+from .index import compare_index, rank_index, sipas_index, target_test, truth_check
 from .instrument import Instrument, available_instruments, load_instrument
+from .report import Publisher, load_params, validate_params
+from .run import run, verify
 
 __version__ = "0.1.0"
 
@@ -19,7 +23,20 @@ __all__ = [
     "InputError",
     "Problem",
     "Instrument",
+    "Publisher",
     "available_instruments",
+    "compare_index",
     "load_instrument",
+    "load_params",
+    "narrative",
+    "plots",
+    "rank_index",
+    "report",
+    "run",
+    "sipas_index",
+    "target_test",
+    "truth_check",
+    "validate_params",
+    "verify",
     "__version__",
 ]

@@ -22,7 +22,14 @@ from scipy import stats
 
 from .instrument import Instrument, load_instrument
 
-__all__ = ["sipas_index", "compare_index", "target_test", "rank_index", "index_columns"]
+__all__ = [
+    "sipas_index",
+    "compare_index",
+    "target_test",
+    "rank_index",
+    "truth_check",
+    "index_columns",
+]
 
 log = logging.getLogger(__name__)
 
@@ -392,3 +399,45 @@ def rank_index(
     out["rank_low"] = 1 + better.sum(axis=1)
     out["rank_high"] = k - worse.sum(axis=1)
     return out.sort_values("rank").reset_index(drop=True)
+
+
+def truth_check(index: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Hold estimates against known population values (synthetic data).
+
+    Parameters
+    ----------
+    index : DataFrame
+        An index frame (:func:`sipas_index`).
+    truth : DataFrame
+        Population values in the same shape without SEs (``Simulation.truth_index()``), with
+        the same domain columns, ``level``, ``code`` and ``estimate``.
+
+    Returns
+    -------
+    DataFrame
+        The matched rows with ``truth``, ``error`` (estimate − truth) and ``covered`` (the
+        interval contains the truth).
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> est = pd.DataFrame({"level": ["overall"], "code": ["SIPAS"], "estimate": [85.0],
+    ...                     "ci_low": [83.0], "ci_high": [87.0]})
+    >>> tru = pd.DataFrame({"level": ["overall"], "code": ["SIPAS"], "estimate": [86.1]})
+    >>> gs.index.truth_check(est, tru)["covered"].tolist()
+    [True]
+    """
+    keys = [c for c in index.columns if c in truth.columns and c not in _STAT_COLUMNS]
+    if "code" not in keys:
+        raise ValueError("truth_check: both frames need a 'code' column")
+    m = index.merge(
+        truth[keys + ["estimate"]].rename(columns={"estimate": "truth"}), on=keys, how="inner"
+    )
+    if m.empty:
+        raise ValueError(f"truth_check: no estimate matches a true value on {keys}")
+    m["error"] = m["estimate"] - m["truth"]
+    m["covered"] = (m["ci_low"] <= m["truth"]) & (m["truth"] <= m["ci_high"])
+    return m
+
+
+_STAT_COLUMNS = {"estimate", "se", "ci_low", "ci_high", "df", "n", "N"}

@@ -77,8 +77,9 @@ PARAMETERS: dict[str, Parameter] = {
     "min_cell": Parameter("int", 30, "smallest cell whose estimate is published", low=1),
     "confidence": Parameter("float", 0.95, "confidence level of intervals", low=0.5, high=0.999),
     "baseline_year": Parameter("int", 2021, "year of the baseline figure", low=2000, high=2100),
+    "baseline_code": Parameter("str", "C5", "code of the figure with a baseline (C5: feedback)"),
     "baseline_feedback": Parameter(
-        "float", 79.73, "baseline value (%) of the feedback component C5", low=0, high=100
+        "float", 79.73, "baseline value (%) of the figure baseline_code", low=0, high=100
     ),
     "baseline_se": Parameter(
         "float", 0.0, "standard error of the baseline value (0 = taken as known)", low=0, high=50
@@ -143,9 +144,13 @@ def validate_params(
 
     Examples
     --------
+    >>> import pathlib, tempfile
     >>> from govsurvey.report import validate_params
-    >>> validate_params({"min_cell": 10, "responses": None}, base=".")["min_cell"]
-    10
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "responses.csv"
+    >>> _ = f.write_text("respondent_id,x")
+    >>> p = validate_params({"responses": str(f), "frame": None, "truth": None, "min_cell": 10})
+    >>> p["min_cell"], p["frame"]
+    (10, None)
     """
     if not isinstance(raw, dict):
         raise InputError.one(
@@ -291,9 +296,24 @@ class Publisher:
             out["suppressed"] = small
         return out
 
-    def table(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The frame as it may be published (see :meth:`guard`)."""
-        return self.guard(frame)
+    def table(self, frame: pd.DataFrame, digits: int = 2, lang: str = "en") -> pd.DataFrame:
+        """The frame as a reader sees it: guarded, rounded, with a ``label`` beside ``code``.
+
+        For display only; :meth:`record` keeps full precision.
+        """
+        out = self.guard(frame)
+        assert isinstance(self.instrument, Instrument)
+        if "code" in out.columns:
+            labels = []
+            for code in out["code"]:
+                try:
+                    labels.append(self.instrument.label(str(code), lang))
+                except KeyError:
+                    labels.append("")
+            out.insert(list(out.columns).index("code") + 1, "label", labels)
+        numeric = out.select_dtypes("float").columns
+        out[numeric] = out[numeric].round(digits)
+        return out.reset_index(drop=True)
 
     def record(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Record a result frame as headline figures (after :meth:`guard`) and return it.
