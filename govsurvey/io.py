@@ -32,6 +32,7 @@ counting from 1.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io as _io
 import logging
@@ -525,9 +526,15 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
             return raw.decode(enc), enc
         except UnicodeDecodeError:
             continue
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # where UTF-8, the encoding to save in, breaks
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex()
     raise InputError.one(
-        "the text encoding could not be detected: the file is neither UTF-8 nor Windows-1258",
-        "save the file as 'CSV UTF-8', or give its encoding (e.g. encoding='cp1252')",
+        "the text encoding could not be detected: the file is neither Windows-1258 nor UTF-8 "
+        f"(byte 0x{byte} on line {line} is not UTF-8)",
+        "save the file from Excel as 'CSV UTF-8', or give the encoding it was saved in",
         file=name,
     )
 
@@ -695,7 +702,8 @@ class _Checker:
         self, mask: Iterable[bool], col: str, text: pd.Series, check: str, what: str, fix: str
     ) -> None:
         for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            p = Problem(what, fix, self.name, int(self.numbers[pos]), col, text.iloc[pos])
+            value = text.iloc[pos] or None  # a blank cell has no value worth quoting
+            p = Problem(what, fix, self.name, int(self.numbers[pos]), col, value)
             self.found.append(_Found(int(pos), check, p))
 
     def numbers_of(self, text: pd.Series, col: str, fix: str) -> pd.Series:
@@ -794,11 +802,11 @@ def _validate(
                 out[col] = chk.integers(text, col, allowed, fix)
         elif col in spec.expectations:
             fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
-            out[col] = chk.integers(text, col, {0, 1}, fix)
+            out[col] = chk.integers(text, col, {0, 1}, fix, what="not 0 or 1")
         elif col == design.get("responded"):
             fix = "use 1 (responded) or 0 (did not respond)"
             chk.required(text, col, "response flag is blank", fix)
-            out[col] = chk.integers(text, col, {0, 1}, fix)
+            out[col] = chk.integers(text, col, {0, 1}, fix, what="not 0 or 1")
         elif col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
             chk.required(text, col, "weight is blank", fix)
@@ -878,12 +886,16 @@ def _check_header(header: list[str], name: str, spec: _Spec, header_row: int | N
             )
         seen.setdefault(c, j)
     columns = [c for c in header if c]
+    unknown = [c for c in columns if c not in spec.known]
     for c in spec.forced:
         if c not in seen:
+            near = difflib.get_close_matches(c, columns, n=3)
             problems.append(
                 Problem(
                     f"the column {c!r} you named is not in the file",
-                    f"check the spelling; the file's columns are: {', '.join(columns)}",
+                    f"check the spelling (the file has {', '.join(map(repr, near))})"
+                    if near
+                    else f"name one of the file's columns: {', '.join(columns)}",
                     name,
                     header_row,
                 )
@@ -891,11 +903,13 @@ def _check_header(header: list[str], name: str, spec: _Spec, header_row: int | N
     missing = [c for c in spec.required if c not in seen and c not in spec.forced]
     if missing:
         many = len(missing) > 1
+        near = [(c, difflib.get_close_matches(c, unknown, n=1)) for c in missing]
+        hints = "; ".join(f"is {m[0]!r} meant to be {c!r}?" for c, m in near if m)
         problems.append(
             Problem(
                 f"required column{'s' if many else ''} missing: {', '.join(missing)}",
-                f"add {'them' if many else 'it'} to the header row, spelled as in the "
-                f"instrument {spec.inst.name!r}",
+                f"add {'them' if many else 'it'} to the file, named as in the instrument "
+                f"{spec.inst.name!r}" + (f" ({hints})" if hints else ""),
                 name,
                 header_row,
             )

@@ -178,20 +178,23 @@ SAV_LABELS = {
 }
 
 
+#: Instrument code -> Vietnamese label, for the labelled numeric variables of the .sav files.
+CODE_VI = {
+    "male": "Nam", "female": "Nữ", "urban": "Thành thị", "rural": "Nông thôn",
+    "commune": "Cấp xã", "district": "Cấp huyện", "province": "Cấp tỉnh",
+}  # fmt: skip
+
+
 def write_sav(path: Path, df: pd.DataFrame, labels: dict[str, dict[int, str]]) -> None:
-    """Write a .sav with the labelled variables as numeric codes, 8 and 9 declared missing."""
+    """Write a .sav: labelled variables as numbers with value labels, 8 and 9 declared missing.
+
+    ``df`` holds instrument codes; a value with no label stays as its code's label's number,
+    so a code outside CODE_VI must be given a label in ``labels`` under its own text.
+    """
     out = df.copy()
     for col, lab in labels.items():
-        back = {}
-        for code, text in lab.items():
-            back[text] = code
-        # map instrument codes to the labelled numbers through the Vietnamese labels
-        vi = {
-            "Nam": "male", "Nữ": "female", "Thành thị": "urban", "Nông thôn": "rural",
-            "Cấp xã": "commune", "Cấp huyện": "district", "Cấp tỉnh": "province",
-        }  # fmt: skip
-        to_num = {vi[t]: n for t, n in back.items() if t in vi}
-        out[col] = out[col].map(lambda v, m=to_num: m.get(v)).astype("float64")
+        number = {text: code for code, text in lab.items()}
+        out[col] = out[col].map(lambda v, n=number: n.get(CODE_VI.get(v, v))).astype("float64")
     for c in out.columns:
         if str(out[c].dtype) == "Int64":
             out[c] = out[c].astype("float64")
@@ -229,5 +232,131 @@ def make_clean() -> None:
     (FIXTURES / "clean_labels_semicolon.csv").write_bytes(buf.getvalue().encode("utf-8"))
 
 
+def _write_csv(name: str, rows: list[dict[str, object]], columns: list[str] = COLUMNS) -> None:
+    (HERE / name).write_bytes(csv_text(rows, columns).encode("utf-8"))
+
+
+def make_malformed() -> None:
+    """One file per way a response file goes wrong; expected.yaml holds each one's message."""
+    base = clean_rows()[:4]
+
+    def rows(**changes: dict[str, object]) -> list[dict[str, object]]:
+        """The first four clean rows, with changes keyed by file row (row 2 is the first)."""
+        out = [dict(r) for r in base]
+        for key, change in changes.items():
+            out[int(key.removeprefix("r")) - 2].update(change)
+        return out
+
+    (HERE / "unknown_type.json").write_text('[{"respondent_id": "R001"}]\n')
+    (HERE / "legacy_excel.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 56)
+    (HERE / "empty.csv").write_bytes(b"")
+    (HERE / "blank_lines_only.csv").write_bytes(b"\r\n\r\n   \r\n")
+    _write_csv("header_only.csv", [])
+    no_header = csv_text(base).split("\r\n", 1)[1]
+    (HERE / "no_header.csv").write_text(no_header, encoding="utf-8")
+    cols = [c for c in COLUMNS if c not in ("district", "C5_4", "overall")]
+    _write_csv("missing_columns.csv", base, cols)
+    text = csv_text(base).replace(",district,", ",Distrct,", 1)
+    (HERE / "misspelled_column.csv").write_text(text, encoding="utf-8")
+    text = csv_text(base).replace("C1_2,", "C1_1,", 1)
+    (HERE / "duplicate_header.csv").write_text(text, encoding="utf-8")
+    _write_csv(
+        "scale_codes.csv",
+        rows(
+            r2={"C1_1": 6, "C1_2": "4 ", "C2_1": "four"},
+            r3={"C3_3": 4.5, "overall": 0},
+            r5={"C5_4": -1, "C4_1": 8, "C4_2": 9},
+        ),
+    )
+    _write_csv(
+        "categories.csv",
+        rows(
+            r2={"sex": "x", "level": "Cấp xã", "age_group": "18–29"},
+            r3={"field": "transport", "mode": "email", "area": "URBAN"},
+            r4={"education": "Đại học trở lên", "ethnicity": "Tày"},
+        ),
+    )
+    dup = clean_rows()[:6]
+    dup[3]["respondent_id"] = "R002"
+    dup[4]["respondent_id"] = "R001"
+    dup[5]["respondent_id"] = "R001"
+    _write_csv("duplicate_ids.csv", dup)
+    _write_csv(
+        "weights.csv",
+        [
+            *rows(
+                r2={"base_weight": 0},
+                r3={"base_weight": -2.5},
+                r4={"base_weight": "inf"},
+                r5={"base_weight": "abc"},
+            ),
+            {**clean_rows()[4], "base_weight": ""},
+        ],
+    )
+    _write_csv(
+        "responded.csv",
+        rows(r2={"responded": 2}, r3={"responded": ""}, r4={"responded": "yes"}),
+    )
+    _write_csv(
+        "blank_required.csv",
+        rows(r2={"respondent_id": ""}, r3={"district": "  "}, r4={"stratum": "", "psu": ""}),
+    )
+    _write_csv(
+        "assessment.csv",
+        rows(
+            r2={"trips": 0},
+            r3={"trips": 2.5, "late_result": 3},
+            r4={"apology": 5, "exp_online": 2},
+        ),
+    )
+    text = csv_text(base)
+    text = text.replace("Lê Đức Thắng", "Lê Đức Thắng, Hà Nội", 1)
+    (HERE / "stray_value.csv").write_text(text, encoding="utf-8")
+    many = [dict(r) for r in clean_rows()[:8]]
+    for r in many:
+        for c in CRITERIA[:3]:
+            r[c] = 7
+    _write_csv("many_problems.csv", many)
+    (HERE / "cp1258_read_as_utf8.csv").write_bytes(to_cp1258(csv_text(base)))
+    raw = csv_text(base).encode("utf-8").replace("Trần".encode(), b"Tr\x81n", 1)
+    (HERE / "undetectable_encoding.csv").write_bytes(raw)
+    _write_csv("unknown_encoding.csv", base)
+    _write_csv("weight_column_named.csv", base)
+
+    # spreadsheets: the sheet's own row numbers, under a three-row title block (header on row 4)
+    bad = rows(r3={"C2_3": 7}, r5={"base_weight": -1, "sex": "Khác"})
+    write_xlsx(
+        HERE / "title_block_errors.xlsx", COLUMNS, [[xlsx_cell(r[c]) for c in COLUMNS] for r in bad]
+    )
+    wb = openpyxl.Workbook()
+    for r in range(5):
+        wb.active.append([r, r * 2, r * 3])
+    wb.save(HERE / "no_header.xlsx")
+    write_xlsx(HERE / "header_only.xlsx", COLUMNS, [])
+    write_xlsx(
+        HERE / "wrong_sheet.xlsx", COLUMNS, [[xlsx_cell(r[c]) for c in COLUMNS] for r in base]
+    )
+    (HERE / "corrupt.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+
+    # SPSS: a value label outside the instrument, an answer outside the scale
+    df = frame(base)
+    df.loc[1, "sex"] = "other"
+    df.loc[2, "C3_1"] = 7
+    labels = {**SAV_LABELS, "sex": {1: "Nam", 2: "Nữ", 3: "Khác"}}
+    write_sav(HERE / "labels.sav", df.replace({"sex": {"other": "Khác"}}), labels)
+    (HERE / "corrupt.sav").write_bytes(b"$FL2@(#) not really SPSS")
+
+    # Parquet: a string in a scale column, a negative weight; no id column; no rows
+    df = frame(base)
+    df["C1_1"] = df["C1_1"].astype("str")  # a text column, as when typed in by hand
+    df.loc[0, "C1_1"] = "four"
+    df.loc[3, "base_weight"] = -4.0
+    df.to_parquet(HERE / "types.parquet", index=False)
+    frame(base).drop(columns=["respondent_id"]).to_parquet(HERE / "missing_id.parquet", index=False)
+    frame(base).iloc[:0].to_parquet(HERE / "no_rows.parquet", index=False)
+    (HERE / "corrupt.parquet").write_bytes(b"PAR1 truncated")
+
+
 if __name__ == "__main__":
     make_clean()
+    make_malformed()

@@ -1,0 +1,200 @@
+"""The ``govsurvey`` command line.
+
+Each subcommand is a pair of functions: ``_add_<name>(subparsers)`` declares its arguments and
+``_cmd_<name>(args) -> int`` runs it; :func:`main` builds the parser from the ``_COMMANDS`` list and
+turns every failure into a message and an exit code, never a traceback:
+
+- 0: success;
+- 1: an unexpected error (one line naming it; please report it);
+- 2: bad input (each problem on its own line) or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import InputError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises instead of exiting, so :func:`main` returns the code."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
+
+
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "validate",
+        help="check a response file against the instrument",
+        description="Read a response file (.csv, .xlsx, .sav, .parquet), check every row against "
+        "the instrument, and print each problem (exit 2) or the row account (exit 0).",
+    )
+    p.add_argument("file", help="the response file")
+    p.add_argument(
+        "--instrument", default="sipas-2017", help="instrument name or YAML path (sipas-2017)"
+    )
+    p.add_argument("--encoding", help="text encoding of a CSV file (detected when not given)")
+    p.add_argument("--sheet", help="worksheet of an XLSX file (the first when not given)")
+    p.add_argument("--weight", help="weight column, when not the instrument's")
+    p.add_argument("--id-column", help="respondent-id column, when not the instrument's")
+    p.add_argument(
+        "--exclude",
+        action="store_true",
+        help="drop rows with problems and list them in the account, instead of failing "
+        "(problems with the whole file still fail)",
+    )
+    p.add_argument(
+        "--max-problems",
+        type=int,
+        default=100,
+        metavar="N",
+        help="print at most N problems (default 100; 0 prints all)",
+    )
+    return p
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .instrument import load_instrument
+    from .io import read_responses
+
+    inst = load_instrument(args.instrument)  # its problems are not the file's: main reports them
+    try:
+        r = read_responses(
+            args.file,
+            inst,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            weight=args.weight,
+            id_column=args.id_column,
+            on_error="exclude" if args.exclude else "raise",
+        )
+    except InputError as err:
+        problems = err.problems
+        n = len(problems)
+        print(f"{args.file}: {n} problem{'s' if n != 1 else ''}")
+        cap = args.max_problems if args.max_problems > 0 else n
+        for p in problems[:cap]:
+            print(p)
+        if n > cap:
+            print(f"... and {n - cap} more (--max-problems 0 prints all)")
+        return EXIT_INPUT
+    src = r.source
+    where = ", ".join(
+        f"{k} {v}"
+        for k, v in (
+            ("encoding", src.encoding),
+            ("sheet", src.sheet),
+            ("header row", src.header_row),
+        )
+        if v is not None
+    )
+    print(f"{src.path}: {src.format}{', ' + where if where else ''}; sha256 {src.sha256}")
+    print(f"instrument {r.instrument.name}")
+    print(f"rows read {r.n_read}, kept {r.n_kept}, excluded {r.n_excluded}")
+    if r.n_excluded:
+        print("excluded by check:")
+        for item, rows in r.summary().itertuples(index=False):
+            if item.startswith("excluded: "):
+                print(f"  {item.removeprefix('excluded: ')}: {rows}")
+        print("excluded rows:")
+        for row, rid, _check, reason in r.account.itertuples(index=False):
+            rid = "" if not isinstance(rid, str) else f" ({rid})"
+            print(f"  row {row}{rid}: {reason}")
+    if r.personal_columns:
+        print(f"personal columns (kept, never published): {', '.join(r.personal_columns)}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- main
+
+_Command = tuple[
+    Callable[[argparse._SubParsersAction], argparse.ArgumentParser],
+    Callable[[argparse.Namespace], int],
+]
+#: Subcommands in the order ``--help`` lists them; add ``run`` and ``verify`` here.
+_COMMANDS: list[_Command] = [(_add_validate, _cmd_validate)]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``govsurvey`` argument parser with every subcommand."""
+    from . import __version__
+
+    parser = _Parser(
+        prog="govsurvey",
+        description="Design-based analysis of SIPAS-style satisfaction surveys.",
+    )
+    parser.add_argument("--version", action="version", version=f"govsurvey {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for add, run in _COMMANDS:
+        add(sub).set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``govsurvey`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` when not given.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad input or usage, 1 for an unexpected error. Nothing raises.
+
+    Examples
+    --------
+    >>> from govsurvey.cli import main
+    >>> main(["validate", "responses.csv"])  # doctest: +SKIP
+    responses.csv: csv, encoding utf-8, header row 1; sha256 …
+    instrument sipas-2017
+    rows read 1200, kept 1200, excluded 0
+    0
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
+        return int(args.run(args))
+    except _Exit as exc:
+        return exc.status
+    except InputError as err:  # e.g. an instrument file that does not load
+        for p in err.problems:
+            print(f"govsurvey: {p}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("govsurvey: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+        msg = " ".join(str(exc).split()) or "no message"
+        print(
+            f"govsurvey: unexpected error ({exc.__class__.__name__}: {msg}); please report it "
+            "with the command you ran",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

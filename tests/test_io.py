@@ -1,0 +1,349 @@
+"""Reading and validating response files: the malformed corpus, clean files in every format."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from govsurvey.errors import InputError
+from govsurvey.instrument import load_instrument
+from govsurvey.io import MAX_LISTED, Responses, read_responses, valid_scale
+
+TESTS = Path(__file__).resolve().parent
+MALFORMED = TESTS / "malformed"
+FIXTURES = TESTS / "fixtures" / "io"
+EXPECTED = yaml.safe_load((MALFORMED / "expected.yaml").read_text(encoding="utf-8"))
+CASES = {e["file"]: e for e in EXPECTED}
+INST = load_instrument("sipas-2017")
+
+
+# --------------------------------------------------------------------------- malformed corpus
+
+
+def test_corpus_has_an_expected_message_for_every_file() -> None:
+    files = {p.name for p in MALFORMED.iterdir() if p.suffix not in (".py", ".yaml")}
+    assert len(files) >= 20
+    assert files == set(CASES) - {"missing_file.csv"}
+    assert not (MALFORMED / "missing_file.csv").exists()
+    assert {Path(f).suffix for f in files} >= {".csv", ".xlsx", ".sav", ".parquet"}
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[e["file"] for e in EXPECTED])
+def test_malformed_file_gives_its_exact_message(case: dict, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    with pytest.raises(InputError) as info:
+        read_responses(case["file"], **case.get("options", {}))
+    assert str(info.value) == case["message"]
+    assert all(p.file == case["file"] for p in info.value.problems)
+
+
+def test_message_lists_twenty_problems_but_the_error_holds_all(monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    with pytest.raises(InputError) as info:
+        read_responses("many_problems.csv")
+    err = info.value
+    assert len(err.problems) == 24  # 3 criteria x 8 rows
+    listed = [line for line in str(err).splitlines() if line.startswith("  - ")]
+    assert len(listed) == MAX_LISTED
+    assert str(err).endswith("  ... and 4 more")
+    assert [(p.row, p.column) for p in err.problems[-2:]] == [(9, "C1_2"), (9, "C1_3")]
+
+
+ROW_LEVEL = {  # file -> (rows excluded, checks they failed)
+    "scale_codes.csv": ([2, 3, 5], {"invalid_code", "not_numeric", "not_whole_number"}),
+    "categories.csv": ([2, 3, 4], {"unknown_category"}),
+    "duplicate_ids.csv": ([2, 3, 5, 6, 7], {"duplicate_id"}),
+    "weights.csv": ([2, 3, 4, 5, 6], {"invalid_weight", "not_numeric", "missing_value"}),
+    "responded.csv": ([2, 3, 4], {"invalid_code", "missing_value", "not_numeric"}),
+    "blank_required.csv": ([2, 3, 4], {"missing_value"}),
+    "assessment.csv": ([2, 3, 4], {"invalid_code", "not_whole_number"}),
+    "stray_value.csv": ([4], {"stray_value"}),
+    "many_problems.csv": ([2, 3, 4, 5, 6, 7, 8, 9], {"invalid_code"}),
+    "title_block_errors.xlsx": ([6, 8], {"invalid_code", "invalid_weight", "unknown_category"}),
+    "labels.sav": ([2, 3], {"unknown_category", "invalid_code"}),
+    "types.parquet": ([1, 4], {"not_numeric", "invalid_weight"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROW_LEVEL))
+def test_exclude_accounts_for_every_row(name: str, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    r = read_responses(name, on_error="exclude")
+    rows, checks = ROW_LEVEL[name]
+    assert r.account["row"].tolist() == rows
+    assert set(r.account["check"].str.split(", ").explode()) == checks
+    assert r.n_kept + r.n_excluded == r.n_read
+    assert r.n_read == len(rows) + r.n_kept
+    assert list(r.account.columns) == ["row", "respondent_id", "check", "reason"]
+    kept_ids = set(r.data["respondent_id"])
+    assert not kept_ids & set(r.account["respondent_id"].dropna())
+
+
+def test_exclude_drops_every_copy_of_a_duplicated_id_and_names_the_rows(monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    r = read_responses("duplicate_ids.csv", on_error="exclude")
+    assert r.data["respondent_id"].tolist() == ["R003"]
+    reasons = dict(zip(r.account["row"], r.account["reason"], strict=True))
+    assert reasons[2] == "respondent_id: respondent ID duplicated (rows 2, 6, 7) (value 'R001')"
+    assert "rows 3 and 5 hold the same ID" in reasons[5]
+
+
+def test_exclude_gives_reasons_column_by_column(monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    r = read_responses("scale_codes.csv", on_error="exclude")
+    first = r.account.iloc[0]
+    assert first["respondent_id"] == "R001"
+    assert first["check"] == "invalid_code, not_numeric"
+    assert (
+        first["reason"] == "C1_1: not a valid answer (value '6'); C2_1: not a number (value 'four')"
+    )
+    assert r.data["respondent_id"].tolist() == ["R003"]  # row 4: its codes are fine
+    assert r.summary().to_dict("list") == {
+        "item": [
+            "read",
+            "kept",
+            "excluded: invalid_code",
+            "excluded: not_numeric",
+            "excluded: not_whole_number",
+        ],
+        "rows": [4, 1, 3, 1, 1],
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["missing_columns.csv", "empty.csv", "header_only.xlsx", "corrupt.sav", "no_rows.parquet"],
+)
+def test_exclude_still_raises_for_problems_with_the_whole_file(name: str, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    with pytest.raises(InputError) as info:
+        read_responses(name, on_error="exclude")
+    assert str(info.value) == CASES[name]["message"]
+
+
+def test_on_error_must_be_raise_or_exclude() -> None:
+    with pytest.raises(ValueError, match="on_error must be 'raise' or 'exclude', not 'skip'"):
+        read_responses(FIXTURES / "clean_utf8.csv", on_error="skip")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- clean files
+
+CLEAN = [
+    "clean_utf8.csv",
+    "clean_utf8_bom.csv",
+    "clean_cp1258.csv",
+    "clean.xlsx",
+    "clean.sav",
+    "clean.parquet",
+    "clean_labels_semicolon.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def reference() -> Responses:
+    return read_responses(FIXTURES / "clean_utf8.csv")
+
+
+@pytest.mark.parametrize("name", CLEAN[1:])
+def test_every_format_and_encoding_reads_to_the_same_frame(name: str, reference) -> None:
+    r = read_responses(FIXTURES / name)
+    pd.testing.assert_frame_equal(r.data, reference.data)
+    assert (r.n_read, r.n_kept, r.n_excluded) == (9, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "encoding", "sheet", "header_row"),
+    [
+        ("clean_utf8.csv", "csv", "utf-8", None, 1),
+        ("clean_utf8_bom.csv", "csv", "utf-8-sig", None, 1),
+        ("clean_cp1258.csv", "csv", "cp1258", None, 1),
+        ("clean.xlsx", "xlsx", None, "Responses", 4),
+        ("clean.sav", "sav", "UTF-8", None, None),
+        ("clean.parquet", "parquet", None, None, None),
+    ],
+)
+def test_source_records_format_encoding_sheet_and_hash(name, fmt, encoding, sheet, header_row):
+    path = FIXTURES / name
+    src = read_responses(path).source
+    assert src.path == str(path)
+    assert (src.format, src.encoding, src.sheet, src.header_row) == (
+        fmt,
+        encoding,
+        sheet,
+        header_row,
+    )
+    assert src.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_windows_1258_file_really_uses_combining_tone_marks(reference) -> None:
+    raw = (FIXTURES / "clean_cp1258.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    # "Đình": Đ (0xD0) i (0x69) n h with the grave tone mark written after the i (0xCC)
+    assert b"\xd0i\xccnh" in raw
+    r = read_responses(FIXTURES / "clean_cp1258.csv", encoding="cp1258")
+    assert r.data["district"].iloc[0] == "Ba Đình" == "Ba \u0110\u00ecnh"
+    pd.testing.assert_frame_equal(r.data, reference.data)
+
+
+def test_clean_data_types_and_values(reference) -> None:
+    d = reference.data
+    assert d.shape == (9, 53)
+    assert list(d.columns[:3]) == ["respondent_id", "district", "ward"]
+    for c in [*INST.scale_columns, "responded", "trips", "apology", "exp_online"]:
+        assert d[c].dtype == "Int64", c
+    assert d["base_weight"].dtype == np.float64
+    assert d["fpc"].dtype == np.float64  # an extra column the instrument does not know: kept
+    for c in ["field", "sex", "age_group", "district", "stratum", "psu", "phone"]:
+        assert pd.api.types.is_string_dtype(d[c]), c
+    assert d.loc[3, "full_name"] == "Phạm Thị Ngọc Ánh"
+    assert d.loc[7, "ward"] == "Phường Khương Đình"
+    assert d["phone"].iloc[0] == "0912345678"  # text, leading zero kept
+    assert set(d["field"]) <= set(INST.variables["field"]["codes"])
+    # the missing codes stay as answered; a blank answer is <NA>
+    row = d.set_index("respondent_id").loc["R001"]
+    assert row["C2_3"] == 8 and row["C3_1"] == 9
+    assert pd.isna(d.set_index("respondent_id").loc["R003", "C5_3"])
+
+
+def test_non_respondents_are_kept_with_their_flag_and_blank_answers(reference) -> None:
+    d = reference.data.set_index("respondent_id")
+    assert d.loc["R009", "responded"] == 0
+    assert d.loc["R009", INST.scale_columns].isna().all()
+    assert pd.isna(d.loc["R009", "sex"])
+    assert len(reference.respondents) == 8
+    assert "R009" not in set(reference.respondents["respondent_id"])
+
+
+def test_personal_fields_are_kept_and_flagged(reference) -> None:
+    assert reference.personal_columns == ["full_name", "phone"]
+    assert {"full_name", "phone"} <= set(reference.data.columns)
+
+
+def test_labels_other_case_and_criterion_codes_in_the_header_are_accepted(reference) -> None:
+    text = (FIXTURES / "clean_labels_semicolon.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert header.startswith("Respondent_ID;") and ";C1.1;" in header
+    assert ";Nam;" in text and ";nông thôn;" in text and ";Cấp xã;" in text
+    r = read_responses(FIXTURES / "clean_labels_semicolon.csv")
+    assert r.data["sex"].tolist()[:2] == ["male", "female"]
+    pd.testing.assert_frame_equal(r.data, reference.data)
+
+
+def test_sheet_by_name_or_position() -> None:
+    by_name = read_responses(FIXTURES / "clean.xlsx", sheet="Responses").data
+    by_position = read_responses(FIXTURES / "clean.xlsx", sheet=0).data
+    pd.testing.assert_frame_equal(by_name, by_position)
+    with pytest.raises(InputError, match=r"no sheet number 5 \(the workbook has 2\)"):
+        read_responses(FIXTURES / "clean.xlsx", sheet=5)
+    with pytest.raises(InputError, match="no header row found"):
+        read_responses(FIXTURES / "clean.xlsx", sheet="Notes")
+
+
+def _rewrite(tmp_path: Path, name: str, edit) -> Path:
+    df = pd.read_csv(FIXTURES / "clean_utf8.csv", dtype=str, keep_default_na=False)
+    df = edit(df)
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_weight_and_id_columns_can_be_named(tmp_path: Path, reference) -> None:
+    path = _rewrite(
+        tmp_path,
+        "renamed.csv",
+        lambda df: df.rename(columns={"respondent_id": "ma_phieu", "base_weight": "w"}),
+    )
+    r = read_responses(path, id_column="ma_phieu", weight="w")
+    assert r.data["w"].tolist() == reference.data["base_weight"].tolist()
+    assert r.data["ma_phieu"].tolist() == reference.data["respondent_id"].tolist()
+
+    def negative(df):
+        df = df.rename(columns={"base_weight": "w"})
+        df.loc[2, "w"] = "-1"
+        return df
+
+    path = _rewrite(tmp_path, "negative.csv", negative)
+    with pytest.raises(InputError) as info:
+        read_responses(path, weight="w")
+    assert str(info.value) == (
+        f"{path}, row 4, column 'w': weight is not positive and finite (value '-1'). "
+        "Fix: give a positive weight (a number above 0), or exclude the row"
+    )
+
+
+def test_numbers_with_blanks_around_pass_words_do_not(tmp_path: Path) -> None:
+    def edit(df):
+        df.loc[0, "C1_1"] = " 4 "
+        df.loc[1, "C1_1"] = "4.0"
+        df.loc[2, "C1_1"] = "four"
+        return df
+
+    path = _rewrite(tmp_path, "spaces.csv", edit)
+    r = read_responses(path, on_error="exclude")
+    assert r.data["C1_1"].tolist()[:2] == [4, 4]
+    assert r.account["reason"].tolist() == ["C1_1: not a number (value 'four')"]
+    assert r.account["row"].tolist() == [4]
+
+
+def test_extra_columns_are_kept_as_numbers_or_as_text(tmp_path: Path) -> None:
+    def edit(df):
+        df["interviewer"] = ["017", "018", "017", "020", "021", "017", "018", "017", "020"]
+        df["note"] = ["", "gọi lại", "", "", "", "", "", "", ""]
+        df["n_h"] = ["1200", "1200", "800", "800", "400", "350", "350", "400", ""]
+        return df
+
+    d = read_responses(_rewrite(tmp_path, "extra.csv", edit)).data
+    assert d["interviewer"].tolist()[:2] == ["017", "018"]
+    assert d["note"].iloc[1] == "gọi lại" and pd.isna(d["note"].iloc[0])
+    assert d["n_h"].dtype == np.float64 and np.isnan(d["n_h"].iloc[8])
+
+
+def test_title_block_and_blank_rows_are_skipped_and_not_counted(tmp_path: Path) -> None:
+    text = (FIXTURES / "clean_utf8.csv").read_bytes().decode("utf-8").split("\r\n")
+    lines = ["KHẢO SÁT SIPAS,,", ",,", text[0], text[1], ",,,", "", *text[2:]]
+    path = tmp_path / "titled.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    r = read_responses(path)
+    assert (r.n_read, r.source.header_row) == (9, 3)
+    lines[6] = lines[6].replace("R002", "R001")
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match="rows 4 and 7 hold the same ID"):
+        read_responses(path)
+
+
+def test_header_detection_needs_the_id_or_a_criterion_within_thirty_rows(tmp_path: Path) -> None:
+    text = (FIXTURES / "clean_utf8.csv").read_text(encoding="utf-8")
+    path = tmp_path / "deep.csv"
+    path.write_text("title\r\n" * 30 + text, encoding="utf-8")
+    with pytest.raises(InputError, match="none of the first 30 rows"):
+        read_responses(path)
+    path.write_text("title\r\n" * 29 + text, encoding="utf-8")
+    assert read_responses(path).source.header_row == 30
+
+
+# --------------------------------------------------------------------------- valid_scale
+
+
+def test_valid_scale_turns_missing_codes_and_blanks_into_nan(reference) -> None:
+    v = valid_scale(reference)
+    assert list(v.columns) == INST.scale_columns
+    assert (v.dtypes == np.float64).all()
+    raw = reference.data[INST.scale_columns]
+    expected = (raw.isna() | raw.isin([8, 9])).fillna(True).to_numpy(dtype=bool)
+    assert (v.isna().to_numpy() == expected).all()
+    assert v.notna().to_numpy().sum() == raw.isin([1, 2, 3, 4, 5]).fillna(False).to_numpy().sum()
+    assert v.loc[0, "C2_3"] != v.loc[0, "C2_3"]  # 8 -> NaN
+    assert v.loc[0, "C1_1"] == 5.0
+    pd.testing.assert_frame_equal(v, valid_scale(reference.data, INST))
+    pd.testing.assert_frame_equal(v, valid_scale(reference.data, "sipas-2017"))
+
+
+def test_valid_scale_names_missing_columns() -> None:
+    with pytest.raises(ValueError, match=r"lack the scale columns \['C1_1'"):
+        valid_scale(pd.DataFrame({"x": [1]}), INST)
