@@ -1,0 +1,542 @@
+"""Replicate-weight designs: jackknife, bootstrap, BRR, and producer-supplied weights.
+
+A :class:`ReplicateDesign` has the estimation methods of :class:`govsurvey.design.Design`
+(``mean``, ``total``, ``ratio``, ``proportion``, ``estimate_smooth``), computed by replication:
+the point function is evaluated on the replicate totals, obtained as one matrix product, and
+the variance is R's ``svrVar``: ``scale * sum_r rscales_r (theta_r - centre)^2`` with the centre
+the mean of the replicates (or the full-sample estimate when ``mse=True``).
+
+When replicate weights are PSU multipliers of the full-sample weights (the jackknives, BRR
+and the Rao–Wu bootstrap built by :meth:`Design.replicate`), replicate totals are computed on
+(domain, PSU) aggregates, which are small; supplied replicate weights use the full
+respondent × replicate matrix.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .design import (
+    Design,
+    _as_list,
+    _check_columns,
+    _compress,
+    _Domains,
+    _Estimators,
+    _numeric,
+    group_sum,
+)
+from .errors import InputError
+from .results import SmoothEstimate
+
+__all__ = ["ReplicateDesign", "hadamard", "replicate_design"]
+
+log = logging.getLogger(__name__)
+
+REPLICATE_TYPES = ("jk1", "jkn", "bootstrap", "brr", "fay", "other")
+
+
+# --------------------------------------------------------------------------------------------
+# Hadamard matrices
+# --------------------------------------------------------------------------------------------
+def _is_prime(q: int) -> bool:
+    if q < 2:
+        return False
+    return all(q % d for d in range(2, int(q**0.5) + 1))
+
+
+def _paley(q: int) -> np.ndarray:
+    """Paley I Hadamard matrix of order ``q + 1`` for a prime ``q ≡ 3 (mod 4)``."""
+    residues = np.zeros(q, dtype=int)
+    residues[(np.arange(1, q) ** 2) % q] = 1
+    chi = np.where(residues == 1, 1, -1)
+    chi[0] = 0
+    i = np.arange(q)
+    Q = chi[(i[None, :] - i[:, None]) % q]
+    S = np.zeros((q + 1, q + 1), dtype=int)
+    S[0, 1:] = 1
+    S[1:, 0] = -1
+    S[1:, 1:] = Q
+    return S + np.eye(q + 1, dtype=int)
+
+
+def hadamard(n: int) -> np.ndarray:
+    """The smallest normalised Hadamard matrix of order at least ``n`` that we can build.
+
+    Orders ``2^k`` (Sylvester), ``q + 1`` for primes ``q ≡ 3 (mod 4)`` (Paley I) and their
+    doublings; the first row and column are all ``+1``, so rows 2, 3, … are balanced.
+
+    Parameters
+    ----------
+    n : int
+        Minimum order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Square matrix of ±1 with ``H @ H.T == order * I``.
+
+    Examples
+    --------
+    >>> H = hadamard(10)
+    >>> H.shape
+    (12, 12)
+    >>> bool((H @ H.T == 12 * np.eye(12)).all())
+    True
+    """
+    n = max(int(n), 1)
+    best: tuple[int, int, int] | None = None  # (order, base q or 0 for 1, doublings)
+    for base, q in [(1, 0), *[(q + 1, q) for q in range(3, 2 * n + 8, 4) if _is_prime(q)]]:
+        order, doublings = base, 0
+        while order < n:
+            order, doublings = order * 2, doublings + 1
+        if best is None or order < best[0]:
+            best = (order, q, doublings)
+    order, q, doublings = best
+    H = np.ones((1, 1), dtype=int) if q == 0 else _paley(q)
+    for _ in range(doublings):
+        H = np.block([[H, H], [H, -H]])
+    H = H * H[0][None, :]
+    H = H * H[:, 0][:, None]
+    return H
+
+
+# --------------------------------------------------------------------------------------------
+# replicate design
+# --------------------------------------------------------------------------------------------
+class ReplicateDesign(_Estimators):
+    """A design carried by replicate weights, as R's ``svrepdesign``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    weights : str, optional
+        Full-sample weight column; all 1 when ``None`` (as R, with a warning).
+    replicate_weights : list of str or str
+        Replicate weight columns, or a regular expression matching their names (R's
+        ``repweights="wt[0-9]+"``). No missing values.
+    type : {"jk1", "jkn", "bootstrap", "brr", "fay", "other"}
+        Replication method, which sets the default ``scale``: BRR ``1/R``; Fay
+        ``1/(R (1 - rho)^2)``; bootstrap ``1/(R - 1)``; JK1 ``(R - 1)/R``; JKn requires
+        ``rscales``; other 1.
+    scale : float, optional
+        Overall variance multiplier (R's ``scale``).
+    rscales : sequence of float, optional
+        Per-replicate multipliers (R's ``rscales``), e.g. ``(n_h - 1)/n_h`` for JKn.
+    mse : bool
+        Centre at the full-sample estimate instead of the replicate mean.
+    combined_weights : bool
+        The replicate columns are complete weights (True, R's default), or multipliers of
+        the full-sample weight (False).
+    fay_rho : float, optional
+        Fay's coefficient, required for ``type="fay"``.
+    df : float, optional
+        Degrees of freedom; by default R's ``degf``: the rank of the replicate weight matrix
+        minus 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "w": 1.0,
+    ...                    "r1": [0.0, 2.0, 1.0, 1.0], "r2": [2.0, 0.0, 1.0, 1.0],
+    ...                    "r3": [1.0, 1.0, 0.0, 2.0], "r4": [1.0, 1.0, 2.0, 0.0]})
+    >>> rd = ReplicateDesign(df, weights="w", replicate_weights=["r1", "r2", "r3", "r4"],
+    ...                      type="jkn", rscales=[0.5] * 4)
+    >>> float(rd.mean("y")["se"].iloc[0])
+    0.25
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        weights: str | None = None,
+        replicate_weights: Sequence[str] | str | None = None,
+        type: str = "other",
+        scale: float | None = None,
+        rscales: Sequence[float] | None = None,
+        mse: bool = False,
+        combined_weights: bool = True,
+        fay_rho: float | None = None,
+        df: float | None = None,
+        *,
+        _multipliers: np.ndarray | None = None,
+        _psu: np.ndarray | None = None,
+        _weight_values: np.ndarray | None = None,
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise InputError.one(
+                f"data must be a pandas DataFrame, got {type(data).__name__}",
+                "pass the responses as a DataFrame",
+            )
+        if type not in REPLICATE_TYPES:
+            raise InputError.one(
+                "unknown replicate type", f"use one of {', '.join(REPLICATE_TYPES)}", value=type
+            )
+        self.data = data
+        self.type = type
+        self.mse = bool(mse)
+        self.weights_column = weights
+        n = len(data)
+        if _weight_values is not None:
+            w = np.asarray(_weight_values, dtype=float)
+        elif weights is not None:
+            _check_columns(data, [weights], "weights")
+            w = _numeric(data, weights, "weight")
+            bad = ~np.isfinite(w) | (w <= 0)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError.one(
+                    f"{int(bad.sum())} weight(s) are missing, zero, negative or infinite",
+                    "weights must be positive: drop rows that are not in the sample, or fix "
+                    "the weights",
+                    column=weights,
+                    value=float(w[i]),
+                )
+        else:
+            log.warning("No sampling weights provided: equal probability assumed.")
+            w = np.ones(n)
+        self._weights = np.ascontiguousarray(w, dtype=float)
+
+        self._multipliers = None
+        self._psu = None
+        self._repw = None
+        if _multipliers is not None:
+            self._multipliers = np.asarray(_multipliers, dtype=float)
+            self._psu = np.asarray(_psu)
+            R = self._multipliers.shape[1]
+            self.replicate_columns: list[str] = []
+        else:
+            if isinstance(replicate_weights, str):
+                cols = [
+                    c
+                    for c in data.columns
+                    if pd.Series([str(c)]).str.contains(replicate_weights, regex=True).iloc[0]
+                ]
+            else:
+                cols = _as_list(replicate_weights)
+            if not cols:
+                raise InputError.one(
+                    "no replicate weight columns given or matched",
+                    "pass replicate_weights=[column names] or a regular expression",
+                    value=replicate_weights,
+                )
+            _check_columns(data, cols, "replicate weight")
+            repw = np.column_stack([_numeric(data, c, "replicate weight") for c in cols])
+            if not np.isfinite(repw).all():
+                j = int(np.flatnonzero(~np.isfinite(repw).all(axis=0))[0])
+                raise InputError.one(
+                    "missing values are not allowed in replicate weights",
+                    "fix or drop the rows (the data producer's file should have none)",
+                    column=cols[j],
+                )
+            if not combined_weights:
+                repw = repw * self._weights[:, None]
+            self._repw = np.ascontiguousarray(repw)
+            self.replicate_columns = cols
+            R = repw.shape[1]
+        self.replicates = R
+
+        if type == "brr":
+            scale = 1.0 / R if scale is None else scale
+        elif type == "fay":
+            if fay_rho is None:
+                raise InputError.one(
+                    "type='fay' needs the Fay coefficient",
+                    "pass fay_rho= from the documentation of the replicate weights",
+                )
+            scale = 1.0 / (R * (1.0 - fay_rho) ** 2) if scale is None else scale
+        elif type == "bootstrap":
+            scale = 1.0 / (R - 1) if scale is None else scale
+        elif type == "jk1":
+            if scale is None:
+                log.warning("scale (n-1)/n not provided: guessing n = number of replicates")
+                scale = (R - 1) / R
+        elif type == "jkn" and rscales is None:
+            raise InputError.one(
+                "type='jkn' needs rscales, the (n_h - 1)/n_h of each replicate's stratum",
+                "pass rscales= from the documentation of the replicate weights",
+            )
+        self.scale = 1.0 if scale is None else float(scale)
+        rs = np.ones(R) if rscales is None else np.asarray(rscales, dtype=float).ravel()
+        if rs.size == 1:
+            rs = np.full(R, float(rs[0]))
+        if rs.size != R:
+            raise InputError.one(
+                f"rscales has {rs.size} values for {R} replicates",
+                "give one rscale per replicate",
+            )
+        self.rscales = rs
+        self._df = None if df is None else float(df)
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def weights(self) -> pd.Series:
+        """The full-sample weights, aligned with ``data``."""
+        return pd.Series(self._weights, index=self.data.index, name=self.weights_column or "w")
+
+    @property
+    def df(self) -> float:
+        """Degrees of freedom: rank of the replicate weights minus 1 (R's ``degf``)."""
+        if self._df is None:
+            if self._multipliers is not None:
+                # rows of the full matrix are w_i * M[psu_i]: same rank as M
+                M = self._multipliers
+                s = np.linalg.svd(M, compute_uv=False)
+                rank = int((s > 1e-5 * s.max()).sum()) if s.size and s.max() > 0 else 0
+            else:
+                A = self._repw
+                norms = np.sqrt((A * A).sum(axis=0))
+                norms[norms == 0] = 1.0
+                gram = (A.T @ A) / np.outer(norms, norms)
+                ev = np.linalg.eigvalsh(gram)
+                rank = int((ev > 1e-10 * ev.max()).sum()) if ev.max() > 0 else 0
+            self._df = float(rank - 1)
+        return self._df
+
+    def replicate_weights(self) -> np.ndarray:
+        """The ``(n, R)`` matrix of replicate weights (built on demand for generated designs).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "p": [1, 2, 3, 4]})
+        >>> Design(df, psu="p").replicate("jk1").replicate_weights().shape
+        (4, 4)
+        """
+        if self._repw is not None:
+            return self._repw
+        return self._weights[:, None] * self._multipliers[self._psu]
+
+    def __repr__(self) -> str:
+        return (
+            f"ReplicateDesign({len(self.data)} rows, type={self.type!r}, "
+            f"{self.replicates} replicates, scale={self.scale:g}, mse={self.mse})"
+        )
+
+    # ------------------------------------------------------------------------------------
+    def _replicate_totals(self, columns: np.ndarray, dom: _Domains) -> np.ndarray:
+        """Replicate domain totals, shape ``(R, G, p)``, as one matrix product."""
+        G, p = dom.G, columns.shape[1]
+        gi = dom.gi
+        if self._multipliers is not None:
+            M = self._multipliers
+            P = M.shape[0]
+            ukeys, kid = _compress(gi * P + self._psu, (G + 1) * P)
+            X = group_sum(kid, columns, len(ukeys), self._weights)  # (K, p) (domain, PSU) sums
+            kg, kp = ukeys // P, ukeys % P
+            keep = kg < G
+            X, kg, kp = X[keep], kg[keep], kp[keep]
+            rows = (kg[:, None] * p + np.arange(p)[None, :]).ravel()
+            cols = np.repeat(kp, p)
+            Xs = sparse.csr_matrix((X.ravel(), (rows, cols)), shape=(G * p, P))
+            TR = np.asarray(Xs @ M)  # (G p, R)
+        else:
+            keep = dom.g >= 0
+            idx = np.flatnonzero(keep)
+            rows = (dom.g[idx, None] * p + np.arange(p)[None, :]).ravel()
+            cols = np.repeat(idx, p)
+            Cs = sparse.csr_matrix((columns[idx].ravel(), (rows, cols)), shape=(G * p, len(dom.g)))
+            TR = np.asarray(Cs @ self._repw)
+        return TR.T.reshape(-1, G, p)
+
+    def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
+        T = group_sum(dom.gi, columns, dom.G + 1, self._weights)[: dom.G]
+        est = np.asarray(point(T), dtype=float)
+        TR = self._replicate_totals(columns, dom)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            theta = np.asarray(point(TR), dtype=float)  # (R, G, m)
+        V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
+        df = np.full(dom.G, self.df)
+        return SmoothEstimate(dom.table, est, V, df, dom.n, T, method=self.type)
+
+
+def replicate_variance(
+    theta: np.ndarray, estimate: np.ndarray, scale: float, rscales: np.ndarray, mse: bool
+) -> np.ndarray:
+    """R's ``svrVar`` for every statistic at once.
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Replicate estimates, shape ``(R, ...)``.
+    estimate : numpy.ndarray
+        Full-sample estimates, shape ``(...)``.
+    scale : float
+    rscales : numpy.ndarray
+        Shape ``(R,)``.
+    mse : bool
+        Centre at ``estimate`` rather than at the mean of the replicates with ``rscales > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``scale * sum_r rscales_r (theta_r - centre)^2``, shape ``(...)``. Replicates whose
+        estimate is not finite are left out of that statistic (R drops NA replicates).
+
+    Examples
+    --------
+    >>> replicate_variance(np.array([1.0, 3.0]), np.array(2.0), 0.5, np.ones(2), False)
+    array(1.)
+    """
+    shape = (-1,) + (1,) * (theta.ndim - 1)
+    rs = np.asarray(rscales, dtype=float).reshape(shape)
+    ok = np.isfinite(theta)
+    th = np.where(ok, theta, 0.0)
+    if mse:
+        centre = estimate
+    else:
+        use = ok & (rs > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centre = np.where(use, th, 0.0).sum(axis=0) / use.sum(axis=0)
+    d = np.where(ok, th - centre, 0.0)
+    return scale * (rs * d * d).sum(axis=0)
+
+
+# --------------------------------------------------------------------------------------------
+# building replicate weights from a Taylor design
+# --------------------------------------------------------------------------------------------
+def _rng(seed) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def replicate_design(
+    design: Design,
+    type: str,
+    replicates: int | None = None,
+    seed=None,
+    fay_rho: float = 0.0,
+    mse: bool = False,
+) -> ReplicateDesign:
+    """Build replicate PSU multipliers for ``design`` (see :meth:`Design.replicate`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+    >>> replicate_design(Design(df, strata="s", psu="p"), "brr").replicates
+    4
+    """
+    st = design._stages[0]
+    P, H = st.U, st.H
+    ps, n_h, f = st.unit_stratum, st.n_h, st.f
+    rule = design.lonely_psu
+    if type not in ("jk1", "jkn", "bootstrap", "brr"):
+        raise InputError.one(
+            "unknown replicate type", "use 'jk1', 'jkn', 'bootstrap' or 'brr'", value=type
+        )
+    if type != "bootstrap" and replicates is not None and type != "brr":
+        raise InputError.one(
+            f"replicates= is not used by type={type!r} (one replicate per PSU)",
+            "leave replicates unset",
+            value=replicates,
+        )
+    scale, rscales = 1.0, None
+    if type == "jk1":
+        if design.strata is not None and H > 1:
+            raise InputError.one(
+                "type='jk1' is for unstratified designs",
+                "use type='jkn' for a stratified design",
+            )
+        M = np.full((P, P), P / (P - 1.0))
+        np.fill_diagonal(M, 0.0)
+        scale = float(f[0]) * (P - 1.0) / P
+        kind = "jk1"
+    elif type == "jkn":
+        if design.strata is None:
+            raise InputError.one(
+                "type='jkn' needs a stratified design", "use type='jk1' or 'bootstrap'"
+            )
+        lonely = n_h == 1
+        rep_psu = np.flatnonzero(~lonely[ps] & (f[ps] > 0))  # census strata: no replicates
+        rep_h = ps[rep_psu]
+        M = np.ones((P, len(rep_psu)))
+        same = ps[:, None] == rep_h[None, :]
+        M[same] = np.broadcast_to((n_h / np.maximum(n_h - 1.0, 1.0))[ps][:, None], M.shape)[same]
+        M[rep_psu, np.arange(len(rep_psu))] = 0.0
+        rscales = ((n_h - 1.0) / n_h * f)[rep_h]
+        if lonely.any():
+            if rule == "fail":  # the design would have failed already; kept for clarity
+                raise InputError.one("a stratum has only one PSU", "choose lonely_psu=")
+            if rule == "adjust":
+                lone_psu = np.flatnonzero(lonely[ps])
+                extra = np.where(
+                    lonely[ps][:, None] & (np.arange(P)[:, None] == lone_psu[None]),
+                    0.0,
+                    H / (H - 1.0),
+                )
+                M = np.hstack([M, extra])
+                rscales = np.concatenate([rscales, np.full(len(lone_psu), (H - 1.0) / H)])
+            elif rule == "average":
+                scale = P / M.shape[1]
+        kind = "jkn"
+    elif type == "brr":
+        if design.strata is None or (n_h != 2).any():
+            bad = [st.labels[h] for h in np.flatnonzero(n_h != 2)][:5]
+            raise InputError.one(
+                "BRR needs exactly two PSUs in every stratum"
+                + (f" (not so in strata {bad})" if bad else ""),
+                "pair PSUs into variance strata of two, or use type='jkn' or 'bootstrap'",
+                column=design.strata,
+            )
+        if design.fpc:
+            log.warning("Finite population correction dropped in conversion to BRR (as R).")
+        Hm = hadamard(max(H + 1, replicates or 0))
+        R = Hm.shape[0]
+        # stratum h uses Hadamard row h + 1; the first PSU of the stratum (in PSU code
+        # order) gets 2 - rho when that entry is +1, the second PSU the other half-sample
+        order = np.argsort(ps, kind="stable")
+        first = np.zeros(P, dtype=bool)
+        first[order[::2]] = True
+        sign = Hm[ps + 1, :]  # (P, R)
+        chosen = np.where(first[:, None], sign == 1, sign == -1)
+        M = np.where(chosen, 2.0 - fay_rho, fay_rho)
+        scale = 1.0 / (R * (1.0 - fay_rho) ** 2)
+        kind = "brr" if fay_rho == 0 else "fay"
+    else:  # Rao-Wu rescaling bootstrap, R's subbootstrap
+        R = 500 if replicates is None else int(replicates)
+        if R < 2:
+            raise InputError.one("bootstrap needs at least 2 replicates", "pass replicates=")
+        if design.fpc:
+            log.warning("The Rao-Wu bootstrap ignores the fpc (as R's subbootstrap).")
+        lonely = n_h == 1
+        if lonely.any() and rule not in ("remove", "certainty"):
+            raise InputError.one(
+                f"stratum {st.labels[int(np.flatnonzero(lonely)[0])]!r} has one PSU: the "
+                "bootstrap cannot resample it",
+                "collapse it with another stratum, or use lonely_psu='remove' or 'certainty' "
+                "(the stratum then contributes no variance)",
+                column=design.strata,
+            )
+        rng = _rng(seed)
+        draws_h = np.repeat(np.arange(H), np.where(lonely, 0, n_h - 1))  # one slot per draw
+        start = np.concatenate([[0], np.cumsum(n_h)[:-1]])
+        psu_sorted = np.argsort(ps, kind="stable")  # PSUs grouped by stratum
+        u = rng.random((R, len(draws_h)))
+        pick = psu_sorted[start[draws_h] + np.floor(u * n_h[draws_h]).astype(np.int64)]
+        counts = (
+            np.bincount((np.arange(R)[:, None] * P + pick).ravel(), minlength=R * P)
+            .reshape(R, P)
+            .T.astype(float)
+        )
+        factor = np.where(lonely, 1.0, n_h / np.maximum(n_h - 1.0, 1.0))[ps]
+        M = np.where(lonely[ps][:, None], 1.0, counts * factor[:, None])
+        scale = 1.0 / (R - 1.0)
+        kind = "bootstrap"
+    return ReplicateDesign(
+        design.data,
+        weights=design.weights_column,
+        type=kind,
+        scale=scale,
+        rscales=rscales,
+        mse=mse,
+        fay_rho=fay_rho if kind == "fay" else None,
+        _multipliers=M,
+        _psu=st.unit,
+        _weight_values=design._weights,
+    )

@@ -1,0 +1,164 @@
+"""The one tidy result shape every govsurvey estimator returns.
+
+Every estimate is a pandas DataFrame with columns
+``[*by, "variable", ("level",) "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]``.
+:func:`result_frame` builds it from arrays, so an estimator only computes numbers
+(estimate, variance, degrees of freedom, counts) and never formats them itself.
+:class:`SmoothEstimate` is what the variance engine (``Design.estimate_smooth``) returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["SmoothEstimate", "result_frame", "RESULT_COLUMNS"]
+
+#: Columns after the ``by`` columns, in order (``"level"`` only for proportions).
+RESULT_COLUMNS = ["variable", "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]
+
+
+@dataclass
+class SmoothEstimate:
+    """What the variance engine returns for ``m`` statistics in ``G`` domains.
+
+    Attributes
+    ----------
+    domains : pandas.DataFrame
+        One row per domain, the ``by`` levels in sorted order (one row and no columns when
+        there is no ``by``).
+    estimate : numpy.ndarray
+        Point estimates, shape ``(G, m)``.
+    variance : numpy.ndarray
+        Design-based variances, shape ``(G, m)``.
+    df : numpy.ndarray
+        Design degrees of freedom per domain, shape ``(G,)``: for a Taylor design R's
+        ``degf`` of the domain (PSUs holding domain rows minus strata holding domain rows);
+        for a replicate design the design's one value, repeated.
+    n : numpy.ndarray
+        Rows in each domain, shape ``(G,)``.
+    totals : numpy.ndarray
+        Weighted domain totals of the input columns, shape ``(G, p)``.
+    method : str
+        ``"taylor"`` or the replicate type (``"jk1"``, ``"jkn"``, ``"bootstrap"``, ``"brr"``,
+        ``"fay"``, ``"other"``).
+    """
+
+    domains: pd.DataFrame
+    estimate: np.ndarray
+    variance: np.ndarray
+    df: np.ndarray
+    n: np.ndarray
+    totals: np.ndarray
+    method: str = "taylor"
+
+    @property
+    def se(self) -> np.ndarray:
+        """Standard errors, ``sqrt(variance)``, shape ``(G, m)``."""
+        return np.sqrt(self.variance)
+
+
+def _t_quantile(df: np.ndarray, level: float) -> np.ndarray:
+    df = np.asarray(df, dtype=float)
+    q = np.full(df.shape, np.nan)
+    ok = df > 0
+    q[ok] = stats.t.ppf(0.5 + level / 2.0, df[ok])
+    return q
+
+
+def result_frame(
+    domains: pd.DataFrame,
+    variables: Sequence[str],
+    estimate: np.ndarray,
+    variance: np.ndarray,
+    df: np.ndarray | float,
+    n: np.ndarray,
+    deff: np.ndarray | None = None,
+    levels: Sequence[object] | None = None,
+    logit: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Build the tidy result frame shared by every estimator.
+
+    Parameters
+    ----------
+    domains : pandas.DataFrame
+        ``G`` rows, one column per ``by`` variable (no columns for the whole population).
+    variables : sequence of str
+        The ``m`` statistic labels, written to column ``"variable"``.
+    estimate, variance : numpy.ndarray
+        Shape ``(G, m)``.
+    df : numpy.ndarray or float
+        Design degrees of freedom: a scalar, shape ``(G,)`` or ``(G, m)``.
+    n : numpy.ndarray
+        Rows used, shape ``(G,)`` or ``(G, m)``.
+    deff : numpy.ndarray, optional
+        Kish design effects, shape ``(G, m)``; ``NaN`` when omitted.
+    levels : sequence, optional
+        One level per statistic; when given, a ``"level"`` column follows ``"variable"``.
+    logit : bool
+        Logit-transformed interval (R's ``svyciprop(method="logit")``), for proportions:
+        ``expit(logit(p) ± t * se / (p (1 - p)))``. Otherwise ``estimate ± t * se``.
+    level : float
+        Confidence level, 0.95 by default; the quantile is Student's t on ``df``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (domain, statistic), domains outermost, in the given orders.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> f = result_frame(pd.DataFrame(index=[0]), ["y"], np.array([[2.0]]),
+    ...                  np.array([[0.25]]), 10, np.array([20]))
+    >>> list(f.columns)
+    ['variable', 'estimate', 'se', 'ci_low', 'ci_high', 'df', 'n', 'deff']
+    >>> round(float(f["ci_high"].iloc[0]), 4)
+    3.1141
+    """
+    estimate = np.asarray(estimate, dtype=float)
+    g, m = estimate.shape
+    variance = np.asarray(variance, dtype=float).reshape(g, m)
+    df_arr = np.broadcast_to(
+        np.asarray(df, dtype=float).reshape(-1, 1)
+        if np.ndim(df) == 1
+        else np.asarray(df, dtype=float),
+        (g, m),
+    )
+    n_arr = np.asarray(n)
+    n_arr = np.broadcast_to(n_arr.reshape(-1, 1) if n_arr.ndim == 1 else n_arr, (g, m))
+    deff_arr = (
+        np.full((g, m), np.nan) if deff is None else np.asarray(deff, dtype=float).reshape(g, m)
+    )
+    se = np.sqrt(variance)
+    q = _t_quantile(df_arr, level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if logit:
+            p = estimate
+            eta = np.log(p / (1.0 - p))
+            se_eta = se / (p * (1.0 - p))
+            lo = 1.0 / (1.0 + np.exp(-(eta - q * se_eta)))
+            hi = 1.0 / (1.0 + np.exp(-(eta + q * se_eta)))
+            degenerate = (se == 0) | (p <= 0) | (p >= 1)
+            lo = np.where(degenerate & (se == 0), p, lo)
+            hi = np.where(degenerate & (se == 0), p, hi)
+        else:
+            lo = estimate - q * se
+            hi = estimate + q * se
+    out = domains.reset_index(drop=True).loc[np.repeat(np.arange(g), m)].reset_index(drop=True)
+    out["variable"] = np.tile(np.asarray(list(variables), dtype=object), g)
+    if levels is not None:
+        out["level"] = np.tile(np.asarray(list(levels), dtype=object), g)
+    out["estimate"] = estimate.ravel()
+    out["se"] = se.ravel()
+    out["ci_low"] = lo.ravel()
+    out["ci_high"] = hi.ravel()
+    out["df"] = df_arr.ravel()
+    out["n"] = n_arr.ravel().astype(np.int64)
+    out["deff"] = deff_arr.ravel()
+    return out
