@@ -209,6 +209,10 @@ class _Estimators:
     def _domains(self, by: Columns) -> _Domains:
         return _make_domains(self.data, by)
 
+    def _df_observed(self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray) -> np.ndarray:
+        """Degrees of freedom per (domain, variable); replicate designs have one value."""
+        return np.broadcast_to(res.df[:, None], (dom.G, obs.shape[1]))
+
     def estimate_smooth(
         self,
         columns: np.ndarray,
@@ -331,8 +335,8 @@ class _Estimators:
         parts = []
         for sl in self._chunks(len(names), 5):
             est, var, df, n, deff = self._mean_chunk(y[:, sl], dom)
-            parts.append((est, var, n, deff))
-        est, var, n, deff = (np.hstack([p[i] for p in parts]) for i in range(4))
+            parts.append((est, var, df, n, deff))
+        est, var, df, n, deff = (np.hstack([p[i] for p in parts]) for i in range(5))
         return result_frame(dom.table, names, est, var, df, n, deff, level=level)
 
     def _mean_chunk(self, y: np.ndarray, dom: _Domains, logit_levels: bool = False):
@@ -359,7 +363,7 @@ class _Estimators:
         wsum = res.totals[:, k:]
         with np.errstate(divide="ignore", invalid="ignore"):
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=False)
-        return est, res.variance, res.df, nobs, deff
+        return est, res.variance, self._df_observed(dom, res, obs), nobs, deff
 
     def total(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Population (or domain) totals ``sum w y`` with standard errors.
@@ -411,7 +415,14 @@ class _Estimators:
         with np.errstate(divide="ignore", invalid="ignore"):
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=True)
         return result_frame(
-            dom.table, names, res.estimate, res.variance, res.df, nobs, deff, level=level
+            dom.table,
+            names,
+            res.estimate,
+            res.variance,
+            self._df_observed(dom, res, obs),
+            nobs,
+            deff,
+            level=level,
         )
 
     def ratio(
@@ -480,7 +491,14 @@ class _Estimators:
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=True)
         labels = [f"{a}/{b}" for a, b in zip(num, den, strict=True)]
         return result_frame(
-            dom.table, labels, res.estimate, res.variance, res.df, nobs, deff, level=level
+            dom.table,
+            labels,
+            res.estimate,
+            res.variance,
+            self._df_observed(dom, res, obs),
+            nobs,
+            deff,
+            level=level,
         )
 
     def proportion(self, variable: str, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
@@ -925,6 +943,23 @@ class Design(_Estimators):
         n_units = np.bincount(keys["kg"], minlength=dom.G + 1)[: dom.G]
         n_strata = np.bincount(keys["gg"], minlength=dom.G + 1)[: dom.G]
         return (n_units - n_strata).astype(float)
+
+    def _df_observed(self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray) -> np.ndarray:
+        """R's ``degf`` of the domain restricted to rows with a value, per variable.
+
+        As R's ``degf(subset(design, domain & !is.na(y)))`` and svy's ``drop_nulls``: PSUs
+        holding such rows minus strata holding such rows.
+        """
+        if obs.all():
+            return np.broadcast_to(res.df[:, None], (dom.G, obs.shape[1]))
+        keys = self._stage_keys(0, dom)
+        obs = obs.astype(float)
+        per_unit = obs if keys["kid"] is None else group_sum(keys["kid"], obs, keys["K"])
+        has_unit = (per_unit > 0).astype(float)
+        n_units = group_sum(keys["kg"], has_unit, dom.G + 1)[: dom.G]
+        per_stratum = group_sum(keys["ghid"], has_unit, len(keys["hh"]))
+        n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
+        return n_units - n_strata
 
     def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
         T = group_sum(dom.gi, columns, dom.G + 1, self._weights)[: dom.G]
