@@ -111,7 +111,7 @@ class Source:
     header_row: int | None = None
 
 
-@dataclass
+@dataclass(repr=False)
 class Responses:
     """Validated survey responses and the account of every row read.
 
@@ -150,6 +150,13 @@ class Responses:
     source: Source
     instrument: Instrument = field(repr=False)
     personal_columns: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return (
+            f"Responses({self.source.path!r}, instrument={self.instrument.name!r}, "
+            f"read={self.n_read}, kept={self.n_kept}, excluded={self.n_excluded}, "
+            f"personal_columns={self.personal_columns})"
+        )
 
     @property
     def n_kept(self) -> int:
@@ -348,10 +355,11 @@ def valid_scale(
     Examples
     --------
     >>> import pandas as pd
-    >>> import govsurvey as gs
-    >>> inst = gs.load_instrument("sipas-2017")
+    >>> from govsurvey.instrument import load_instrument
+    >>> from govsurvey.io import valid_scale
+    >>> inst = load_instrument("sipas-2017")
     >>> df = pd.DataFrame({c: pd.array([5, 8, None], dtype="Int64") for c in inst.scale_columns})
-    >>> gs.io.valid_scale(df, inst)["C1_1"].tolist()
+    >>> valid_scale(df, inst)["C1_1"].tolist()
     [5.0, nan, nan]
     """
     if isinstance(data, Responses):
@@ -489,9 +497,11 @@ def _cell(v: Any) -> str:
         s = v.isoformat()
     else:
         s = str(v)
-    if not s.isascii():
-        s = unicodedata.normalize("NFC", s)
-    return s.strip()
+    return _str_cell(s)
+
+
+def _str_cell(s: str) -> str:
+    return s.strip() if s.isascii() else unicodedata.normalize("NFC", s).strip()
 
 
 def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
@@ -554,7 +564,7 @@ def _read_csv(
         delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(_io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     try:
-        records = [[_cell(v) for v in rec] for rec in reader]
+        records = [[_str_cell(v) for v in rec] for rec in reader]
     except csv.Error as exc:
         raise InputError.one(
             f"not a readable CSV file ({exc}) near row {reader.line_num}",
@@ -758,24 +768,25 @@ def _validate(
     _check_header(header, name, spec, table.header_row)
 
     chk = _Checker(name, table.numbers)
-    named = [j for j, c in enumerate(header) if c]
-    for pos, r in enumerate(table.rows):  # cells under no column name, e.g. a stray separator
-        stray = [(j, v) for j, v in enumerate(r) if v and (j >= len(header) or not header[j])]
-        if stray:
-            j, v = stray[0]
-            p = Problem(
-                f"a value in column {j + 1}, which has no name in the header row",
-                "delete the stray value, quote a value holding the separator, or name the column",
-                name,
-                table.numbers[pos],
-                None,
-                v,
-            )
-            chk.found.append(_Found(pos, "stray_value", p))
-    cols = {
-        header[j]: pd.Series([r[j] if j < len(r) else "" for r in table.rows], dtype=object)
-        for j in named
-    }
+    width = max([len(header), *(len(r) for r in table.rows)])
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in table.rows]
+    cells = list(zip(*padded, strict=True))
+    unnamed = [j for j in range(width) if j >= len(header) or not header[j]]
+    stray: dict[int, int] = {}  # row position -> first column with a value but no name
+    for j in unnamed:
+        for pos in np.flatnonzero(np.asarray(cells[j], dtype=object) != ""):
+            stray.setdefault(int(pos), j)
+    for pos, j in sorted(stray.items()):  # e.g. a separator inside an unquoted value
+        p = Problem(
+            f"a value in column {j + 1}, which has no name in the header row",
+            "delete the stray value, quote a value holding the separator, or name the column",
+            name,
+            table.numbers[pos],
+            None,
+            cells[j][pos],
+        )
+        chk.found.append(_Found(pos, "stray_value", p))
+    cols = {c: pd.Series(cells[j], dtype=object) for j, c in enumerate(header) if c}
 
     scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
     kinds = {"dont_know": "don't know", "no_answer": "no answer"}
@@ -820,7 +831,8 @@ def _validate(
             out[col] = _text(text)
         elif col in spec.lookups:
             lookup = spec.lookups[col]
-            mapped = text.map(lambda s, lk=lookup: lk.get(_text_key(s)) if s else "")
+            codes = {s: lookup.get(_text_key(s)) if s else "" for s in text.unique()}
+            mapped = text.map(codes)
             chk.flag(
                 mapped.isna(),
                 col,

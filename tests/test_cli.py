@@ -1,0 +1,183 @@
+"""The govsurvey command line: exit codes, output text, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govsurvey import cli
+from govsurvey.cli import main
+
+TESTS = Path(__file__).resolve().parent
+MALFORMED = TESTS / "malformed"
+FIXTURES = TESTS / "fixtures" / "io"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_validate_clean_file_prints_the_account_and_exits_0(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    code, out, err = run(capsys, "validate", "clean.xlsx")
+    sha = hashlib.sha256((FIXTURES / "clean.xlsx").read_bytes()).hexdigest()
+    assert code == 0
+    assert err == ""
+    assert out.splitlines() == [
+        f"clean.xlsx: xlsx, sheet Responses, header row 4; sha256 {sha}",
+        "instrument sipas-2017",
+        "rows read 9, kept 9, excluded 0",
+        "personal columns (kept, never published): full_name, phone",
+    ]
+
+
+def test_validate_reports_the_detected_encoding(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    code, out, _ = run(capsys, "validate", "clean_cp1258.csv")
+    assert code == 0
+    assert out.startswith("clean_cp1258.csv: csv, encoding cp1258, header row 1; sha256 ")
+
+
+def test_validate_prints_each_problem_on_a_line_and_exits_2(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    code, out, err = run(capsys, "validate", "scale_codes.csv")
+    assert code == 2
+    assert err == ""
+    fix = "Fix: use 1–5, 8 (don't know), 9 (no answer), or leave the cell blank"
+    assert out.splitlines() == [
+        "scale_codes.csv: 5 problems",
+        f"scale_codes.csv, row 2, column 'C1_1': not a valid answer (value '6'). {fix}",
+        f"scale_codes.csv, row 2, column 'C2_1': not a number (value 'four'). {fix}",
+        f"scale_codes.csv, row 3, column 'C3_3': not a whole number (value '4.5'). {fix}",
+        f"scale_codes.csv, row 3, column 'overall': not a valid answer (value '0'). {fix}",
+        f"scale_codes.csv, row 5, column 'C5_4': not a valid answer (value '-1'). {fix}",
+    ]
+
+
+def test_validate_passes_encoding_sheet_and_weight(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    code, out, _ = run(capsys, "validate", "cp1258_read_as_utf8.csv", "--encoding", "utf-8")
+    assert code == 2
+    assert "cannot be read as utf-8: byte 0xd0 on line 2" in out
+    code, out, _ = run(capsys, "validate", "wrong_sheet.xlsx", "--sheet", "Data")
+    assert (code, out.splitlines()[1]) == (
+        2,
+        "wrong_sheet.xlsx: no sheet called 'Data'. "
+        "Fix: give one of the workbook's sheets: ['Responses', 'Notes']",
+    )
+    code, out, _ = run(capsys, "validate", "weight_column_named.csv", "--weight", "final_weight")
+    assert code == 2 and "the column 'final_weight' you named is not in the file" in out
+
+
+def test_validate_caps_the_problems_printed(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    code, out, _ = run(capsys, "validate", "many_problems.csv", "--max-problems", "5")
+    lines = out.splitlines()
+    assert code == 2
+    assert lines[0] == "many_problems.csv: 24 problems"
+    assert len(lines) == 1 + 5 + 1
+    assert lines[-1] == "... and 19 more (--max-problems 0 prints all)"
+    code, out, _ = run(capsys, "validate", "many_problems.csv", "--max-problems", "0")
+    assert len(out.splitlines()) == 1 + 24
+
+
+def test_validate_exclude_prints_excluded_rows_by_check(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    code, out, _ = run(capsys, "validate", "duplicate_ids.csv", "--exclude")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[2:6] == [
+        "rows read 6, kept 1, excluded 5",
+        "excluded by check:",
+        "  duplicate_id: 5",
+        "excluded rows:",
+    ]
+    assert lines[6] == (
+        "  row 2 (R001): respondent_id: respondent ID duplicated (rows 2, 6, 7) (value 'R001')"
+    )
+    assert len(lines) == 6 + 5 + 1  # five excluded rows, then the personal columns
+
+
+def test_validate_exclude_still_fails_on_file_problems(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    code, out, _ = run(capsys, "validate", "missing_columns.csv", "--exclude")
+    assert code == 2
+    assert out.splitlines()[1].startswith(
+        "missing_columns.csv, row 1: required columns missing: C5_4, overall, district."
+    )
+
+
+def test_missing_file_and_unknown_instrument(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "no/such/file.csv")
+    assert code == 2
+    assert out.splitlines() == [
+        "no/such/file.csv: 1 problem",
+        "no/such/file.csv: file not found. Fix: check the path and the working directory",
+    ]
+    code, out, err = run(capsys, "validate", "x.csv", "--instrument", "sipas-1999")
+    assert (code, out) == (2, "")
+    assert err.startswith("govsurvey: no instrument called 'sipas-1999'. Fix: use one of [")
+
+
+def test_usage_errors_exit_2_without_traceback(capsys) -> None:
+    code, out, err = run(capsys)
+    assert code == 2 and "usage: govsurvey" in err and "validate" in err
+    code, _, err = run(capsys, "validate")
+    assert code == 2 and "the following arguments are required: file" in err
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and "invalid choice: 'frobnicate'" in err
+    code, _, err = run(capsys, "validate", "x.csv", "--max-problems", "many")
+    assert code == 2 and "invalid int value: 'many'" in err
+
+
+def test_help_and_version_exit_0(capsys) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "validate" in out
+    code, out, _ = run(capsys, "validate", "--help")
+    assert code == 0 and "--encoding" in out and "--sheet" in out
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("govsurvey ")
+
+
+def test_an_unexpected_error_is_one_line(capsys, monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk\non fire")
+
+    monkeypatch.setattr("govsurvey.io.read_responses", boom)
+    code, out, err = run(capsys, "validate", str(FIXTURES / "clean_utf8.csv"))
+    assert code == 1
+    assert out == ""
+    assert err == (
+        "govsurvey: unexpected error (RuntimeError: disk on fire); please report it with the "
+        "command you ran\n"
+    )
+
+
+def test_commands_are_registered_in_one_list() -> None:
+    names = [add.__name__.removeprefix("_add_") for add, _ in cli._COMMANDS]
+    assert names == ["validate"]
+    sub = next(a for a in cli.build_parser()._actions if a.dest == "command")
+    assert list(sub.choices) == names
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("clean_utf8.csv", 0), ("../../malformed/duplicate_ids.csv", 2)]
+)
+def test_python_dash_m_govsurvey(name: str, code: int) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "govsurvey", "validate", name],
+        cwd=FIXTURES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == code
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[0].startswith(name)
