@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -347,3 +348,16 @@ def test_valid_scale_turns_missing_codes_and_blanks_into_nan(reference) -> None:
 def test_valid_scale_names_missing_columns() -> None:
     with pytest.raises(ValueError, match=r"lack the scale columns \['C1_1'"):
         valid_scale(pd.DataFrame({"x": [1]}), INST)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding", "sep"), [(".tsv", "utf-8", "\t"), (".csv", "utf-16", "\t")]
+)
+def test_tab_separated_and_utf16_text_read_the_same(tmp_path, reference, suffix, encoding, sep):
+    text = (FIXTURES / "clean_utf8.csv").read_bytes().decode("utf-8")
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    path = tmp_path / f"responses{suffix}"
+    path.write_bytes(df.to_csv(index=False, sep=sep).encode(encoding))  # utf-16 writes a BOM
+    r = read_responses(path)
+    assert r.source.encoding == encoding
+    pd.testing.assert_frame_equal(r.data, reference.data)
