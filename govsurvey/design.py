@@ -267,7 +267,7 @@ class _Estimators:
         ...     return ((cols[:, 0] - m[g]) / T[g, 1])[:, None]
         >>> res = d.estimate_smooth(cols, point, influence)
         >>> float(res.estimate[0, 0]), float(res.variance[0, 0])
-        (3.0, 0.0625)
+        (3.0, 0.125)
         """
         columns = np.asarray(columns, dtype=float)
         if columns.ndim != 2 or columns.shape[0] != len(self.data):
@@ -327,8 +327,8 @@ class _Estimators:
         >>> import pandas as pd
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "w": 2.0})
         >>> Design(df, weights="w", strata="s").mean("y")[["variable", "estimate", "se"]]
-          variable  estimate    se
-        0        y       3.0  0.25
+          variable  estimate        se
+        0        y       3.0  0.353553
         """
         names, y = self._analysis(variables, "mean variable")
         dom = self._domains(by)
@@ -389,8 +389,8 @@ class _Estimators:
         >>> import pandas as pd
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "w": 2.0})
         >>> Design(df, weights="w", strata="s").total("y")[["estimate", "se"]]
-           estimate   se
-        0      24.0  2.0
+           estimate        se
+        0      24.0  2.828427
         """
         names, y = self._analysis(variables, "total variable")
         dom = self._domains(by)
@@ -1015,7 +1015,7 @@ class Design(_Estimators):
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
         >>> r = Design(df, strata="s", psu="p").replicate("jkn")
         >>> r.mean("y")["se"].round(6).tolist()
-        [0.5]
+        [0.353553]
         """
         from .replicate import replicate_design
 
