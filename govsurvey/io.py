@@ -300,7 +300,9 @@ def read_responses(
     if fmt == "csv":
         if sheet is not None:
             log.warning("sheet=%r ignored: %s is a CSV file", sheet, name)
-        table, enc = _read_csv(raw, name, encoding, delimiter="\t" if p.suffix == ".tsv" else None)
+        table, enc = _read_csv(
+            raw, name, encoding, delimiter="\t" if p.suffix.lower() == ".tsv" else None
+        )
         table = _locate_header(table, name, spec)
         source = Source(name, fmt, sha, encoding=enc, header_row=table.header_row)
     elif fmt == "xlsx":
