@@ -64,8 +64,10 @@ def compare(ours: pd.DataFrame, theirs: pd.DataFrame, names, by):
 
 def bench_taylor(n, n_strata, n_psu, n_districts, k):
     df, names = make(n, n_strata, n_psu, n_districts, k)
-    print(f"\n[1] Taylor: {n:,} responses x {k} criteria, {n_strata} strata, {n_psu:,} PSUs, "
-          f"{n_districts} districts")
+    print(
+        f"\n[1] Taylor: {n:,} responses x {k} criteria, {n_strata} strata, {n_psu:,} PSUs, "
+        f"{n_districts} districts"
+    )
     t0 = time.perf_counter()
     d = Design(df, weights="w", strata="stratum", psu="psu", nest=True)
     ours = d.mean(names, by="district")
@@ -78,15 +80,19 @@ def bench_taylor(n, n_strata, n_psu, n_districts, k):
     theirs = svy_frame(res if isinstance(res, list) else [res], "district")
     t_svy = time.perf_counter() - t0
     rel = compare(ours, theirs, names, "district")
-    print(f"    govsurvey {t_ours:7.2f} s   svy {t_svy:7.2f} s   svy/govsurvey = "
-          f"{t_svy / t_ours:5.1f}x   (max relative SE difference {rel:.1e})")
+    print(
+        f"    govsurvey {t_ours:7.2f} s   svy {t_svy:7.2f} s   svy/govsurvey = "
+        f"{t_svy / t_ours:5.1f}x   (max relative SE difference {rel:.1e})"
+    )
     return t_ours, t_svy
 
 
 def bench_bootstrap(n, n_strata, n_psu, n_districts, k, R):
     df, names = make(n, n_strata, n_psu, n_districts, k, seed=2)
-    print(f"\n[2] Bootstrap: {n:,} responses x {k} criteria, {R} Rao-Wu replicates, "
-          f"{n_psu} PSUs, {n_districts} districts")
+    print(
+        f"\n[2] Bootstrap: {n:,} responses x {k} criteria, {R} Rao-Wu replicates, "
+        f"{n_psu} PSUs, {n_districts} districts"
+    )
     d = Design(df, weights="w", strata="stratum", psu="psu", nest=True)
     rd = d.replicate("bootstrap", replicates=R, seed=7)
     W = rd.replicate_weights()
@@ -101,21 +107,26 @@ def bench_bootstrap(n, n_strata, n_psu, n_districts, k, R):
     sup = ReplicateDesign(full, weights="w", replicate_weights=cols, type="bootstrap")
     ours_sup = sup.mean(names, by="district")  # supplied n x R weights path
     t_sup = time.perf_counter() - t0
-    pd.testing.assert_frame_equal(ours.drop(columns="df"), ours_sup.drop(columns="df"),
-                                  rtol=1e-9)
+    pd.testing.assert_frame_equal(ours.drop(columns="df"), ours_sup.drop(columns="df"), rtol=1e-9)
 
     pfull = pl.from_pandas(full)
     t0 = time.perf_counter()
-    s = svy.Sample(pfull, svy.Design(wgt="w", rep_wgts=svy.BootstrapWgts(
-        prefix="bw", n_reps=R, scale=1 / (R - 1))))
+    s = svy.Sample(
+        pfull,
+        svy.Design(wgt="w", rep_wgts=svy.BootstrapWgts(prefix="bw", n_reps=R, scale=1 / (R - 1))),
+    )
     res = s.estimation.mean(names, by="district", method="replication", drop_nulls=True)
     theirs = svy_frame(res if isinstance(res, list) else [res], "district")
     t_svy = time.perf_counter() - t0
     rel = compare(ours, theirs, names, "district")
-    print(f"    govsurvey (PSU multipliers) {t_ours:6.2f} s   govsurvey (supplied weights) "
-          f"{t_sup:6.2f} s   svy {t_svy:6.2f} s")
-    print(f"    svy/govsurvey = {t_svy / t_ours:5.1f}x (multipliers), {t_svy / t_sup:5.1f}x "
-          f"(supplied)   (max relative SE difference {rel:.1e})")
+    print(
+        f"    govsurvey (PSU multipliers) {t_ours:6.2f} s   govsurvey (supplied weights) "
+        f"{t_sup:6.2f} s   svy {t_svy:6.2f} s"
+    )
+    print(
+        f"    svy/govsurvey = {t_svy / t_ours:5.1f}x (multipliers), {t_svy / t_sup:5.1f}x "
+        f"(supplied)   (max relative SE difference {rel:.1e})"
+    )
     return t_ours, t_sup, t_svy
 
 

@@ -93,13 +93,37 @@ def group_sum(
     array([[4.],
            [2.]])
     """
-    n = len(index)
-    if values.ndim == 1:
-        v = values if weights is None else values * weights
-        return np.bincount(index, weights=v, minlength=size)[:size].astype(float)
-    data = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-    mat = sparse.csr_matrix((data, (index, np.arange(n))), shape=(size, n))
-    return np.asarray(mat @ values)
+    return _Grouper(index, size, weights).sum(values)
+
+
+class _Grouper:
+    """Grouped (weighted) sums by a fixed row → group index, with the indicator built once.
+
+    The indicator is a CSC matrix with one entry per row, built without sorting; a grouped
+    sum of an ``(n, m)`` array is one sparse-dense product.
+    """
+
+    def __init__(self, index: np.ndarray, size: int, weights: np.ndarray | None = None):
+        self.index = np.asarray(index, dtype=np.int64)
+        self.size = int(size)
+        self.weights = weights
+        self._mat: sparse.csc_matrix | None = None
+
+    @property
+    def matrix(self) -> sparse.csc_matrix:
+        if self._mat is None:
+            n = len(self.index)
+            data = np.ones(n) if self.weights is None else np.asarray(self.weights, float)
+            self._mat = sparse.csc_matrix(
+                (data, self.index, np.arange(n + 1)), shape=(self.size, n)
+            )
+        return self._mat
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        if values.ndim == 1:
+            v = values if self.weights is None else values * self.weights
+            return np.bincount(self.index, weights=v, minlength=self.size)[: self.size]
+        return np.asarray(self.matrix @ values)
 
 
 def _compress(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +183,13 @@ class _Domains:
             self.cache["gi"] = np.where(self.g < 0, self.G, self.g)
         return self.cache["gi"]
 
+    def sum(self, values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Domain sums of ``values`` (times ``weights``), shape ``(G, ...)``."""
+        key = ("grouper", weights is None)
+        if key not in self.cache:
+            self.cache[key] = _Grouper(self.gi, self.G + 1, weights)
+        return self.cache[key].sum(values)[: self.G]
+
 
 def _make_domains(data: pd.DataFrame, by: Columns) -> _Domains:
     cols = _as_list(by)
@@ -201,17 +232,13 @@ class _Estimators:
     _weights: np.ndarray
     #: rows per chunk of statistics: variables are processed in chunks so that the
     #: ``(n, p)`` working matrices stay below about this many cells
-    _chunk_cells: int = 24_000_000
+    _chunk_cells: int = 64_000_000
 
     def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:  # pragma: no cover
         raise NotImplementedError
 
     def _domains(self, by: Columns) -> _Domains:
         return _make_domains(self.data, by)
-
-    def _df_observed(self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray) -> np.ndarray:
-        """Degrees of freedom per (domain, variable); replicate designs have one value."""
-        return np.broadcast_to(res.df[:, None], (dom.G, obs.shape[1]))
 
     def estimate_smooth(
         self,
@@ -289,7 +316,13 @@ class _Estimators:
         if not names:
             raise InputError.one(f"no {role} given", "name at least one column")
         _check_columns(self.data, names, role)
-        y = np.column_stack([_numeric(self.data, v, role) for v in names])
+        for v in names:
+            if not (
+                pd.api.types.is_numeric_dtype(self.data[v].dtype)
+                or pd.api.types.is_bool_dtype(self.data[v].dtype)
+            ):
+                _numeric(self.data, v, role)  # raises the error naming the column
+        y = self.data[names].to_numpy(dtype=float, na_value=np.nan)
         return names, y
 
     def _chunks(self, k: int, per_var: int) -> list[slice]:
@@ -299,7 +332,17 @@ class _Estimators:
 
     def _wss(self, dom: _Domains, centred: np.ndarray) -> np.ndarray:
         """Weighted sums of squares ``sum w c^2`` by domain, shape ``(G, m)``."""
-        return group_sum(dom.gi, centred * centred, dom.G + 1, self._weights)[: dom.G]
+        return dom.sum(centred * centred, self._weights)
+
+    def _nobs_df(
+        self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a value and degrees of freedom per (domain, variable)."""
+        shape = (dom.G, obs.shape[1])
+        df = np.broadcast_to(res.df[:, None], shape)
+        if obs.all():
+            return np.broadcast_to(dom.n[:, None], shape), df
+        return dom.sum(obs.astype(float)), df
 
     def mean(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Population (or domain) means with Taylor or replicate standard errors.
@@ -333,37 +376,45 @@ class _Estimators:
         names, y = self._analysis(variables, "mean variable")
         dom = self._domains(by)
         parts = []
-        for sl in self._chunks(len(names), 5):
+        for sl in self._chunks(len(names), 6):
             est, var, df, n, deff = self._mean_chunk(y[:, sl], dom)
             parts.append((est, var, df, n, deff))
         est, var, df, n, deff = (np.hstack([p[i] for p in parts]) for i in range(5))
         return result_frame(dom.table, names, est, var, df, n, deff, level=level)
 
-    def _mean_chunk(self, y: np.ndarray, dom: _Domains, logit_levels: bool = False):
+    def _mean_chunk(self, y: np.ndarray, dom: _Domains):
         k = y.shape[1]
-        obs = np.isfinite(y)
-        y0 = np.where(obs, y, 0.0)
-        columns = np.hstack([y0, obs.astype(float)])
+        obs = ~np.isnan(y)
+        columns = np.empty((y.shape[0], 2 * k))
+        np.copyto(columns[:, :k], np.where(obs, y, 0.0))
+        columns[:, k:] = obs
+        kept: dict[str, np.ndarray] = {}
 
         def point(T):
             return T[..., :k] / T[..., k:]
 
         def influence(T, cols, g):
             m = np.vstack([point(T), np.zeros((1, k))])
-            N = np.vstack([T[:, k:], np.ones((1, k))])
+            inv_n = np.vstack([1.0 / T[:, k:], np.zeros((1, k))])
             gi = np.where(g < 0, len(T), g)
-            return cols[:, k:] * (cols[:, :k] - m[gi]) / N[gi]
+            z = cols[:, :k] - m[gi]
+            z *= cols[:, k:]
+            z *= inv_n[gi]
+            kept["z"] = z
+            return z
 
         res = self._smooth(columns, point, influence, dom)
         est = res.estimate
-        m_ext = np.vstack([est, np.zeros((1, k))])
-        centred = obs * (y0 - m_ext[dom.gi])
-        ssw = self._wss(dom, centred)
-        nobs = group_sum(dom.gi, obs.astype(float), dom.G + 1)[: dom.G]
         wsum = res.totals[:, k:]
+        if "z" in kept:  # z = obs (y - mean) / N, so sum w obs (y - mean)^2 = N^2 sum w z^2
+            ssw = self._wss(dom, kept.pop("z")) * wsum**2
+        else:
+            m_ext = np.vstack([est, np.zeros((1, k))])
+            ssw = self._wss(dom, obs * (columns[:, :k] - m_ext[dom.gi]))
+        nobs, df = self._nobs_df(dom, res, obs)
         with np.errstate(divide="ignore", invalid="ignore"):
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=False)
-        return est, res.variance, self._df_observed(dom, res, obs), nobs, deff
+        return est, res.variance, df, nobs, deff
 
     def total(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Population (or domain) totals ``sum w y`` with standard errors.
@@ -411,7 +462,7 @@ class _Estimators:
             ybar = np.vstack([res.totals[:, :k] / wsum, np.zeros((1, k))])
         centred = obs * (y0 - ybar[dom.gi])
         ssw = self._wss(dom, centred)
-        nobs = group_sum(dom.gi, obs.astype(float), dom.G + 1)[: dom.G]
+        nobs, df = self._nobs_df(dom, res, obs)
         with np.errstate(divide="ignore", invalid="ignore"):
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=True)
         return result_frame(
@@ -419,7 +470,7 @@ class _Estimators:
             names,
             res.estimate,
             res.variance,
-            self._df_observed(dom, res, obs),
+            df,
             nobs,
             deff,
             level=level,
@@ -485,7 +536,7 @@ class _Estimators:
         with np.errstate(divide="ignore", invalid="ignore"):
             resid = (y0 - r_ext[dom.gi] * x0) / x_ext[dom.gi]
         ssw = self._wss(dom, resid)
-        nobs = group_sum(dom.gi, obs.astype(float), dom.G + 1)[: dom.G]
+        nobs, df = self._nobs_df(dom, res, obs)
         wsum = res.totals[:, 2 * k :]
         with np.errstate(divide="ignore", invalid="ignore"):
             deff = res.variance / _kish_vsrs(ssw, wsum, nobs, total=True)
@@ -495,7 +546,7 @@ class _Estimators:
             labels,
             res.estimate,
             res.variance,
-            self._df_observed(dom, res, obs),
+            df,
             nobs,
             deff,
             level=level,
@@ -894,7 +945,9 @@ class Design(_Estimators):
         ghkeys, ghid = _compress(kg * st.H + kh, (G + 1) * st.H)
         gg, hh = ghkeys // st.H, ghkeys % st.H
         present = np.bincount(ghid, minlength=len(ghkeys))
-        out = dict(kid=key_rows, K=K, kg=kg, ghid=ghid, gg=gg, hh=hh, present=present, kid0=kid)
+        out = dict(kid=key_rows, K=K, kg=kg, ghid=ghid, gg=gg, hh=hh, present=present)
+        out["grouper"] = None if kid is None else _Grouper(kid, K, self._weights)
+        out["grouper_1"] = None if kid is None else _Grouper(kid, K)
         dom.cache[ck] = out
         return out
 
@@ -904,7 +957,7 @@ class Design(_Estimators):
         if st.rows_are_units:
             X = z * self._weights[:, None]
         else:
-            X = group_sum(keys["kid"], z, keys["K"], self._weights)
+            X = keys["grouper"].sum(z)
         ghid, hh, gg = keys["ghid"], keys["hh"], keys["gg"]
         Kgh = len(hh)
         S1 = group_sum(ghid, X, Kgh)
@@ -944,25 +997,29 @@ class Design(_Estimators):
         n_strata = np.bincount(keys["gg"], minlength=dom.G + 1)[: dom.G]
         return (n_units - n_strata).astype(float)
 
-    def _df_observed(self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray) -> np.ndarray:
-        """R's ``degf`` of the domain restricted to rows with a value, per variable.
+    def _nobs_df(
+        self, dom: _Domains, res: SmoothEstimate, obs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a value, and R's ``degf`` of the domain restricted to them, per variable.
 
         As R's ``degf(subset(design, domain & !is.na(y)))`` and svy's ``drop_nulls``: PSUs
         holding such rows minus strata holding such rows.
         """
+        shape = (dom.G, obs.shape[1])
         if obs.all():
-            return np.broadcast_to(res.df[:, None], (dom.G, obs.shape[1]))
+            return np.broadcast_to(dom.n[:, None], shape), np.broadcast_to(res.df[:, None], shape)
         keys = self._stage_keys(0, dom)
         obs = obs.astype(float)
-        per_unit = obs if keys["kid"] is None else group_sum(keys["kid"], obs, keys["K"])
+        per_unit = obs if keys["grouper"] is None else keys["grouper_1"].sum(obs)
+        nobs = group_sum(keys["kg"], per_unit, dom.G + 1)[: dom.G]
         has_unit = (per_unit > 0).astype(float)
         n_units = group_sum(keys["kg"], has_unit, dom.G + 1)[: dom.G]
         per_stratum = group_sum(keys["ghid"], has_unit, len(keys["hh"]))
         n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
-        return n_units - n_strata
+        return nobs, n_units - n_strata
 
     def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
-        T = group_sum(dom.gi, columns, dom.G + 1, self._weights)[: dom.G]
+        T = dom.sum(columns, self._weights)
         est = np.asarray(point(T), dtype=float)
         z = np.asarray(influence(T, columns, dom.g), dtype=float)
         if z.ndim == 1:

@@ -227,7 +227,10 @@ class ReplicateDesign(_Estimators):
                     value=replicate_weights,
                 )
             _check_columns(data, cols, "replicate weight")
-            repw = np.column_stack([_numeric(data, c, "replicate weight") for c in cols])
+            for c in cols:
+                if not pd.api.types.is_numeric_dtype(data[c].dtype):
+                    _numeric(data, c, "replicate weight")  # raises, naming the column
+            repw = data[cols].to_numpy(dtype=float, na_value=np.nan)
             if not np.isfinite(repw).all():
                 j = int(np.flatnonzero(~np.isfinite(repw).all(axis=0))[0])
                 raise InputError.one(
@@ -290,12 +293,7 @@ class ReplicateDesign(_Estimators):
                 s = np.linalg.svd(M, compute_uv=False)
                 rank = int((s > 1e-5 * s.max()).sum()) if s.size and s.max() > 0 else 0
             else:
-                A = self._repw
-                norms = np.sqrt((A * A).sum(axis=0))
-                norms[norms == 0] = 1.0
-                gram = (A.T @ A) / np.outer(norms, norms)
-                ev = np.linalg.eigvalsh(gram)
-                rank = int((ev > 1e-10 * ev.max()).sum()) if ev.max() > 0 else 0
+                rank = _rank(self._repw, self._weights)
             self._df = float(rank - 1)
         return self._df
 
@@ -354,6 +352,23 @@ class ReplicateDesign(_Estimators):
         V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
         df = np.full(dom.G, self.df)
         return SmoothEstimate(dom.table, est, V, df, dom.n, T, method=self.type)
+
+
+def _rank(A: np.ndarray, w: np.ndarray) -> int:
+    """Rank of the ``(n, R)`` replicate weights, R's ``qr(weights, tol=1e-5)$rank``.
+
+    Rows are first divided by the full-sample weight and de-duplicated (replicate weights
+    built from PSU multipliers repeat one pattern per PSU), which leaves the rank unchanged
+    and makes the decomposition small.
+    """
+    h = (A @ np.random.default_rng(0).standard_normal(A.shape[1])) / w  # a row hash
+    scale = np.abs(h).max() or 1.0
+    _, first = np.unique(np.round(h / scale * 1e9), return_index=True)
+    B = A[np.sort(first)] / w[np.sort(first), None]
+    if B.shape[0] > 4 * B.shape[1]:
+        B = np.linalg.qr(B, mode="r")
+    s = np.linalg.svd(B, compute_uv=False)
+    return int((s > 1e-5 * s.max()).sum()) if s.size and s.max() > 0 else 0
 
 
 def replicate_variance(
