@@ -12,6 +12,7 @@ from . import narrative, plots, report
 from .errors import InputError, Problem
 from .index import compare_index, rank_index, sipas_index, target_test, truth_check
 from .instrument import Instrument, available_instruments, load_instrument
+from .io import Responses, Source, read_responses, valid_scale
 from .report import Publisher, load_params, validate_params
 from .run import run, verify
 
@@ -31,6 +32,10 @@ __all__ = [
     "narrative",
     "plots",
     "rank_index",
+    "read_responses",
+    "Responses",
+    "Source",
+    "valid_scale",
     "report",
     "run",
     "sipas_index",

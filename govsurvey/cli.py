@@ -123,14 +123,72 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- run, verify
+
+
+def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "run",
+        help="run every notebook on a parameters file and publish HTML reports",
+        description="Validate a parameters file, execute every notebook with papermill into "
+        "reports/<run_name>/, render code-free HTML, and write figures.json and manifest.json.",
+    )
+    p.add_argument("params", help="a flat YAML parameters file, e.g. params/default.yaml")
+    p.add_argument("--reports", default="reports", help="folder of runs (default: reports)")
+    return p
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from papermill.exceptions import PapermillExecutionError
+
+    from .run import run
+
+    logging.basicConfig(level=logging.INFO, format="govsurvey: %(message)s")
+    try:
+        out = run(args.params, reports_dir=args.reports)
+    except PapermillExecutionError as exc:
+        print(
+            f"govsurvey: a notebook failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(f"run written to {out}/ (open {out}/index.html)")
+    return EXIT_OK
+
+
+def _add_verify(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "verify",
+        help="rerun a published run and compare every figure",
+        description="Rerun the analysis of a run folder from its manifest.json and compare every "
+        "figure of figures.json bit for bit; exit 0 when identical, 1 otherwise.",
+    )
+    p.add_argument("run_folder", help="a folder written by `govsurvey run`")
+    return p
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .run import verify
+
+    result = verify(args.run_folder)
+    print(result)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
 # --------------------------------------------------------------------------- main
 
 _Command = tuple[
     Callable[[argparse._SubParsersAction], argparse.ArgumentParser],
     Callable[[argparse.Namespace], int],
 ]
-#: Subcommands in the order ``--help`` lists them; add ``run`` and ``verify`` here.
-_COMMANDS: list[_Command] = [(_add_validate, _cmd_validate)]
+#: Subcommands in the order ``--help`` lists them.
+_COMMANDS: list[_Command] = [
+    (_add_validate, _cmd_validate),
+    (_add_run, _cmd_run),
+    (_add_verify, _cmd_verify),
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
