@@ -171,7 +171,7 @@ class ReplicateDesign(_Estimators):
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise InputError.one(
-                f"data must be a pandas DataFrame, got {type(data).__name__}",
+                f"data must be a pandas DataFrame, got {data.__class__.__name__}",
                 "pass the responses as a DataFrame",
             )
         if type not in REPLICATE_TYPES:

@@ -120,6 +120,10 @@ def test_replicate_errors():
         d.replicate("jk1")
     with pytest.raises(InputError, match="rscales"):
         ReplicateDesign(df, weights="w", replicate_weights=["y"], type="jkn")
+    with pytest.raises(InputError, match="DataFrame"):
+        ReplicateDesign(df.to_dict(), weights="w", replicate_weights=["y"])
+    with pytest.raises(InputError, match="DataFrame"):
+        Design(df.to_numpy())
     df2 = df.assign(r1=np.nan)
     with pytest.raises(InputError, match="missing values"):
         ReplicateDesign(df2, weights="w", replicate_weights=["r1"], type="bootstrap")

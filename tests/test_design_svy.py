@@ -164,19 +164,26 @@ def _replicate_frame(rd):
     return pd.concat([DATA, pd.DataFrame(W, columns=cols, index=DATA.index)], axis=1), cols
 
 
-@pytest.mark.parametrize("kind", ["jkn", "bootstrap", "brr"])
+@pytest.mark.parametrize("kind", ["jk1", "jkn", "bootstrap", "brr", "fay"])
 def test_replicate_designs_match_svy_on_identical_weights(kind):
-    if kind == "brr":
-        df = DATA[DATA["psu"] < 2]  # two PSUs in every stratum
+    df = DATA[DATA["psu"] < 2] if kind in ("brr", "fay") else DATA  # BRR: two PSUs a stratum
+    if kind == "jk1":
+        d = Design(df, weights="w", psu="psu_id")
     else:
-        df = DATA
-    d = Design(df, weights="w", strata="stratum", psu="psu", nest=True)
-    rd = d.replicate(kind, replicates=40, seed=5) if kind == "bootstrap" else d.replicate(kind)
+        d = Design(df, weights="w", strata="stratum", psu="psu", nest=True)
+    if kind == "bootstrap":
+        rd = d.replicate(kind, replicates=40, seed=5)
+    elif kind == "fay":
+        rd = d.replicate("brr", fay_rho=0.3)
+    else:
+        rd = d.replicate(kind)
     W = rd.replicate_weights()
     cols = [f"rw{i + 1}" for i in range(W.shape[1])]
     full = pd.concat([df.reset_index(drop=True), pd.DataFrame(W, columns=cols)], axis=1)
     R = W.shape[1]
     rep = {
+        "jk1": svy.JackknifeWgts(prefix="rw", n_reps=R, df=rd.df),
+        "fay": svy.BrrWgts(prefix="rw", n_reps=R, fay_coef=0.3, df=rd.df),
         "jkn": svy.JackknifeWgts(prefix="rw", n_reps=R, scale=list(rd.rscales), df=rd.df),
         "bootstrap": svy.BootstrapWgts(prefix="rw", n_reps=R, scale=1 / (R - 1), df=rd.df),
         "brr": svy.BrrWgts(prefix="rw", n_reps=R, df=rd.df),
