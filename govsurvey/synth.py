@@ -37,7 +37,10 @@ are rounded to 6 decimals before any comparison, so an ulp of difference could o
 value within 1e-16 of a rounding boundary. The only transcendental calls are the libm ``exp`` in
 the rare wedge steps of numpy's ziggurat normal sampler, whose accept/reject decision would change
 only for a draw within an ulp of the wedge boundary. Population reductions use integer counts and
-fixed-order sums, so the truth and the CSV files are the same on every machine.
+fixed-order sums, so the truth and the CSV files are the same on every machine; the one
+floating-point reduction (mean and SD of the latent satisfaction, used to standardise it for the
+MNAR mechanism) is rounded to 4 decimals. ``response_propensity`` (computed with ``ndtr``) is
+reported for reference and never thresholded.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .instrument import Instrument, load_instrument
 
@@ -333,6 +337,10 @@ class Simulation:
         ``"none"``, ``"mar"`` or ``"mnar"``.
     sample_index : ndarray
         Row positions in ``population`` of the drawn units, in the order of ``responses``.
+    response_propensity : ndarray
+        Each drawn unit's true probability of responding under the mechanism (probit model of
+        ``params["response_model"]``; 1 under ``"none"``), in the order of ``responses`` — the
+        known truth for propensity models.
     """
 
     population: pd.DataFrame
@@ -343,7 +351,16 @@ class Simulation:
     sample_seed: int
     nonresponse: str
     sample_index: np.ndarray
+    response_propensity: np.ndarray
     _cache: dict[str, Any] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Simulation(seed={self.seed}, sample_seed={self.sample_seed}, "
+            f"nonresponse={self.nonresponse!r}, population={len(self.population)} dossiers, "
+            f"responses={len(self.responses)} forms, "
+            f"{int(self.responses['responded'].sum())} responded)"
+        )
 
     # ---------------------------------------------------------------- sampling
     def redraw(self, sample_seed: int, nonresponse: str | None = None) -> Simulation:
@@ -371,7 +388,7 @@ class Simulation:
         """
         nonresponse = self.nonresponse if nonresponse is None else nonresponse
         _check_nonresponse(nonresponse)
-        idx, responses = _draw_sample(
+        idx, responses, prop = _draw_sample(
             self._cache,
             self.population,
             self.params,
@@ -389,6 +406,7 @@ class Simulation:
             int(sample_seed),
             nonresponse,
             idx,
+            prop,
             self._cache,
         )
 
@@ -952,7 +970,7 @@ def _draw_sample(
     seed: int,
     sample_seed: int,
     nonresponse: str,
-) -> tuple[np.ndarray, pd.DataFrame]:
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     """Draw one sample: wards by SRSWOR within district, dossiers systematically from each
     drawn ward's register put in random order; modes; nonresponse; item nonresponse."""
     rng = np.random.default_rng([int(seed), 1, int(sample_seed)])
@@ -1007,6 +1025,7 @@ def _draw_sample(
     item_u = rng.random((n_s, len(inst.scale_columns)))
     if nonresponse == "none":
         responded = np.ones(n_s, dtype=bool)
+        propensity = np.ones(n_s)
     else:
         fields = _codes(inst, "field")
         eta = (
@@ -1019,6 +1038,7 @@ def _draw_sample(
         if nonresponse == "mnar":
             eta = eta + _RESPONSE["mnar"] * cache["z_sat"][idx]
         responded = _r6(eta + z) > 0
+        propensity = special.ndtr(eta)  # for reference only: never thresholded
 
     # assemble the survey file
     wards = cache["wards"]
@@ -1077,7 +1097,7 @@ def _draw_sample(
         "phone",
     ]:
         out[col] = out[col].astype("str")
-    return idx, out
+    return idx, out, propensity
 
 
 # ------------------------------------------------------------------ public entry points
@@ -1147,12 +1167,12 @@ def simulate(
     params["wards_per_district"] = m
     params["n_per_ward"] = int(n_per_ward)
     t1 = time.perf_counter()
-    idx, responses = _draw_sample(cache, pop, params, inst, seed, sample_seed, nonresponse)
+    idx, responses, prop = _draw_sample(cache, pop, params, inst, seed, sample_seed, nonresponse)
     logger.info(
         "population built in %.2f s, sample drawn in %.3f s", t1 - t0, time.perf_counter() - t1
     )
     return Simulation(
-        pop, responses, params, inst, int(seed), int(sample_seed), nonresponse, idx, cache
+        pop, responses, params, inst, int(seed), int(sample_seed), nonresponse, idx, prop, cache
     )
 
 

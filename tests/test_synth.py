@@ -281,3 +281,12 @@ def test_design_of_the_respondents(sim):
     est = d.total(["responded"])
     assert est["estimate"].item() == pytest.approx(resp["base_weight"].sum())
     assert np.isfinite(est["se"]).all() and (est["se"] > 0).all()
+
+
+def test_true_response_propensity(sim):
+    mar = sim.redraw(5, nonresponse="mar")
+    p = mar.response_propensity
+    assert p.shape == (len(mar.responses),) and ((p > 0) & (p < 1)).all()
+    assert abs(p.mean() - mar.responses["responded"].mean()) < 0.03
+    assert (sim.redraw(5, nonresponse="none").response_propensity == 1).all()
+    assert "nonresponse='mar'" in repr(mar)
