@@ -30,7 +30,7 @@ from scipy import sparse
 from .errors import InputError
 from .results import SmoothEstimate, result_frame
 
-__all__ = ["Design", "LONELY_PSU_RULES"]
+__all__ = ["Design", "LONELY_PSU_RULES", "group_sum"]
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from .design import (
 from .errors import InputError
 from .results import SmoothEstimate
 
-__all__ = ["ReplicateDesign", "hadamard", "replicate_design"]
+__all__ = ["ReplicateDesign", "hadamard", "replicate_design", "replicate_variance"]
 
 log = logging.getLogger(__name__)
 
