@@ -27,7 +27,7 @@ REF = pd.read_csv(
     FIX / "r_reference.csv",
     dtype={"variable": str, "domain": str},
     keep_default_na=False,
-    na_values=["NA"],
+    na_values=["NA", "NaN"],
 )
 
 DATA = {
@@ -216,3 +216,21 @@ def test_supplied_replicate_weights_match_generated():
     close(res["se"], r["se"])
     close(s.mean(["api00", "enroll"])["se"], ref("jkn", "mean")["se"])
     assert s.df == d.df
+
+
+@pytest.mark.parametrize("rule", ["remove", "adjust", "certainty", "average"])
+def test_lonely_second_stage_units(rule):
+    """PSUs with one sampled SSU out of several: R's rules at stage 2 ("average": NaN, as R)."""
+    df = _csv("apiclus2_lonely2.csv")
+    d = Design(df, psu=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu=rule)
+    case = f"clus2b_lonely_{rule}"
+    for stat, res in [
+        ("mean", d.mean("api00")),
+        ("total", d.total("api00")),
+        ("mean_by_stype", d.mean("api00", by="stype")),
+    ]:
+        r = ref(case, stat)
+        close(res["estimate"], r["estimate"])
+        np.testing.assert_array_equal(np.isnan(res["se"]), np.isnan(r["se"]))
+        ok = ~np.isnan(r["se"].to_numpy(float))
+        close(res["se"][ok], r["se"][ok])
