@@ -653,8 +653,10 @@ class Design(_Estimators):
     lonely_psu : {"fail", "remove", "adjust", "average", "certainty"}
         A stratum with a single PSU (R's ``survey.lonely.psu``): ``"fail"`` raises an
         :class:`~govsurvey.errors.InputError` naming the stratum; ``"remove"`` and
-        ``"certainty"`` give it zero variance; ``"adjust"`` centres its PSU total at zero
-        (the population mean); ``"average"`` replaces it by the average of the other strata.
+        ``"certainty"`` give it zero variance; ``"adjust"`` centres its PSU total at the
+        grand mean of all PSU totals (as svy and current R; R survey 4.1.1 centres at zero,
+        which differs for totals only, and govsurvey does so at stage 2); ``"average"``
+        replaces it by the average of the other strata in the domain (NaN at stage 2, as R).
         Strata sampled completely (fpc equal to the sample size) are never lonely.
     nest : bool
         PSU ids are only unique within strata (R's ``nest=TRUE``). With ``False`` an id
@@ -971,7 +973,13 @@ class Design(_Estimators):
         lonely = (nh == 1) & (f >= _CERTAIN)
         C[f < _CERTAIN] = 0.0
         if self.lonely_psu == "adjust":
-            C[lonely] = f[lonely, None] * S1[lonely] ** 2
+            # a lonely PSU's total is centred at the grand mean of the stage's PSU totals
+            # (domain total / number of PSUs), as svy and current R do; at stage 2 at zero,
+            # as R survey 4.1.1 (for means, ratios and proportions the two are the same)
+            centre = np.zeros((dom.G + 1, S1.shape[1]))
+            if k == 0:
+                centre = group_sum(gg, S1, dom.G + 1) / st.U
+            C[lonely] = f[lonely, None] * (S1[lonely] - centre[gg[lonely]]) ** 2
         elif self.lonely_psu in ("average", "remove", "certainty"):
             C[lonely] = 0.0
         C = C * st.mult[hh][:, None]

@@ -139,6 +139,11 @@ def test_lonely_psu_rules(rule):
     ]:
         r = ref(case, stat)
         close(res["estimate"], r["estimate"])
+        if rule == "adjust" and stat == "total":
+            # survey 4.1.1 centres the lonely PSU total at zero; govsurvey, like svy and
+            # later R, at the grand mean of PSU totals: larger here, equal for means
+            assert (res["se"] > r["se"].to_numpy(float)).all()
+            continue
         close(res["se"], r["se"])
     res = d.replicate("jkn").mean(["api00", "enroll"])
     r = ref(f"{case}_jkn", "mean")

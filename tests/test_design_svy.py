@@ -156,6 +156,8 @@ def test_lonely_psu(rule, singleton):
     s = svy_sample(df, wgt="w", stratum="stratum", psu="psu", singleton=singleton)
     check(d.mean("y"), s.estimation.mean("y", deff="wor"))
     check(d.mean("y", by="mode"), s.estimation.mean("y", by="mode", deff="wor"), by="mode")
+    check(d.total("y"), s.estimation.total("y", deff="wor"))
+    check(d.total("x", by="mode"), s.estimation.total("x", by="mode", deff="wor"), by="mode")
 
 
 def _replicate_frame(rd):
