@@ -844,7 +844,15 @@ class Design(_Estimators):
             bad = ~np.isfinite(w) | (w <= 0)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                what = "missing" if np.isnan(w[i]) else ("zero" if w[i] == 0 else "negative")
+                what = (
+                    "missing"
+                    if np.isnan(w[i])
+                    else "infinite"
+                    if np.isinf(w[i]) and w[i] > 0
+                    else "zero"
+                    if w[i] == 0
+                    else "negative"
+                )
                 raise InputError.one(
                     f"{int(bad.sum())} weight(s) are missing, zero, negative or infinite "
                     f"(first: a {what} weight at data row index {data.index[i]!r})",
