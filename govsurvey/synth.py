@@ -429,7 +429,9 @@ class Simulation:
         Examples
         --------
         >>> from govsurvey.synth import simulate
-        >>> d = simulate(seed=7).design()  # doctest: +SKIP
+        >>> d = simulate(seed=7).design()
+        >>> type(d).__name__, d.data["responded"].eq(1).all()
+        ('Design', np.True_)
         """
         from .design import Design
 
