@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from . import narrative, plots, report
+from . import narrative, plots, report, synth
+from .design import Design
+from .replicate import ReplicateDesign
 from .errors import InputError, Problem
 from .index import compare_index, rank_index, sipas_index, target_test, truth_check
 from .instrument import Instrument, available_instruments, load_instrument
@@ -21,7 +23,10 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "Design",
     "InputError",
+    "ReplicateDesign",
+    "synth",
     "Problem",
     "Instrument",
     "Publisher",

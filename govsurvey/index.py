@@ -28,6 +28,7 @@ __all__ = [
     "target_test",
     "rank_index",
     "truth_check",
+    "domain_name",
     "index_columns",
 ]
 
@@ -95,7 +96,9 @@ def sipas_index(
         Estimates are percentages; intervals use the t distribution on the design df on the
         logit scale (every figure is a proportion or an average of proportions, so the interval
         stays inside 0–100). ``n`` counts respondents with a valid answer (for a component or the
-        overall index: with at least one valid answer among its criteria).
+        overall index: with at least one valid answer among its criteria). A ``by`` column
+        whose name clashes with these columns is renamed (``level`` → ``level_domain``, see
+        :func:`domain_name`).
 
     Examples
     --------
@@ -138,6 +141,8 @@ def sipas_index(
 
     # n per figure: valid answers per criterion; respondents with any valid answer otherwise
     g = _domain_index(design.data, by_cols, dom)
+    dom = dom.rename(columns={c: domain_name(c) for c in by_cols})
+    by_cols = list(dom.columns)
     inside = g >= 0
     comp_any = np.stack(
         [valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1) for c in inst.components],
@@ -161,6 +166,22 @@ def sipas_index(
     out["df"] = np.repeat(df, m)
     out["n"] = n.ravel()
     return out[by_cols + index_columns]
+
+
+def domain_name(by: str) -> str:
+    """The column a ``by`` variable takes in an index frame.
+
+    Its own name, or ``<name>_domain`` when it clashes with a column of the index frame itself
+    (the service ``level`` — commune, district, province — becomes ``level_domain``, since
+    ``level`` says criterion, component or overall).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> gs.index.domain_name("district"), gs.index.domain_name("level")
+    ('district', 'level_domain')
+    """
+    return f"{by}_domain" if by in index_columns else by
 
 
 def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> np.ndarray:
