@@ -240,9 +240,14 @@ class ReplicateDesign(_Estimators):
                 )
             if not combined_weights:
                 repw = repw * self._weights[:, None]
-            self._repw = np.ascontiguousarray(repw)
+            self._repw = repw  # made C-contiguous below only if used in a sparse product
             self.replicate_columns = cols
             R = repw.shape[1]
+            patterns = _multiplier_patterns(self._repw, self._weights)
+            if patterns is not None:  # weights are w_i * M[pattern_i]: use PSU-level sums
+                self._multipliers, self._psu = patterns
+            else:
+                self._repw = np.ascontiguousarray(repw)
         self.replicates = R
 
         if type == "brr":
@@ -322,7 +327,7 @@ class ReplicateDesign(_Estimators):
         """Replicate domain totals, shape ``(R, G, p)``, as one matrix product."""
         G, p = dom.G, columns.shape[1]
         gi = dom.gi
-        if self._multipliers is not None:
+        if self._multipliers is not None:  # generated, or supplied with few patterns
             M = self._multipliers
             P = M.shape[0]
             ukeys, kid = _compress(gi * P + self._psu, (G + 1) * P)
@@ -352,6 +357,33 @@ class ReplicateDesign(_Estimators):
         V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
         df = np.full(dom.G, self.df)
         return SmoothEstimate(dom.table, est, V, df, dom.n, T, method=self.type)
+
+
+def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Find ``M, pattern`` with ``A[i] == w[i] * M[pattern[i]]`` (to 1e-12), if few patterns.
+
+    Replicate weights built from PSU multipliers (jackknife, BRR, bootstrap before any
+    adjustment) repeat one multiplier pattern per PSU; replicate totals are then computed on
+    (domain, pattern) sums, which is much smaller than the ``n x R`` matrix. ``None`` when
+    there are more than ``n / 4`` patterns or a row does not fit its pattern exactly.
+    """
+    n, R = A.shape
+    rng = np.random.default_rng(0)
+    r = rng.standard_normal((R, 3))
+    H = (A @ r) / w[:, None]  # three row hashes; the first groups, the others verify
+    scale = np.abs(H).max() or 1.0
+    _, first, pattern = np.unique(
+        np.round(H[:, 0] / scale * 1e9), return_index=True, return_inverse=True
+    )
+    if len(first) > max(n // 4, 1):
+        return None
+    M = A[first] / w[first, None]
+    if np.abs(H[:, 1:] - (M @ r[:, 1:])[pattern]).max() > 1e-12 * scale * R:
+        return None
+    rows = rng.choice(n, size=min(n, 2000), replace=False)  # and an exact check on a sample
+    if np.abs(A[rows] - w[rows, None] * M[pattern[rows]]).max() > 1e-12 * np.abs(A).max():
+        return None
+    return M, pattern.astype(np.int64)
 
 
 def _rank(A: np.ndarray, w: np.ndarray) -> int:
