@@ -224,3 +224,24 @@ def test_jkn_replicates_equal_svy_jackknife():
         by="district",
         deff=False,
     )
+
+
+def test_supplied_adjusted_replicate_weights_use_the_full_matrix():
+    """Replicate weights that are not PSU multipliers (e.g. after calibration) still agree."""
+    d = Design(DATA, weights="w", strata="stratum", psu="psu", nest=True)
+    W = d.replicate("bootstrap", replicates=30, seed=9).replicate_weights()
+    W = W * np.random.default_rng(1).uniform(0.95, 1.05, W.shape)  # row-level adjustments
+    cols = [f"rw{i + 1}" for i in range(W.shape[1])]
+    full = pd.concat([DATA, pd.DataFrame(W, columns=cols, index=DATA.index)], axis=1)
+    rd = ReplicateDesign(full, weights="w", replicate_weights=cols, type="bootstrap")
+    assert rd._multipliers is None  # no multiplier patterns: the n x R path
+    R = W.shape[1]
+    rep = svy.BootstrapWgts(prefix="rw", n_reps=R, scale=1 / (R - 1), df=rd.df)
+    s = svy_sample(full, wgt="w", rep_wgts=rep)
+    check(
+        rd.mean("y", by="district"),
+        s.estimation.mean("y", by="district", method="replication"),
+        by="district",
+        deff=False,
+    )
+    check(rd.ratio("y", "x"), s.estimation.ratio("y", "x", method="replication"), deff=False)
