@@ -944,7 +944,28 @@ def _build_population(inst: Instrument, seed: int) -> tuple[pd.DataFrame, dict, 
     sat_sd = float(np.round(latent_sat.std(), 4))
     params["latent_satisfaction_mean_sd"] = (sat_mean, sat_sd)
     start = np.cumsum(size_w) - size_w
+    answer_columns = (
+        inst.scale_columns + [it["column"] for it in inst.assessment] + inst.expectation_columns
+    )
+    categorical = {
+        col: np.asarray(pop[col].cat.categories, dtype=object)[pop[col].cat.codes.to_numpy()]
+        for col in [
+            "field",
+            "level",
+            "sex",
+            "age_group",
+            "education",
+            "occupation",
+            "ethnicity",
+            "area",
+            "full_name",
+        ]
+    }
     cache = {
+        "answer_columns": answer_columns,
+        "answers": np.column_stack([pop[c].to_numpy() for c in answer_columns]).astype(np.int8),
+        "categorical": categorical,
+        "phone": pop["phone"].to_numpy(dtype=object),
         "wards": wards,
         "ward_district": ward_d,
         "n_wards_d": n_w,
@@ -988,20 +1009,18 @@ def _draw_sample(
     rank[order] = np.arange(W) - np.repeat(np.cumsum(n_w) - n_w, n_w)
     chosen = np.flatnonzero(rank < m[ward_d])
     chosen = chosen[np.lexsort((rank[chosen], ward_d[chosen]))]  # by district, draw order
-    # stage 2: the ward's register in a fresh random order, then systematic selection
+    # stage 2: the ward's register in a fresh random order, then systematic selection with a
+    # fractional interval N_w / n from a random start (so the draw is SRSWOR within the ward)
     size = cache["ward_size"][chosen]
     start = cache["ward_start"][chosen]
-    tot = int(size.sum())
-    grp = np.repeat(np.arange(len(chosen)), size)
-    units = np.arange(tot) - np.repeat(np.cumsum(size) - size, size) + np.repeat(start, size)
-    perm = np.lexsort((rng.random(tot), grp))
-    shuffled = units[perm]  # grouped by chosen ward, random order inside
     interval = size / n
     r = rng.random(len(chosen)) * interval
     pos = np.floor(_r6(r[:, None] + np.arange(n)[None, :] * interval[:, None])).astype(np.int64)
     pos = np.minimum(pos, size[:, None] - 1)
-    first = np.cumsum(size) - size
-    idx = shuffled[(first[:, None] + pos).reshape(-1)]
+    idx = np.empty((len(chosen), n), dtype=np.int64)
+    for i in range(len(chosen)):  # loop over the drawn wards (PSUs), not over units
+        idx[i] = start[i] + rng.permutation(size[i])[pos[i]]
+    idx = idx.reshape(-1)
     n_s = len(idx)
     ward_of = np.repeat(chosen, n)
 
@@ -1048,57 +1067,41 @@ def _draw_sample(
     m_of = m[d_of]
     fpc1 = n_w[d_of]
     fpc2 = cache["ward_size"][ward_of]
-    sub = pop.iloc[idx]
-    out = pd.DataFrame(
-        {
-            "respondent_id": np.arange(1, n_s + 1, dtype=np.int64),
-            "district": wards["district"].to_numpy()[ward_of],
-            "ward": wards["ward"].to_numpy()[ward_of],
-            "field": sub["field"].astype(str).to_numpy(),
-            "level": sub["level"].astype(str).to_numpy(),
-            "mode": np.array(modes, dtype=object)[mode],
-            "responded": responded.astype(np.int64),
-            "base_weight": (fpc1 / m_of) * (fpc2 / n),
-            "stratum": wards["district"].to_numpy()[ward_of],
-            "psu": wards["psu"].to_numpy()[ward_of],
-            "fpc1": fpc1.astype(np.int64),
-            "fpc2": fpc2.astype(np.int64),
-        }
-    )
-    for col in ["sex", "age_group", "education", "occupation", "ethnicity", "area"]:
-        out[col] = sub[col].astype(str).to_numpy()
-    for col in ["education", "occupation", "ethnicity"]:  # asked on the form only
-        out.loc[~responded, col] = np.nan
+    cat = cache["categorical"]
+    ans = cache["answers"][idx].astype(float)  # every answer column, in cache["answer_columns"]
+    acol = {c: j for j, c in enumerate(cache["answer_columns"])}
     p9 = np.round(_ITEM_NONRESPONSE * (1.0 + 0.5 * (age == ages.index("60+"))), 6)
     for j, col in enumerate(inst.scale_columns):
-        a = sub[col].to_numpy().astype(float)
-        a[item_u[:, j] < p9] = 9
-        a[~responded] = np.nan
-        out[col] = a
-    for col in [it["column"] for it in inst.assessment] + inst.expectation_columns:
-        a = sub[col].to_numpy().astype(float)
-        a[~responded] = np.nan
-        out[col] = a
-    out["full_name"] = sub["full_name"].astype(str).to_numpy()
-    out["phone"] = sub["phone"].to_numpy()
-    for col in [
-        "district",
-        "ward",
-        "field",
-        "level",
-        "mode",
-        "stratum",
-        "psu",
-        "sex",
-        "age_group",
-        "education",
-        "occupation",
-        "ethnicity",
-        "area",
-        "full_name",
-        "phone",
-    ]:
-        out[col] = out[col].astype("str")
+        ans[item_u[:, j] < p9, acol[col]] = 9
+    ans[~responded] = np.nan
+    cols: dict[str, Any] = {
+        "respondent_id": np.arange(1, n_s + 1, dtype=np.int64),
+        "district": wards["district"].to_numpy()[ward_of],
+        "ward": wards["ward"].to_numpy()[ward_of],
+        "field": cat["field"][idx],
+        "level": cat["level"][idx],
+        "mode": np.array(modes, dtype=object)[mode],
+        "responded": responded.astype(np.int64),
+        "base_weight": (fpc1 / m_of) * (fpc2 / n),
+        "stratum": wards["district"].to_numpy()[ward_of],
+        "psu": wards["psu"].to_numpy()[ward_of],
+        "fpc1": fpc1.astype(np.int64),
+        "fpc2": fpc2.astype(np.int64),
+    }
+    for col in ["sex", "age_group", "education", "occupation", "ethnicity", "area"]:
+        cols[col] = cat[col][idx]
+    for col in ["education", "occupation", "ethnicity"]:  # asked on the form only
+        cols[col] = np.where(responded, cols[col], np.nan)
+    for col in cache["answer_columns"]:
+        cols[col] = ans[:, acol[col]]
+    cols["full_name"] = cat["full_name"][idx]
+    cols["phone"] = cache["phone"][idx]
+    out = pd.DataFrame(cols)
+    text = ["district", "ward", "field", "level", "mode", "stratum", "psu", "sex", "age_group"]
+    text += ["education", "occupation", "ethnicity", "area", "full_name", "phone"]
+    for col in text:
+        if out[col].dtype != "str":
+            out[col] = out[col].astype("str")
     return idx, out, propensity
 
 
