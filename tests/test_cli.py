@@ -162,7 +162,7 @@ def test_an_unexpected_error_is_one_line(capsys, monkeypatch) -> None:
 
 def test_commands_are_registered_in_one_list() -> None:
     names = [add.__name__.removeprefix("_add_") for add, _ in cli._COMMANDS]
-    assert names == ["validate"]
+    assert names == ["validate", "run", "verify"]
     sub = next(a for a in cli.build_parser()._actions if a.dest == "command")
     assert list(sub.choices) == names
 
