@@ -191,6 +191,29 @@ class _Domains:
         return self.cache[key].sum(values)[: self.G]
 
 
+def _as_frame(data: object) -> pd.DataFrame:
+    """The rows a design is built on, which must be a DataFrame.
+
+    What ``gs.read_responses`` returns is refused with a message, because the choice of rows
+    matters: nonrespondents carry no answers, but they do count as second-stage units, so a
+    design over every sampled unit gives other SEs than the design of those who answered.
+    """
+    from .io import Responses
+
+    if isinstance(data, Responses):
+        raise InputError.one(
+            "a design is built on a DataFrame of rows, not on what gs.read_responses returns",
+            "pass resp.respondents (those who answered: the design of the survey's figures) or "
+            "resp.data (every sampled unit, respondents or not: to study response)",
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise InputError.one(
+            f"data must be a pandas DataFrame, got {type(data).__name__}",
+            "pass a DataFrame, e.g. gs.read_responses(path).respondents",
+        )
+    return data
+
+
 def _make_domains(data: pd.DataFrame, by: Columns) -> _Domains:
     cols = _as_list(by)
     n = len(data)
@@ -684,11 +707,7 @@ class Design(_Estimators):
         lonely_psu: str = "fail",
         nest: bool = False,
     ) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise InputError.one(
-                f"data must be a pandas DataFrame, got {type(data).__name__}",
-                "pass the responses as a DataFrame (gs.read_responses returns one)",
-            )
+        data = _as_frame(data)
         if lonely_psu not in LONELY_PSU_RULES:
             raise InputError.one(
                 "unknown lonely_psu rule",
@@ -922,6 +941,41 @@ class Design(_Estimators):
         """Design degrees of freedom, R's ``degf``: PSUs minus strata."""
         st = self._stages[0]
         return int(st.U - st.H)
+
+    def summary(self) -> pd.DataFrame:
+        """The design as a reader of a report needs it: one row per property.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``item`` and ``value``: rows, strata, units per stage, whether each stage
+            has an fpc, the lonely-PSU rule, design df and the weights' sum, minimum and maximum.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+        >>> Design(df, strata="s", psu="p").summary().set_index("item").loc["design df", "value"]
+        '2'
+        """
+        first = self._stages[0]
+        w = self._weights
+        items = [
+            ("rows (respondents)", f"{len(self.data):,}"),
+            ("strata", f"{first.H:,}" + (f" ({self.strata})" if self.strata else "")),
+        ]
+        names = self.psu or ["(each row)"]
+        for k, st in enumerate(self._stages):
+            unit = names[k] if k < len(names) else "(each row)"
+            fpc = "with fpc" if k < len(self.fpc) else "without fpc"
+            items.append((f"stage {k + 1} units", f"{st.U:,} ({unit}, {fpc})"))
+        items += [
+            ("lonely PSU rule", self.lonely_psu),
+            ("design df", f"{self.df}"),
+            ("sum of weights", f"{w.sum():,.1f}"),
+            ("weights min / max", f"{w.min():,.2f} / {w.max():,.2f}"),
+        ]
+        return pd.DataFrame(items, columns=["item", "value"])
 
     def __repr__(self) -> str:
         st = self._stages[0]

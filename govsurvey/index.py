@@ -29,6 +29,7 @@ __all__ = [
     "rank_index",
     "truth_check",
     "domain_name",
+    "welch_df",
     "index_columns",
 ]
 
@@ -216,6 +217,28 @@ def _logit_ci(
     return lo, hi
 
 
+def welch_df(se1: np.ndarray, df1: np.ndarray, se2: np.ndarray, df2: np.ndarray) -> np.ndarray:
+    """Welch–Satterthwaite degrees of freedom of a difference of two independent estimates.
+
+    ``(v1 + v2)² / (v1²/df1 + v2²/df2)`` with ``v = se²``; an estimate with infinite df (or SE 0,
+    a known value) adds nothing to the denominator. Infinite when both are known.
+
+    Examples
+    --------
+    >>> import numpy as np, govsurvey as gs
+    >>> float(gs.index.welch_df(np.array(1.0), np.array(3.0), np.array(1.0), np.array(3.0)))
+    6.0
+    >>> float(gs.index.welch_df(np.array(0.0), np.array(np.inf), np.array(2.0), np.array(40.0)))
+    40.0
+    """
+    v1, v2 = np.asarray(se1, float) ** 2, np.asarray(se2, float) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t1 = np.where((v1 > 0) & np.isfinite(df1), v1**2 / df1, 0.0)
+        t2 = np.where((v2 > 0) & np.isfinite(df2), v2**2 / df2, 0.0)
+        den = t1 + t2
+        return np.where(den > 0, (v1 + v2) ** 2 / np.where(den > 0, den, 1.0), np.inf)
+
+
 def _t_quantile(confidence: float, df: np.ndarray) -> np.ndarray:
     return stats.t.ppf(0.5 + confidence / 2, np.where(np.isfinite(df), df, np.inf))
 
@@ -247,7 +270,8 @@ def compare_index(
     DataFrame
         ``[*keys, "estimate_before", "estimate_after", "change", "se", "ci_low", "ci_high", "df"]``
         (+ ``"gain", "p_gain", "gain_verdict"``). The SE is ``sqrt(se_before² + se_after²)``
-        (independent samples); the df is the smaller of the two (infinite for a known baseline).
+        (independent samples); the df is Welch–Satterthwaite's (:func:`welch_df`; a baseline
+        with SE 0 is a known value and contributes no uncertainty and no df).
 
     Examples
     --------
@@ -276,7 +300,12 @@ def compare_index(
     out["estimate_after"] = m["estimate_after"]
     out["change"] = m["estimate_after"] - m["estimate_before"]
     out["se"] = np.hypot(m["se_before"], m["se_after"])
-    df = np.minimum(m["df_before"].to_numpy(float), m["df_after"].to_numpy(float))
+    df = welch_df(
+        m["se_before"].to_numpy(float),
+        m["df_before"].to_numpy(float),
+        m["se_after"].to_numpy(float),
+        m["df_after"].to_numpy(float),
+    )
     q = _t_quantile(confidence, df)
     out["ci_low"] = out["change"] - q * out["se"]
     out["ci_high"] = out["change"] + q * out["se"]
@@ -377,8 +406,9 @@ def rank_index(
         ``rank_high``: unit i can be ranked no better than 1 + the number of units significantly
         above it, and no worse than K − the number significantly below it. Each comparison is a
         two-sided test of the difference at level ``(1 − confidence)/(K − 1)`` (Bonferroni over a
-        unit's K − 1 comparisons), with SE ``sqrt(se_i² + se_j²)``, which is exact when the units
-        are separate strata (districts) and ignores covariance otherwise.
+        unit's K − 1 comparisons), with SE ``sqrt(se_i² + se_j²)`` and Welch–Satterthwaite df
+        (:func:`welch_df`), which is right when the units are separate strata (districts) and
+        ignores their covariance otherwise.
 
     Examples
     --------
@@ -404,7 +434,7 @@ def rank_index(
     diff = sign * (est[None, :] - est[:, None])  # > 0: j better than i
     sed = np.hypot(se[None, :], se[:, None])
     df = data["df"].to_numpy(float) if "df" in data else np.full(k, np.inf)
-    dfx = np.minimum(df[None, :], df[:, None])
+    dfx = welch_df(se[None, :], df[None, :], se[:, None], df[:, None])
     alpha = (1 - confidence) / max(k - 1, 1)
     q = stats.t.ppf(1 - alpha / 2, np.where(np.isfinite(dfx), dfx, np.inf))
     with np.errstate(invalid="ignore", divide="ignore"):

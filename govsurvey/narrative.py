@@ -97,6 +97,14 @@ def describe_domains(index: pd.DataFrame, unit: str, code: str = "SIPAS") -> str
         f"By {unit}, {code} ranges from {_pct(lo['estimate'])} ({lo[unit]}) to "
         f"{_pct(hi['estimate'])} ({hi[unit]}) across {len(shown)} {unit} value(s)."
     )
+    if "df" in shown and shown["df"].notna().any():
+        lo_df, hi_df = int(shown["df"].min()), int(shown["df"].max())
+        span = f"{lo_df}" if lo_df == hi_df else f"{lo_df} to {hi_df}"
+        text += (
+            f" Each {unit}'s interval uses its own design degrees of freedom ({span}: the "
+            f"sampled units in the {unit} minus its strata)"
+            + (", so with few units the intervals are wide." if lo_df < 10 else ".")
+        )
     if hidden:
         text += f" {hidden} cell(s) with too few respondents are suppressed."
     return text

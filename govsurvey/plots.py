@@ -125,7 +125,7 @@ def domain_dotplot(
     if overall is not None:
         ax.axvline(overall, color="#27ae60", ls=":", lw=1, label=f"overall {overall:.1f}")
     if target is not None or overall is not None:
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.set_yticks(y, d[unit].astype(str))
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel(f"% satisfied ({confidence:.0%} CI)")

@@ -23,6 +23,7 @@ from scipy import sparse
 
 from .design import (
     Design,
+    _as_frame,
     _as_list,
     _check_columns,
     _compress,
@@ -169,11 +170,7 @@ class ReplicateDesign(_Estimators):
         _psu: np.ndarray | None = None,
         _weight_values: np.ndarray | None = None,
     ) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise InputError.one(
-                f"data must be a pandas DataFrame, got {data.__class__.__name__}",
-                "pass the responses as a DataFrame",
-            )
+        data = _as_frame(data)
         if type not in REPLICATE_TYPES:
             raise InputError.one(
                 "unknown replicate type", f"use one of {', '.join(REPLICATE_TYPES)}", value=type

@@ -292,7 +292,9 @@ class Publisher:
         if "n" in out.columns:
             small = out["n"].to_numpy() < self.min_cell
             figures = [c for c in out.columns if c in _FIGURE_COLUMNS]
-            out.loc[small, figures] = np.nan
+            if small.any():
+                out[figures] = out[figures].astype(float)
+                out.loc[small, figures] = np.nan
             out["suppressed"] = small
         return out
 

@@ -12,7 +12,10 @@ import pytest
 import govsurvey as gs
 
 INST = gs.load_instrument("sipas-2017")
-RUNS = 300
+# 1,000 samples (the issue asks for at least 300): a 300-sample block's coverage has an SD of
+# about 1.3 points, so blocks of 300 were seen anywhere from 90.3% to 97.0% while 1,000 samples
+# measured 94.1-94.6%; at 1,000 the SD is 0.7 points and the 92.5-97.5% band is a real test.
+RUNS = 1000
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def test_intervals_cover_the_truth_at_the_nominal_rate(sim):
     truth_d = truth_d.set_index("district")["estimate"]
     hits_overall, hits_district, hits_component = [], [], []
     for s in range(RUNS):
-        design = sim.redraw(sample_seed=1000 + s).design()
+        design = sim.redraw(sample_seed=s).design()
         idx = gs.sipas_index(design, INST).set_index("code")
         hit = (idx["ci_low"] <= truth[idx.index]) & (truth[idx.index] <= idx["ci_high"])
         hits_overall.append(bool(hit["SIPAS"]))
@@ -48,8 +51,10 @@ def test_intervals_cover_the_truth_at_the_nominal_rate(sim):
     overall = np.mean(hits_overall)
     component = np.mean(hits_component)
     district = np.mean(np.concatenate(hits_district))
-    print(f"coverage over {RUNS} samples: overall {overall:.3f}, components {component:.3f}, "
-          f"districts {district:.3f}")
+    print(
+        f"coverage over {RUNS} samples: overall {overall:.3f}, components {component:.3f}, "
+        f"districts {district:.3f}"
+    )
     assert 0.925 <= overall <= 0.975
     assert 0.93 <= component <= 0.97
     assert 0.93 <= district <= 0.97

@@ -321,3 +321,20 @@ def test_mse_centres_at_full_sample_estimate():
     a = d.replicate("bootstrap", replicates=40, seed=1).ratio("y", "y2")["se"].iloc[0]
     b = d.replicate("bootstrap", replicates=40, seed=1, mse=True).ratio("y", "y2")["se"].iloc[0]
     assert b >= a and b != a
+
+
+def test_design_refuses_the_responses_object_and_says_which_rows():
+    """Nonrespondents count as second-stage units, so which rows a design gets must be said."""
+    import govsurvey as gs
+
+    root = Path(__file__).resolve().parent.parent
+    resp = gs.read_responses(root / "data" / "synthetic" / "responses.csv")
+    with pytest.raises(InputError, match=r"pass resp.respondents .* or resp.data"):
+        Design(resp, weights="base_weight")
+    spec = dict(weights="base_weight", strata="stratum", psu=["psu", "respondent_id"])
+    whole = Design(resp.data, **spec, fpc=["fpc1", "fpc2"])
+    answered = Design(resp.respondents, **spec, fpc=["fpc1", "fpc2"])
+    a = gs.sipas_index(whole, "sipas-2017")
+    b = gs.sipas_index(answered, "sipas-2017")
+    np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=1e-12)
+    assert not np.allclose(a["se"], b["se"], rtol=1e-6)

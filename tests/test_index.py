@@ -131,7 +131,9 @@ def test_compare_index_two_surveys_adds_variances():
     a = pd.DataFrame({"code": ["SIPAS"], "estimate": [80.0], "se": [3.0], "df": [40.0]})
     b = pd.DataFrame({"code": ["SIPAS"], "estimate": [84.0], "se": [4.0], "df": [60.0]})
     r = gs.compare_index(a, b)
-    assert r.loc[0, "se"] == 5.0 and r.loc[0, "df"] == 40.0
+    assert r.loc[0, "se"] == 5.0
+    # Welch–Satterthwaite: (9 + 16)² / (9²/40 + 16²/60)
+    assert r.loc[0, "df"] == pytest.approx(625 / (81 / 40 + 256 / 60), rel=1e-12)
     with pytest.raises(ValueError, match="lacks column"):
         gs.compare_index(a.drop(columns="se"), b)
 
@@ -146,6 +148,20 @@ def test_target_test():
     from scipy import stats
 
     assert r.loc[0, "p_value"] == pytest.approx(stats.t.sf(3.0, 30), rel=1e-12)
+
+
+def test_rank_intervals_use_welch_df():
+    """Few df per domain (districts with 4 wards) widen the rank intervals accordingly."""
+    idx = pd.DataFrame(
+        {"district": list("AB"), "estimate": [90.0, 80.0], "se": [1.0, 1.0], "df": [3.0, 3.0]}
+    )
+    # difference 10, SE sqrt(2), Welch df 6: t = 7.07 > t_6(0.975) = 2.447 → separated
+    r = gs.rank_index(idx, "district")
+    assert r["rank_low"].tolist() == [1, 2] and r["rank_high"].tolist() == [1, 2]
+    idx["estimate"] = [90.0, 86.0]  # t = 2.83 > 2.447 still; at df 3 each as min() would be 3.18
+    assert gs.rank_index(idx, "district")["rank_high"].tolist() == [1, 2]
+    idx["estimate"] = [90.0, 86.7]  # t = 2.33 < 2.447
+    assert gs.rank_index(idx, "district")["rank_high"].tolist() == [2, 2]
 
 
 def test_rank_intervals_separate_only_distinct_units():

@@ -107,7 +107,10 @@ def test_personal_data_never_reaches_a_report(tmp_path):
     leaky.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     p = nbformat.v4.new_code_cell('responses = ""\noutput_dir = ""')
     p.metadata["tags"] = ["parameters"]
-    leaky.cells = [p, nbformat.v4.new_code_cell("import pandas as pd\npd.read_csv(responses).head()")]
+    leaky.cells = [
+        p,
+        nbformat.v4.new_code_cell("import pandas as pd\npd.read_csv(responses).head()"),
+    ]
     path = tmp_path / "99_leak.ipynb"
     nbformat.write(leaky, str(path))
     with pytest.raises(RuntimeError, match="would publish personal data"):
