@@ -24,13 +24,13 @@ venv: $(STAMP)
 report: venv
 	$(BIN)/govsurvey run $(PARAMS)
 
-# The whole suite: lint, unit and oracle tests, statistical checks, and nbval on the notebooks.
+# The whole suite, in one pytest run: lint, docstring examples, unit and oracle tests,
+# statistical checks, and nbval on the committed notebooks.
 test: venv
 	$(BIN)/ruff check govsurvey tests bench
 	$(BIN)/ruff format --check govsurvey tests bench
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules govsurvey tests \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 lint: venv
 	$(BIN)/ruff check govsurvey tests bench

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The message of an :class:`InputError` lists this many problems, then "... and N more";
+#: ``err.problems`` holds them all.
+MAX_LISTED = 20
+
 
 @dataclass
 class Problem:
@@ -67,5 +71,7 @@ class InputError(ValueError):
         if len(self.problems) == 1:
             return str(self.problems[0])
         lines = [f"{len(self.problems)} problems:"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            lines.append(f"  ... and {len(self.problems) - MAX_LISTED} more")
         return "\n".join(lines)

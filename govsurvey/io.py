@@ -56,8 +56,6 @@ __all__ = ["Responses", "Source", "read_responses", "valid_scale"]
 
 log = logging.getLogger(__name__)
 
-#: How many problems the message of a raised :class:`InputError` lists before "and N more".
-MAX_LISTED = 20
 #: How many rows are searched for the header row (a title block may sit above it).
 HEADER_SEARCH_ROWS = 30
 
@@ -199,21 +197,6 @@ class Responses:
             counts = self.account["check"].str.split(", ").explode().value_counts(sort=False)
             lines += [(f"excluded: {k}", int(v)) for k, v in counts.items()]
         return pd.DataFrame(lines, columns=["item", "rows"])
-
-
-@dataclass
-class _InputErrorListed(InputError):
-    """An :class:`InputError` holding every problem whose message lists the first ``shown``."""
-
-    shown: int = MAX_LISTED
-
-    def __str__(self) -> str:
-        if len(self.problems) <= self.shown:
-            return super().__str__()
-        lines = [f"{len(self.problems)} problems:"]
-        lines += [f"  - {p}" for p in self.problems[: self.shown]]
-        lines.append(f"  ... and {len(self.problems) - self.shown} more")
-        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- public functions
@@ -859,7 +842,7 @@ def _validate(
     if on_error == "raise":
         listed = [f.problem for f in found if f.listed]
         if listed:
-            raise _InputErrorListed(listed)
+            raise InputError(listed)
     by_pos: dict[int, list[_Found]] = {}
     for f in found:
         by_pos.setdefault(f.pos, []).append(f)
@@ -929,7 +912,7 @@ def _check_header(header: list[str], name: str, spec: _Spec, header_row: int | N
             )
         )
     if problems:
-        raise _InputErrorListed(problems)
+        raise InputError(problems)
 
 
 def _check_ids(ids: pd.Series, chk: _Checker, name: str) -> None:

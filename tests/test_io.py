@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from govsurvey.errors import InputError
+from govsurvey.errors import MAX_LISTED, InputError
 from govsurvey.instrument import load_instrument
-from govsurvey.io import MAX_LISTED, Responses, read_responses, valid_scale
+from govsurvey.io import Responses, read_responses, valid_scale
 
 TESTS = Path(__file__).resolve().parent
 MALFORMED = TESTS / "malformed"
