@@ -63,7 +63,11 @@ def test_run_writes_reports(default_run):
         assert "data:image/png;base64," in html
         assert "Traceback" not in html
         # no warning or error printed in the report
-        assert "application/vnd.jupyter.stderr" not in html
+        executed = nbformat.read(str(default_run / nb.name), as_version=4)
+        for cell in executed.cells:
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", out
+                assert out.get("name") != "stderr", out["text"]
 
 
 def test_manifest_records_provenance(default_run):
@@ -104,7 +108,11 @@ def test_verify_detects_a_changed_figure(default_run, tmp_path):
 
 def test_personal_data_never_reaches_a_report(tmp_path):
     leaky = nbformat.v4.new_notebook()
-    leaky.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    leaky.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     p = nbformat.v4.new_code_cell('responses = ""\noutput_dir = ""')
     p.metadata["tags"] = ["parameters"]
     leaky.cells = [
