@@ -169,12 +169,17 @@ def sipas_index(
     return out[by_cols + index_columns]
 
 
+#: Column names of result frames that a domain column must not take.
+_RESERVED = {*index_columns, "N", "variable", "truth", "covered", "error"}
+
+
 def domain_name(by: str) -> str:
     """The column a ``by`` variable takes in an index frame.
 
     Its own name, or ``<name>_domain`` when it clashes with a column of the index frame itself
-    (the service ``level`` — commune, district, province — becomes ``level_domain``, since
-    ``level`` says criterion, component or overall).
+    or of the truth frames compared with it (the service ``level`` — commune, district,
+    province — becomes ``level_domain``, since ``level`` says criterion, component or
+    overall). :func:`sipas_index` and ``Simulation.truth_index`` both name domains this way.
 
     Examples
     --------
@@ -182,7 +187,7 @@ def domain_name(by: str) -> str:
     >>> gs.index.domain_name("district"), gs.index.domain_name("level")
     ('district', 'level_domain')
     """
-    return f"{by}_domain" if by in index_columns else by
+    return f"{by}_domain" if by in _RESERVED else by
 
 
 def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> np.ndarray:

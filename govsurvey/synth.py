@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .index import domain_name
 from .instrument import Instrument, load_instrument
 
 __all__ = ["Simulation", "simulate", "write_default_data", "DISTRICTS", "main"]
@@ -528,7 +529,7 @@ class Simulation:
         n_fig = len(rows_code)
         est = np.column_stack(rows_est)  # domains x figures
         out = keys.loc[np.repeat(np.arange(n_dom), n_fig)].reset_index(drop=True)
-        out = _rename_clashes(out)
+        out = out.rename(columns=domain_name)
         out["level"] = np.tile(np.array(rows_level, dtype=object), n_dom)
         out["code"] = np.tile(np.array(rows_code, dtype=object), n_dom)
         out["estimate"] = est.reshape(-1)
@@ -601,7 +602,7 @@ class Simulation:
         )
         n_dom = len(sums)
         out = keys.loc[np.repeat(np.arange(n_dom), len(names))].reset_index(drop=True)
-        out = _rename_clashes(out, clash=("variable", "estimate", "N"))
+        out = out.rename(columns=domain_name)
         out["variable"] = np.tile(np.array(names, dtype=object), n_dom)
         out["estimate"] = est.reshape(-1)
         out["N"] = np.repeat(sums["N"].to_numpy(dtype=np.int64), len(names))
@@ -674,12 +675,6 @@ def _by_list(by: str | Sequence[str] | None, pop: pd.DataFrame) -> list[str]:
             f"use some of {list(pop.columns[:12])}"
         )
     return by_cols
-
-
-def _rename_clashes(
-    keys: pd.DataFrame, clash: tuple[str, ...] = ("level", "code", "estimate", "N")
-) -> pd.DataFrame:
-    return keys.rename(columns={c: f"{c}_domain" for c in keys.columns if c in clash})
 
 
 # ------------------------------------------------------------------ building the population
