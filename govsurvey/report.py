@@ -38,7 +38,6 @@ class Parameter:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
-    required_file: bool = False
     optional: bool = False
 
 
@@ -47,17 +46,11 @@ class Parameter:
 PARAMETERS: dict[str, Parameter] = {
     "run_name": Parameter("str", "default", "name of the run: its folder under reports/"),
     "instrument": Parameter("str", "sipas-2017", "a shipped instrument name or a YAML path"),
-    "responses": Parameter(
-        "path", "../data/synthetic/responses.csv", "the survey file", required_file=True
-    ),
-    "frame": Parameter(
-        "path", "../data/synthetic/frame.csv", "population counts of the frame", optional=True
-    ),
+    # no default for the data: a run must say which survey it publishes
+    "responses": Parameter("path", None, "the survey file (csv, xlsx, sav or parquet)"),
+    "frame": Parameter("path", None, "population counts of the frame", optional=True),
     "truth": Parameter(
-        "path",
-        "../data/synthetic/truth.csv",
-        "known population values (synthetic data only)",
-        optional=True,
+        "path", None, "known population values (synthetic data only)", optional=True
     ),
     "weight": Parameter("str", "base_weight", "column of design weights"),
     "strata": Parameter("str", "stratum", "column of strata", optional=True),
@@ -174,9 +167,7 @@ def validate_params(
         try:
             out[key] = _check(key, value, spec, Path(base))
         except ValueError as exc:
-            problems.append(
-                Problem(what=str(exc), fix=spec.help and f"give {spec.help}", file=file)
-            )
+            problems.append(Problem(what=str(exc), fix=f"set '{key}' to {spec.help}", file=file))
     if out.get("target_gain_low", 0) > out.get("target_gain_high", 0):
         problems.append(
             Problem(

@@ -181,3 +181,27 @@ def test_python_dash_m_govsurvey(name: str, code: int) -> None:
     assert proc.returncode == code
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[0].startswith(name)
+
+
+def test_run_with_bad_parameters_names_each_problem_and_exits_2(capsys, tmp_path) -> None:
+    params = tmp_path / "p.yaml"
+    params.write_text("responses: nowhere.csv\nmin_cell: 0\ncolour: red\n", encoding="utf-8")
+    code, out, err = run(capsys, "run", str(params), "--reports", str(tmp_path / "reports"))
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(f"govsurvey: {params}: ") for line in lines)
+    assert "unknown parameter 'colour'" in err
+    assert "parameter 'min_cell' is 0, outside [1, None]" in err
+    assert "parameter 'responses': file 'nowhere.csv' not found" in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_verify_of_a_folder_without_a_run_exits_2(capsys, tmp_path) -> None:
+    code, out, err = run(capsys, "verify", str(tmp_path))
+    assert code == 2
+    assert err == (
+        f"govsurvey: {tmp_path}: no manifest.json in this folder. Fix: give the folder a "
+        "`govsurvey run` wrote\n"
+    )

@@ -116,3 +116,13 @@ def test_record_keeps_full_precision(tmp_path):
 def test_min_cell_must_be_positive():
     with pytest.raises(ValueError, match="min_cell must be at least 1"):
         gs.Publisher("sipas-2017", min_cell=0)
+
+
+def test_a_run_must_name_its_survey_file(tmp_path):
+    """No default data: a province's parameters file cannot silently publish the synthetic set."""
+    path = tmp_path / "p.yaml"
+    path.write_text("run_name: hanoi-2025\n", encoding="utf-8")
+    with pytest.raises(gs.InputError) as err:
+        load_params(path)
+    assert [p.what for p in err.value.problems] == ["parameter 'responses' is required"]
+    assert "set 'responses' to the survey file" in str(err.value)
