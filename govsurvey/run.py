@@ -24,8 +24,6 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .errors import InputError
 from .instrument import load_instrument
 from .report import load_params
@@ -137,19 +135,16 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
 
 def _personal_values(params: dict[str, Any]) -> set[str]:
     """Values of the personal columns of the responses file, to make sure none is published."""
-    inst = load_instrument(params["instrument"])
-    cols = inst.personal_columns
-    path = params["responses"]
+    from .io import read_responses
+
     try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-        use = [c for c in cols if c in header]
-        if not use:
-            return set()
-        values = pd.read_csv(path, usecols=use, dtype=str, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, OSError):
-        return set()  # not a UTF-8 CSV: the notebooks' own reading reports on it
-    found = set(values.stack().dropna().astype(str))
-    return {v for v in found if len(v.strip()) >= 6}
+        resp = read_responses(params["responses"], params["instrument"], on_error="exclude")
+    except InputError:
+        return set()  # a file-level problem: the notebooks' own reading reports it and stops
+    if not resp.personal_columns:
+        return set()
+    values = resp.data[resp.personal_columns].astype("string").stack().dropna()
+    return {v for v in values.astype(str) if len(v.strip()) >= 6}
 
 
 def run(
