@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .design import group_sum
 from .instrument import Instrument, load_instrument
 
 __all__ = [
@@ -150,7 +151,7 @@ def sipas_index(
         axis=1,
     )
     counts = np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
-    n = _group_sum(g[inside], counts[inside], n_dom)
+    n = group_sum(g[inside], counts[inside], n_dom)
     n = n.round().astype(int)
 
     levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]
@@ -197,13 +198,6 @@ def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> 
     keys = pd.MultiIndex.from_frame(data[by_cols].astype(object))
     pos = pd.MultiIndex.from_frame(dom[by_cols].astype(object)).get_indexer(keys)
     return pos.astype(np.int64)
-
-
-def _group_sum(g: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
-    """Column sums of ``x`` (rows × columns) by group index ``g``: one bincount, no loops."""
-    cols = x.shape[1]
-    flat = (g[:, None] * cols + np.arange(cols)[None, :]).ravel()
-    return np.bincount(flat, weights=x.ravel(), minlength=n_groups * cols).reshape(n_groups, cols)
 
 
 def _logit_ci(
