@@ -22,6 +22,7 @@ from scipy import stats
 
 from .design import group_sum
 from .instrument import Instrument, load_instrument
+from .results import result_frame, t_quantile
 
 __all__ = [
     "sipas_index",
@@ -136,7 +137,6 @@ def sipas_index(
 
     res = design.estimate_smooth(columns, point, influence, by=by)
     est = np.asarray(res.estimate, dtype=float)
-    se = np.sqrt(np.asarray(res.variance, dtype=float))
     dom = res.domains.reset_index(drop=True)
     by_cols = list(dom.columns)
     n_dom = len(dom)
@@ -156,17 +156,19 @@ def sipas_index(
 
     levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]
     codes = crit + comp + ["SIPAS"]
-    m = len(codes)
-    df = np.broadcast_to(np.asarray(res.df, dtype=float), (n_dom,))
-    out = dom.loc[np.repeat(np.arange(n_dom), m)].reset_index(drop=True)
-    out["level"] = np.tile(levels, n_dom)
-    out["code"] = np.tile(codes, n_dom)
-    out["estimate"] = est.ravel()
-    out["se"] = se.ravel()
-    lo, hi = _logit_ci(est.ravel() / 100, se.ravel() / 100, np.repeat(df, m), confidence)
-    out["ci_low"], out["ci_high"] = lo * 100, hi * 100
-    out["df"] = np.repeat(df, m)
-    out["n"] = n.ravel()
+    # the one result builder, on the proportion scale (logit interval), then in percent
+    out = result_frame(
+        dom,
+        codes,
+        est / 100,
+        res.variance / 1e4,
+        res.df,
+        n,
+        levels=levels,
+        logit=True,
+        level=confidence,
+    ).rename(columns={"variable": "code"})
+    out[["estimate", "se", "ci_low", "ci_high"]] *= 100
     return out[by_cols + index_columns]
 
 
@@ -200,22 +202,6 @@ def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> 
     return pos.astype(np.int64)
 
 
-def _logit_ci(
-    p: np.ndarray, se: np.ndarray, df: np.ndarray, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Logit-transformed t interval for proportions, as R's ``svyciprop(method="logit")``."""
-    q = stats.t.ppf(0.5 + confidence / 2, np.where(np.isfinite(df), df, np.inf))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        eta = np.log(p / (1 - p))
-        half = q * se / (p * (1 - p))
-        lo = 1 / (1 + np.exp(-(eta - half)))
-        hi = 1 / (1 + np.exp(-(eta + half)))
-    edge = (p <= 0) | (p >= 1)
-    lo = np.where(edge, p, lo)
-    hi = np.where(edge, p, hi)
-    return lo, hi
-
-
 def welch_df(se1: np.ndarray, df1: np.ndarray, se2: np.ndarray, df2: np.ndarray) -> np.ndarray:
     """Welch–Satterthwaite degrees of freedom of a difference of two independent estimates.
 
@@ -236,10 +222,6 @@ def welch_df(se1: np.ndarray, df1: np.ndarray, se2: np.ndarray, df2: np.ndarray)
         t2 = np.where((v2 > 0) & np.isfinite(df2), v2**2 / df2, 0.0)
         den = t1 + t2
         return np.where(den > 0, (v1 + v2) ** 2 / np.where(den > 0, den, 1.0), np.inf)
-
-
-def _t_quantile(confidence: float, df: np.ndarray) -> np.ndarray:
-    return stats.t.ppf(0.5 + confidence / 2, np.where(np.isfinite(df), df, np.inf))
 
 
 def compare_index(
@@ -305,7 +287,7 @@ def compare_index(
         m["se_after"].to_numpy(float),
         m["df_after"].to_numpy(float),
     )
-    q = _t_quantile(confidence, df)
+    q = t_quantile(df, confidence)
     out["ci_low"] = out["change"] - q * out["se"]
     out["ci_high"] = out["change"] + q * out["se"]
     out["df"] = df

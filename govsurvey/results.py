@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SmoothEstimate", "result_frame", "RESULT_COLUMNS"]
+__all__ = ["SmoothEstimate", "result_frame", "t_quantile", "RESULT_COLUMNS"]
 
 #: Columns after the ``by`` columns, in order (``"level"`` only for proportions).
 RESULT_COLUMNS = ["variable", "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]
@@ -62,7 +62,8 @@ class SmoothEstimate:
         return np.sqrt(self.variance)
 
 
-def _t_quantile(df: np.ndarray, level: float) -> np.ndarray:
+def t_quantile(df: np.ndarray, level: float) -> np.ndarray:
+    """Two-sided Student t quantile for a confidence ``level``; NaN where ``df <= 0``."""
     df = np.asarray(df, dtype=float)
     q = np.full(df.shape, np.nan)
     ok = df > 0
@@ -136,7 +137,7 @@ def result_frame(
         np.full((g, m), np.nan) if deff is None else np.asarray(deff, dtype=float).reshape(g, m)
     )
     se = np.sqrt(variance)
-    q = _t_quantile(df_arr, level)
+    q = t_quantile(df_arr, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         if logit:
             p = estimate
