@@ -52,7 +52,7 @@ import pandas as pd
 from .errors import InputError, Problem
 from .instrument import Instrument, load_instrument
 
-__all__ = ["Responses", "Source", "read_responses", "valid_scale"]
+__all__ = ["Responses", "Source", "file_sha256", "read_responses", "valid_scale"]
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,24 @@ class Responses:
 
 
 # --------------------------------------------------------------------------- public functions
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (the checksum runs and data records carry).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = f.write_bytes(b"abc")
+    >>> file_sha256(f)[:16]
+    'ba7816bf8f01cfea'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_responses(

@@ -9,7 +9,6 @@ self-contained HTML report per notebook (no code, nothing fetched from the netwo
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
@@ -26,6 +25,7 @@ from typing import Any
 
 from .errors import InputError
 from .instrument import load_instrument
+from .io import file_sha256, read_responses
 from .report import load_params
 
 __all__ = ["run", "verify", "render_html", "notebooks_dir", "VerifyResult"]
@@ -49,14 +49,6 @@ _VERSIONED = (
 def notebooks_dir() -> Path:
     """The project's ``notebooks/`` folder (next to the package in a source checkout)."""
     return Path(__file__).resolve().parent.parent / "notebooks"
-
-
-def _sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _portable(path: str | Path) -> str:
@@ -135,8 +127,6 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
 
 def _personal_values(params: dict[str, Any]) -> set[str]:
     """Values of the personal columns of the responses file, to make sure none is published."""
-    from .io import read_responses
-
     try:
         resp = read_responses(params["responses"], params["instrument"], on_error="exclude")
     except InputError:
@@ -233,15 +223,15 @@ def run(
     )
     inst = load_instrument(params["instrument"])
     inputs = {
-        k: {"path": _portable(params[k]), "sha256": _sha256(params[k])}
+        k: {"path": _portable(params[k]), "sha256": file_sha256(params[k])}
         for k in ("responses", "frame", "truth")
         if params.get(k)
     }
-    inputs["instrument"] = {"path": _portable(inst.path), "sha256": _sha256(inst.path)}
+    inputs["instrument"] = {"path": _portable(inst.path), "sha256": file_sha256(inst.path)}
     manifest = {
         "run_name": params["run_name"],
         "params_file": str(params_path),
-        "params_sha256": _sha256(params_path),
+        "params_sha256": file_sha256(params_path),
         "parameters": params,
         "inputs": inputs,
         "notebooks": [n.name for n in nbs],
@@ -307,7 +297,7 @@ def verify(run_folder: str | Path) -> VerifyResult:
     changed = [
         k
         for k, v in manifest["inputs"].items()
-        if not Path(v["path"]).is_file() or _sha256(v["path"]) != v["sha256"]
+        if not Path(v["path"]).is_file() or file_sha256(v["path"]) != v["sha256"]
     ]
     ppath = Path(manifest["params_file"])
     if not ppath.is_file():
@@ -316,7 +306,7 @@ def verify(run_folder: str | Path) -> VerifyResult:
             "run verify from the project's root folder",
             file=str(ppath),
         )
-    if _sha256(ppath) != manifest["params_sha256"]:
+    if file_sha256(ppath) != manifest["params_sha256"]:
         changed.append(f"parameters file {ppath}")
     with tempfile.TemporaryDirectory(prefix="govsurvey-verify-") as tmp:
         nbs = [notebooks_dir() / n for n in manifest["notebooks"]]

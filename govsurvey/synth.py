@@ -46,7 +46,6 @@ reported for reference and never thresholded.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import time
 from collections.abc import Sequence
@@ -60,6 +59,7 @@ from scipy import special
 
 from .index import domain_name
 from .instrument import Instrument, load_instrument
+from .io import file_sha256
 
 __all__ = ["Simulation", "simulate", "write_default_data", "DISTRICTS", "main"]
 
@@ -1176,10 +1176,6 @@ def simulate(
     )
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_default_data(
     folder: str | Path, seed: int = 2024, nonresponse: str = "mar"
 ) -> dict[str, str]:
@@ -1233,7 +1229,7 @@ def write_default_data(
         parts.append(t)
     pd.concat(parts, ignore_index=True).to_csv(folder / "truth_items.csv", **csv)
     names = ["frame.csv", "wards.csv", "responses.csv", "truth.csv", "truth_items.csv"]
-    return {n: _sha256(folder / n) for n in names}
+    return {n: file_sha256(folder / n) for n in names}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
