@@ -1099,7 +1099,9 @@ class Design(_Estimators):
                 f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
             )
         V = sum(self._stage_variance(k, z, dom) for k in range(len(self._stages)))
-        return SmoothEstimate(dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor")
+        return SmoothEstimate(
+            dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor", domain_of_row=dom.g
+        )
 
     # ------------------------------------------------------------------------------------
     def replicate(

@@ -142,7 +142,7 @@ def sipas_index(
     n_dom = len(dom)
 
     # n per figure: valid answers per criterion; respondents with any valid answer otherwise
-    g = _domain_index(design.data, by_cols, dom)
+    g = res.domain_of_row
     dom = dom.rename(columns={c: domain_name(c) for c in by_cols})
     by_cols = list(dom.columns)
     inside = g >= 0
@@ -191,15 +191,6 @@ def domain_name(by: str) -> str:
     ('district', 'level_domain')
     """
     return f"{by}_domain" if by in _RESERVED else by
-
-
-def _domain_index(data: pd.DataFrame, by_cols: list[str], dom: pd.DataFrame) -> np.ndarray:
-    """Each row's position in ``dom`` (-1 where its domain value is missing)."""
-    if not by_cols:
-        return np.zeros(len(data), dtype=np.int64)
-    keys = pd.MultiIndex.from_frame(data[by_cols].astype(object))
-    pos = pd.MultiIndex.from_frame(dom[by_cols].astype(object)).get_indexer(keys)
-    return pos.astype(np.int64)
 
 
 def welch_df(se1: np.ndarray, df1: np.ndarray, se2: np.ndarray, df2: np.ndarray) -> np.ndarray:

@@ -353,7 +353,9 @@ class ReplicateDesign(_Estimators):
             theta = np.asarray(point(TR), dtype=float)  # (R, G, m)
         V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
         df = np.full(dom.G, self.df)
-        return SmoothEstimate(dom.table, est, V, df, dom.n, T, method=self.type)
+        return SmoothEstimate(
+            dom.table, est, V, df, dom.n, T, method=self.type, domain_of_row=dom.g
+        )
 
 
 def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

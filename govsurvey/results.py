@@ -46,6 +46,8 @@ class SmoothEstimate:
     method : str
         ``"taylor"`` or the replicate type (``"jk1"``, ``"jkn"``, ``"bootstrap"``, ``"brr"``,
         ``"fay"``, ``"other"``).
+    domain_of_row : numpy.ndarray or None
+        Each data row's domain (index into ``domains``; -1 = in no domain), shape ``(n,)``.
     """
 
     domains: pd.DataFrame
@@ -55,6 +57,7 @@ class SmoothEstimate:
     n: np.ndarray
     totals: np.ndarray
     method: str = "taylor"
+    domain_of_row: np.ndarray | None = None
 
     @property
     def se(self) -> np.ndarray:
