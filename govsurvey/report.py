@@ -270,10 +270,8 @@ class Publisher:
         A suppressed row keeps its labels and ``n`` and gets ``suppressed=True``; its estimate,
         SE and interval become NaN.
         """
-        leaked = sorted(
-            self.personal & {str(c) for c in frame.columns}
-            | (self.personal & {str(n) for n in frame.index.names if n is not None})
-        )
+        names = {str(c) for c in frame.columns} | {str(n) for n in frame.index.names if n}
+        leaked = sorted(self.personal & names)
         if leaked:
             raise ValueError(
                 f"refusing to publish personal column(s) {leaked}: drop them before publishing "
