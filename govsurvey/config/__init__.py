@@ -1,0 +1,1 @@
+"""Configuration as typed models: the instrument and each notebook's parameters."""

@@ -1,0 +1,1 @@
+"""Publishing: the publication guard, narrative (vi/en), plots, tables, HTML, runs and verify."""
