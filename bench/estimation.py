@@ -20,8 +20,7 @@ import polars as pl
 import svy
 
 import govsurvey as gs
-from govsurvey.design import Design
-from govsurvey.replicate import ReplicateDesign
+from govsurvey.design import Design, ReplicateDesign
 
 RTOL = 1e-6
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsurvey.design import Design
-from govsurvey.replicate import ReplicateDesign
+from govsurvey.design import Design, ReplicateDesign
 
 svy = pytest.importorskip("svy")
 pl = pytest.importorskip("polars")

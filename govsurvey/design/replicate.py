@@ -16,24 +16,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .design import (
-    Design,
-    _as_frame,
-    _as_list,
-    _check_columns,
-    _compress,
-    _Domains,
-    _Estimators,
-    _numeric,
+from ..errors import InputError
+from ..results import SmoothEstimate
+from .engine import (
+    Domains,
+    as_frame,
+    as_list,
+    check_columns,
+    compress,
     group_sum,
+    numeric_column,
 )
-from .errors import InputError
-from .results import SmoothEstimate
+from .estimators import Estimators
+
+if TYPE_CHECKING:
+    from .taylor import Design
 
 __all__ = ["ReplicateDesign", "hadamard", "replicate_design", "replicate_variance"]
 
@@ -110,7 +113,7 @@ def hadamard(n: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # replicate design
 # --------------------------------------------------------------------------------------------
-class ReplicateDesign(_Estimators):
+class ReplicateDesign(Estimators):
     """A design carried by replicate weights, as R's ``svrepdesign``.
 
     Parameters
@@ -170,7 +173,7 @@ class ReplicateDesign(_Estimators):
         _psu: np.ndarray | None = None,
         _weight_values: np.ndarray | None = None,
     ) -> None:
-        data = _as_frame(data)
+        data = as_frame(data)
         if type not in REPLICATE_TYPES:
             raise InputError.one(
                 "unknown replicate type", f"use one of {', '.join(REPLICATE_TYPES)}", value=type
@@ -183,8 +186,8 @@ class ReplicateDesign(_Estimators):
         if _weight_values is not None:
             w = np.asarray(_weight_values, dtype=float)
         elif weights is not None:
-            _check_columns(data, [weights], "weights")
-            w = _numeric(data, weights, "weight")
+            check_columns(data, [weights], "weights")
+            w = numeric_column(data, weights, "weight")
             bad = ~np.isfinite(w) | (w <= 0)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
@@ -216,17 +219,17 @@ class ReplicateDesign(_Estimators):
                     if pd.Series([str(c)]).str.contains(replicate_weights, regex=True).iloc[0]
                 ]
             else:
-                cols = _as_list(replicate_weights)
+                cols = as_list(replicate_weights)
             if not cols:
                 raise InputError.one(
                     "no replicate weight columns given or matched",
                     "pass replicate_weights=[column names] or a regular expression",
                     value=replicate_weights,
                 )
-            _check_columns(data, cols, "replicate weight")
+            check_columns(data, cols, "replicate weight")
             for c in cols:
                 if not pd.api.types.is_numeric_dtype(data[c].dtype):
-                    _numeric(data, c, "replicate weight")  # raises, naming the column
+                    numeric_column(data, c, "replicate weight")  # raises, naming the column
             repw = data[cols].to_numpy(dtype=float, na_value=np.nan)
             if not np.isfinite(repw).all():
                 j = int(np.flatnonzero(~np.isfinite(repw).all(axis=0))[0])
@@ -306,6 +309,7 @@ class ReplicateDesign(_Estimators):
         --------
         >>> import pandas as pd
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "p": [1, 2, 3, 4]})
+        >>> from govsurvey.design import Design
         >>> Design(df, psu="p").replicate("jk1").replicate_weights().shape
         (4, 4)
         """
@@ -320,14 +324,14 @@ class ReplicateDesign(_Estimators):
         )
 
     # ------------------------------------------------------------------------------------
-    def _replicate_totals(self, columns: np.ndarray, dom: _Domains) -> np.ndarray:
+    def _replicate_totals(self, columns: np.ndarray, dom: Domains) -> np.ndarray:
         """Replicate domain totals, shape ``(R, G, p)``, as one matrix product."""
         G, p = dom.G, columns.shape[1]
         gi = dom.gi
         if self._multipliers is not None:  # generated, or supplied with few patterns
             M = self._multipliers
             P = M.shape[0]
-            ukeys, kid = _compress(gi * P + self._psu, (G + 1) * P)
+            ukeys, kid = compress(gi * P + self._psu, (G + 1) * P)
             X = group_sum(kid, columns, len(ukeys), self._weights)  # (K, p) (domain, PSU) sums
             kg, kp = ukeys // P, ukeys % P
             keep = kg < G
@@ -465,10 +469,11 @@ def replicate_design(
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+    >>> from govsurvey.design import Design
     >>> replicate_design(Design(df, strata="s", psu="p"), "brr").replicates
     4
     """
-    st = design._stages[0]
+    st = design.stages[0]
     P, H = st.U, st.H
     ps, n_h, f = st.unit_stratum, st.n_h, st.f
     rule = design.lonely_psu
@@ -584,5 +589,5 @@ def replicate_design(
         fay_rho=fay_rho if kind == "fay" else None,
         _multipliers=M,
         _psu=st.unit,
-        _weight_values=design._weights,
+        _weight_values=design.weight_values,
     )

@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsurvey.design import Design
-from govsurvey.replicate import ReplicateDesign
+from govsurvey.design import Design, ReplicateDesign
 
-FIX = Path(__file__).parent / "fixtures" / "design"
+FIX = Path(__file__).parent.parent / "fixtures" / "design"
 RTOL = 1e-6
 
 

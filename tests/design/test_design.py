@@ -9,12 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsurvey.design import Design
+from govsurvey.design import Design, ReplicateDesign, hadamard
 from govsurvey.errors import InputError
-from govsurvey.replicate import ReplicateDesign, hadamard
 from govsurvey.results import result_frame
 
-FIX = Path(__file__).parent / "fixtures" / "design"
+FIX = Path(__file__).parent.parent / "fixtures" / "design"
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +326,7 @@ def test_design_refuses_the_responses_object_and_says_which_rows():
     """Nonrespondents count as second-stage units, so which rows a design gets must be said."""
     import govsurvey as gs
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     resp = gs.read_responses(root / "data" / "synthetic" / "responses.csv")
     with pytest.raises(InputError, match=r"pass resp.respondents .* or resp.data"):
         Design(resp, weights="base_weight")

@@ -1,0 +1,572 @@
+"""Survey designs and the one variance engine behind every govsurvey estimator.
+
+:class:`Design` is R's ``svydesign``: weights, strata, one or two stages of clusters, finite
+population corrections and a lonely-PSU rule. Its variance engine,
+:meth:`Design.estimate_smooth`, takes any smooth function of weighted domain totals together
+with its linearisation (influence) values and returns estimates and Taylor variances for every
+domain at once, summing influence values by (domain, stratum, PSU) as R's ``svyrecvar`` does.
+:meth:`Design.mean`, :meth:`Design.total`, :meth:`Design.ratio` and
+:meth:`Design.proportion` are built on it, and so are the SIPAS index, regressions and weighting
+adjustments elsewhere in the package. :meth:`Design.replicate` turns a design into a
+:class:`govsurvey.replicate.ReplicateDesign` with the same methods.
+
+Missing values
+--------------
+A missing value (``NaN``) in an analysis variable follows R's ``na.rm=TRUE`` domain semantics:
+the row stays in the design (its PSU and stratum still count) but gets zero influence, exactly
+as if it were outside the domain. ``n`` in a result counts rows with a value.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..results import SmoothEstimate
+from .engine import (
+    CERTAIN,
+    Columns,
+    Domains,
+    Grouper,
+    as_frame,
+    as_list,
+    check_columns,
+    compress,
+    group_sum,
+    level_codes,
+    numeric_column,
+)
+from .estimators import Estimators
+
+__all__ = ["Design", "LONELY_PSU_RULES", "Stage"]
+
+log = logging.getLogger(__name__)
+
+#: The lonely-PSU rules, as R's ``options(survey.lonely.psu=)``.
+LONELY_PSU_RULES = ("fail", "remove", "adjust", "average", "certainty")
+
+
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Stage:
+    """One sampling stage: units, their strata, sample and population counts."""
+
+    unit: np.ndarray  # (n,) unit code in [0, U)
+    U: int
+    unit_stratum: np.ndarray  # (U,) stratum code in [0, H)
+    H: int
+    n_h: np.ndarray  # (H,) units sampled in the stratum
+    f: np.ndarray  # (H,) fpc factor (N - n) / N, 1 without fpc
+    mult: np.ndarray  # (H,) multiplier of the stage's contribution (R's n1/N1 at stage 2)
+    labels: list  # (H,) stratum labels for messages
+    rows_are_units: bool = False
+
+
+class Design(Estimators):
+    """A probability sample's design, as R's ``svydesign``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. Kept by reference, never filtered.
+    weights : str, optional
+        Sampling weight column (positive, no missing values). When ``None``, weights come
+        from ``fpc`` as R does (``prod over stages of N / n``), or are all 1 without ``fpc``.
+    strata : str, optional
+        First-stage strata column.
+    psu : str or list of str, optional
+        Cluster columns, one per stage (at most two): ``"psu"`` or ``["dnum", "snum"]``.
+        ``None`` means every row is its own PSU. Second-stage units are always taken within
+        their PSU.
+    fpc : str or list of str, optional
+        Finite population corrections, one column per stage: population counts (stage 1:
+        PSUs in the stratum; stage 2: SSUs in the PSU), or sampling fractions when every value
+        is at most 1 (R's rule). The second stage adds to the variance only when its fpc is
+        given, as in R.
+    lonely_psu : {"fail", "remove", "adjust", "average", "certainty"}
+        A stratum with a single PSU (R's ``survey.lonely.psu``): ``"fail"`` raises an
+        :class:`~govsurvey.errors.InputError` naming the stratum; ``"remove"`` and
+        ``"certainty"`` give it zero variance; ``"adjust"`` centres its PSU total at the
+        grand mean of all PSU totals (as svy and current R; R survey 4.1.1 centres at zero,
+        which differs for totals only, and govsurvey does so at stage 2); ``"average"``
+        replaces it by the average of the other strata in the domain (NaN at stage 2, as R).
+        Strata sampled completely (fpc equal to the sample size) are never lonely.
+    nest : bool
+        PSU ids are only unique within strata (R's ``nest=TRUE``). With ``False`` an id
+        found in two strata is an error.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2],
+    ...                    "p": [1, 2, 1, 2], "N": [10, 10, 20, 20]})
+    >>> d = Design(df, strata="s", psu="p", fpc="N", nest=True)
+    >>> d.weights.tolist()
+    [5.0, 5.0, 10.0, 10.0]
+    >>> d.df
+    2
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        weights: str | None = None,
+        strata: str | None = None,
+        psu: Columns = None,
+        fpc: Columns = None,
+        lonely_psu: str = "fail",
+        nest: bool = False,
+    ) -> None:
+        data = as_frame(data)
+        if lonely_psu not in LONELY_PSU_RULES:
+            raise InputError.one(
+                "unknown lonely_psu rule",
+                f"use one of {', '.join(LONELY_PSU_RULES)}",
+                value=lonely_psu,
+            )
+        if len(data) == 0:
+            raise InputError.one("the data has no rows", "pass the survey responses")
+        if strata is not None and not isinstance(strata, str):
+            raise InputError.one(
+                "strata takes one column name",
+                "combine strata columns into one column first",
+                value=strata,
+            )
+        psus = as_list(psu)
+        fpcs = as_list(fpc)
+        if len(psus) > 2:
+            raise InputError.one(
+                "at most two stages of clusters are supported",
+                "pass psu=[stage1, stage2]",
+                value=psus,
+            )
+        check_columns(data, [c for c in [weights, strata] if c is not None], "design")
+        check_columns(data, psus, "psu")
+        check_columns(data, fpcs, "fpc")
+        n_stages = max(len(psus), 1)
+        if fpcs and len(fpcs) != n_stages:
+            raise InputError.one(
+                f"{len(fpcs)} fpc column(s) for {n_stages} stage(s)",
+                "give one fpc column per stage (or none)",
+                value=fpcs,
+            )
+        for col, role in [(strata, "strata"), *[(c, "psu") for c in psus]]:
+            if col is not None and data[col].isna().any():
+                row = int(np.flatnonzero(data[col].isna().to_numpy())[0])
+                raise InputError.one(
+                    f"missing {role} value (first at data row index {data.index[row]!r})",
+                    f"fill in the {role} of every row, or drop those rows before building "
+                    "the design",
+                    column=col,
+                )
+
+        self.data = data
+        self.strata = strata
+        self.psu = psus
+        self.fpc = fpcs
+        self.lonely_psu = lonely_psu
+        self.nest = nest
+        self.weights_column = weights
+        n = len(data)
+
+        # ---- stage 1 ----
+        if strata is not None:
+            s_code, s_table = level_codes(data, [strata])
+            s_labels = list(s_table[strata])
+        else:
+            s_code, s_labels = np.zeros(n, dtype=np.int64), ["(all)"]
+        H1 = len(s_labels)
+        if psus:
+            if nest and strata is not None:
+                u1, _ = level_codes(data.assign(__s=s_code), ["__s", psus[0]])
+            else:
+                u1, _ = level_codes(data, [psus[0]])
+            U1 = int(u1.max()) + 1
+            pairs, _ = compress(u1 * H1 + s_code, U1 * H1)
+            if len(pairs) > U1:
+                crossing = np.flatnonzero(np.bincount(pairs // H1, minlength=U1) > 1)[0]
+                bad = data[psus[0]].to_numpy()[np.flatnonzero(u1 == crossing)[0]]
+                raise InputError.one(
+                    "the same PSU id appears in more than one stratum",
+                    "pass nest=True if PSU ids are only unique within strata, or recode them",
+                    column=psus[0],
+                    value=bad,
+                )
+            st = np.zeros(U1, dtype=np.int64)
+            st[u1] = s_code
+            unit_stratum = st
+            if U1 == 1 and not (nest and strata is not None):
+                raise InputError.one(
+                    "the design has only one primary sampling unit",
+                    "check the psu column, or leave psu=None if rows were sampled directly",
+                    column=psus[0],
+                )
+            rows_units = False
+        else:
+            u1, U1, unit_stratum, rows_units = np.arange(n), n, s_code.copy(), True
+        n_h1 = np.bincount(unit_stratum, minlength=H1)
+        stages_units = [(u1, U1, unit_stratum, H1, n_h1, s_labels, rows_units, s_code)]
+
+        # ---- stage 2 ----
+        if len(psus) == 2:
+            u2, _ = level_codes(data.assign(__u1=u1), ["__u1", psus[1]])
+            U2 = int(u2.max()) + 1
+            st2 = np.zeros(U2, dtype=np.int64)
+            st2[u2] = u1
+            psu_labels = data[psus[0]].to_numpy()[np.unique(u1, return_index=True)[1]].tolist()
+            stages_units.append(
+                (u2, U2, st2, U1, np.bincount(st2, minlength=U1), psu_labels, False, u1)
+            )
+
+        # ---- fpc ----
+        popsizes: list[np.ndarray] = []
+        if fpcs:
+            vals = [numeric_column(data, c, "fpc") for c in fpcs]
+            allv = np.concatenate(vals)
+            if np.isnan(allv).any():
+                col = fpcs[int(np.argmax([np.isnan(v).any() for v in vals]))]
+                raise InputError.one("missing fpc value", "give the fpc of every row", column=col)
+            if (allv <= 0).any():
+                col = fpcs[int(np.argmax([(v <= 0).any() for v in vals]))]
+                raise InputError.one(
+                    "fpc must be positive",
+                    "give population counts or sampling fractions",
+                    column=col,
+                )
+            as_count = bool((allv > 1).any())
+            if as_count and (allv < 1).any():
+                raise InputError.one(
+                    "fpc mixes population counts (> 1) and sampling fractions (< 1)",
+                    "give all fpc columns as counts or all as fractions",
+                    column=fpcs[0],
+                )
+            for v, col, (_u, _U, _us, H, n_h, labels, _r, row_stratum) in zip(
+                vals, fpcs, stages_units, strict=True
+            ):
+                lo = np.full(H, np.inf)
+                hi = np.full(H, -np.inf)
+                np.minimum.at(lo, row_stratum, v)
+                np.maximum.at(hi, row_stratum, v)
+                if (lo != hi).any():
+                    h = int(np.flatnonzero(lo != hi)[0])
+                    raise InputError.one(
+                        f"fpc varies within stratum/PSU {labels[h]!r}",
+                        "the fpc must be the same for every row of a stratum (stage 1) or of a "
+                        "PSU (stage 2)",
+                        column=col,
+                    )
+                N = lo if as_count else n_h / lo
+                if (N < n_h - 1e-9).any():
+                    h = int(np.flatnonzero(N < n_h - 1e-9)[0])
+                    raise InputError.one(
+                        f"fpc implies more than 100% sampling in {labels[h]!r} "
+                        f"(population {N[h]:g}, sample {n_h[h]})",
+                        "check the fpc: stage-1 fpc counts PSUs in the stratum, stage-2 fpc "
+                        "counts SSUs in the PSU",
+                        column=col,
+                    )
+                popsizes.append(N)
+
+        # ---- weights ----
+        if weights is not None:
+            w = numeric_column(data, weights, "weight")
+            bad = ~np.isfinite(w) | (w <= 0)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                what = (
+                    "missing"
+                    if np.isnan(w[i])
+                    else "infinite"
+                    if np.isinf(w[i]) and w[i] > 0
+                    else "zero"
+                    if w[i] == 0
+                    else "negative"
+                )
+                raise InputError.one(
+                    f"{int(bad.sum())} weight(s) are missing, zero, negative or infinite "
+                    f"(first: a {what} weight at data row index {data.index[i]!r})",
+                    "weights must be positive: drop rows that are not in the sample, or fix "
+                    "the weights",
+                    column=weights,
+                    value=float(w[i]),
+                )
+        elif popsizes:
+            w = np.ones(n)
+            for N, (_u, _U, _us, _H, n_h, _l, _r, row_stratum) in zip(
+                popsizes, stages_units, strict=False
+            ):
+                w = w * (N / n_h)[row_stratum]
+        else:
+            log.warning("No weights or fpc supplied: assuming equal probability (weight 1).")
+            w = np.ones(n)
+        self._weights = np.ascontiguousarray(w, dtype=float)
+
+        # ---- variance stages ----
+        self._stages: list[Stage] = []
+        var_stages = stages_units if popsizes else stages_units[:1]
+        for k, (u, U, us, H, n_h, labels, rows_units, _rs) in enumerate(var_stages):
+            N = popsizes[k] if popsizes else np.full(H, np.inf)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = np.where(np.isinf(N), 1.0, (N - n_h) / N)
+            mult = np.ones(H)
+            if k == 1:  # R's multistage: stage-2 variance times n1 / N1 of the PSU's stratum
+                s1 = self._stages[0]
+                mult = (s1.n_h / popsizes[0])[s1.unit_stratum]
+            self._stages.append(Stage(u, U, us, H, n_h, f, mult, labels, rows_units))
+        self._check_lonely()
+
+    # ------------------------------------------------------------------------------------
+    def _check_lonely(self) -> None:
+        for k, st in enumerate(self._stages):
+            lonely = (st.n_h == 1) & (st.f >= CERTAIN)
+            if not lonely.any():
+                continue
+            names = [st.labels[h] for h in np.flatnonzero(lonely)]
+            if self.lonely_psu == "fail":
+                where = "stratum" if k == 0 else "PSU (stage 2)"
+                unit = "PSU" if k == 0 else "second-stage unit"
+                raise InputError.one(
+                    f"{where} {names[0]!r} has only one {unit}"
+                    + (f" ({len(names)} such, also {names[1:4]})" if len(names) > 1 else ""),
+                    "its variance cannot be estimated: collapse it with a neighbouring stratum, "
+                    "or choose a rule with lonely_psu='adjust' | 'average' | 'remove' | "
+                    "'certainty'",
+                    column=self.strata if k == 0 else self.psu[0],
+                    value=names[0],
+                )
+            log.info(
+                "stage %d: %d lonely PSU stratum/strata handled by %r",
+                k + 1,
+                len(names),
+                self.lonely_psu,
+            )
+
+    @property
+    def weights(self) -> pd.Series:
+        """The sampling weights, as a Series aligned with ``data``."""
+        return pd.Series(self._weights, index=self.data.index, name=self.weights_column or "w")
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The variance stages (units, their strata, sample sizes and fpc factors)."""
+        return tuple(self._stages)
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom, R's ``degf``: PSUs minus strata."""
+        st = self._stages[0]
+        return int(st.U - st.H)
+
+    def summary(self) -> pd.DataFrame:
+        """The design as a reader of a report needs it: one row per property.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``item`` and ``value``: rows, strata, units per stage, whether each stage
+            has an fpc, the lonely-PSU rule, design df and the weights' sum, minimum and maximum.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+        >>> Design(df, strata="s", psu="p").summary().set_index("item").loc["design df", "value"]
+        '2'
+        """
+        first = self._stages[0]
+        w = self._weights
+        items = [
+            ("rows (respondents)", f"{len(self.data):,}"),
+            ("strata", f"{first.H:,}" + (f" ({self.strata})" if self.strata else "")),
+        ]
+        names = self.psu or ["(each row)"]
+        for k, st in enumerate(self._stages):
+            unit = names[k] if k < len(names) else "(each row)"
+            fpc = "with fpc" if k < len(self.fpc) else "without fpc"
+            items.append((f"stage {k + 1} units", f"{st.U:,} ({unit}, {fpc})"))
+        items += [
+            ("lonely PSU rule", self.lonely_psu),
+            ("design df", f"{self.df}"),
+            ("sum of weights", f"{w.sum():,.1f}"),
+            ("weights min / max", f"{w.min():,.2f} / {w.max():,.2f}"),
+        ]
+        return pd.DataFrame(items, columns=["item", "value"])
+
+    def __repr__(self) -> str:
+        st = self._stages[0]
+        return (
+            f"Design({len(self.data)} rows, {st.H} strata, {st.U} PSUs, "
+            f"{len(self.psu) or 1} stage(s), fpc={'yes' if self.fpc else 'no'}, "
+            f"lonely_psu={self.lonely_psu!r})"
+        )
+
+    # ------------------------------------------------------------------------------------
+    def _stage_keys(self, k: int, dom: Domains) -> dict:
+        """(domain, unit) and (domain, stratum) keys of stage ``k``, cached on ``dom``."""
+        ck = ("stage", k)
+        if ck in dom.cache:
+            return dom.cache[ck]
+        st = self._stages[k]
+        G = dom.G
+        gi = dom.gi
+        if st.rows_are_units:
+            key_rows = None
+            ku = np.arange(len(gi))
+            kg = gi
+            kid = None
+            K = len(gi)
+        else:
+            ukeys, kid = compress(gi * st.U + st.unit, (G + 1) * st.U)
+            kg, ku = ukeys // st.U, ukeys % st.U
+            K = len(ukeys)
+            key_rows = kid
+        kh = st.unit_stratum[ku]
+        ghkeys, ghid = compress(kg * st.H + kh, (G + 1) * st.H)
+        gg, hh = ghkeys // st.H, ghkeys % st.H
+        present = np.bincount(ghid, minlength=len(ghkeys))
+        out = dict(kid=key_rows, K=K, kg=kg, ghid=ghid, gg=gg, hh=hh, present=present)
+        out["grouper"] = None if kid is None else Grouper(kid, K, self._weights)
+        out["grouper_1"] = None if kid is None else Grouper(kid, K)
+        dom.cache[ck] = out
+        return out
+
+    def _stage_variance(self, k: int, z: np.ndarray, dom: Domains) -> np.ndarray:
+        st = self._stages[k]
+        keys = self._stage_keys(k, dom)
+        if st.rows_are_units:
+            X = z * self._weights[:, None]
+        else:
+            X = keys["grouper"].sum(z)
+        ghid, hh, gg = keys["ghid"], keys["hh"], keys["gg"]
+        Kgh = len(hh)
+        S1 = group_sum(ghid, X, Kgh)
+        nh = st.n_h[hh].astype(float)
+        mean = S1 / nh[:, None]
+        dev = X - mean[ghid]
+        SS = group_sum(ghid, dev * dev, Kgh) + (nh - keys["present"])[:, None] * mean * mean
+        f = st.f[hh]
+        scale = np.where(nh > 1, f * nh / np.maximum(nh - 1, 1), f)
+        C = SS * scale[:, None]
+        lonely = (nh == 1) & (f >= CERTAIN)
+        C[f < CERTAIN] = 0.0
+        if self.lonely_psu == "adjust":
+            # a lonely PSU's total is centred at the grand mean of the stage's PSU totals
+            # (domain total / number of PSUs), as svy and current R do; at stage 2 at zero,
+            # as R survey 4.1.1 (for means, ratios and proportions the two are the same)
+            centre = np.zeros((dom.G + 1, S1.shape[1]))
+            if k == 0:
+                centre = group_sum(gg, S1, dom.G + 1) / st.U
+            C[lonely] = f[lonely, None] * (S1[lonely] - centre[gg[lonely]]) ** 2
+        elif self.lonely_psu in ("average", "remove", "certainty"):
+            C[lonely] = 0.0
+        C = C * st.mult[hh][:, None]
+        V = group_sum(gg, C, dom.G + 1)[: dom.G]
+        if self.lonely_psu == "average":
+            # R subsets the design to the domain, so only strata holding domain rows count:
+            # the variance is scaled by (strata in domain) / (non-lonely strata in domain)
+            n_strata = np.bincount(gg, minlength=dom.G + 1)[: dom.G]
+            n_lonely = np.bincount(gg, weights=lonely, minlength=dom.G + 1)[: dom.G]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if k == 0:
+                    V = V * (n_strata / (n_strata - n_lonely))[:, None]
+                else:  # R: a PSU with one SSU is its own stage-2 stratum, so NA variance
+                    V = np.where((n_lonely > 0)[:, None], np.nan, V)
+        return V
+
+    def _domain_df(self, dom: Domains) -> np.ndarray:
+        """R's ``degf`` of each domain: PSUs with domain rows minus strata with domain rows."""
+        if dom.G == 1 and (dom.g >= 0).all():
+            return np.array([float(self.df)])
+        keys = self._stage_keys(0, dom)
+        n_units = np.bincount(keys["kg"], minlength=dom.G + 1)[: dom.G]
+        n_strata = np.bincount(keys["gg"], minlength=dom.G + 1)[: dom.G]
+        return (n_units - n_strata).astype(float)
+
+    def _nobs_df(
+        self, dom: Domains, res: SmoothEstimate, obs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a value, and R's ``degf`` of the domain restricted to them, per variable.
+
+        As R's ``degf(subset(design, domain & !is.na(y)))`` and svy's ``drop_nulls``: PSUs
+        holding such rows minus strata holding such rows.
+        """
+        shape = (dom.G, obs.shape[1])
+        if obs.all():
+            return np.broadcast_to(dom.n[:, None], shape), np.broadcast_to(res.df[:, None], shape)
+        keys = self._stage_keys(0, dom)
+        obs = obs.astype(float)
+        per_unit = obs if keys["grouper"] is None else keys["grouper_1"].sum(obs)
+        nobs = group_sum(keys["kg"], per_unit, dom.G + 1)[: dom.G]
+        has_unit = (per_unit > 0).astype(float)
+        n_units = group_sum(keys["kg"], has_unit, dom.G + 1)[: dom.G]
+        per_stratum = group_sum(keys["ghid"], has_unit, len(keys["hh"]))
+        n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
+        return nobs, n_units - n_strata
+
+    def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
+        T = dom.sum(columns, self._weights)
+        est = np.asarray(point(T), dtype=float)
+        z = np.asarray(influence(T, columns, dom.g), dtype=float)
+        if z.ndim == 1:
+            z = z[:, None]
+        if z.shape != (len(self.data), est.shape[-1]):
+            raise ValueError(
+                f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
+            )
+        V = sum(self._stage_variance(k, z, dom) for k in range(len(self._stages)))
+        return SmoothEstimate(
+            dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor", domain_of_row=dom.g
+        )
+
+    # ------------------------------------------------------------------------------------
+    def replicate(
+        self,
+        type: str = "bootstrap",
+        replicates: int | None = None,
+        seed: int | np.random.Generator | None = None,
+        fay_rho: float = 0.0,
+        mse: bool = False,
+    ):
+        """Replicate-weight version of this design, as R's ``as.svrepdesign``.
+
+        Parameters
+        ----------
+        type : {"jk1", "jkn", "bootstrap", "brr"}
+            ``"jk1"`` delete-one-PSU jackknife of an unstratified design; ``"jkn"``
+            stratified jackknife (rscales ``(n_h - 1)/n_h`` times the fpc factor);
+            ``"bootstrap"`` Rao–Wu rescaling bootstrap (R's ``type="subbootstrap"``:
+            ``n_h - 1`` PSUs drawn with replacement, scale ``1/(R - 1)``); ``"brr"`` balanced
+            repeated replication from a Hadamard matrix (exactly two PSUs per stratum; Fay's
+            method with ``fay_rho > 0``).
+        replicates : int, optional
+            Number of bootstrap replicates (default 500); for BRR a minimum size of the
+            Hadamard matrix. Not used by the jackknives.
+        seed : int or numpy.random.Generator, optional
+            Random state for the bootstrap.
+        fay_rho : float
+            Fay's coefficient for BRR (0 is classical BRR).
+        mse : bool
+            Centre the replicate variance at the full-sample estimate instead of the mean
+            of the replicates (R's ``mse=``).
+
+        Returns
+        -------
+        govsurvey.replicate.ReplicateDesign
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+        >>> r = Design(df, strata="s", psu="p").replicate("jkn")
+        >>> r.mean("y")["se"].round(6).tolist()
+        [0.353553]
+        """
+        from .replicate import replicate_design
+
+        return replicate_design(
+            self, type, replicates=replicates, seed=seed, fay_rho=fay_rho, mse=mse
+        )
