@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from ..errors import InputError
 
 __all__ = [
     "CERTAIN",
+    "Calibration",
     "Columns",
     "Domains",
     "Grouper",
@@ -36,6 +38,21 @@ __all__ = [
 CERTAIN = 1e-7  # R's onestrat: a stratum whose fpc factor is below this is self-representing
 
 Columns = str | Sequence[str] | None
+
+
+@runtime_checkable
+class Calibration(Protocol):
+    """How weights were fitted to known totals, for the variance that follows.
+
+    ``adjust(z)`` takes influence values ``z`` of shape ``(n, k)`` (per unit of weight, rows
+    aligned with the design's data) and returns their residuals from the calibration model, the
+    same shape: for a GREG/calibration, ``z - X b`` with ``b`` the regression of ``z`` on the
+    auxiliaries ``X`` weighted by the weights before calibration; for post-stratification and
+    raking, ``z`` minus its post-stratum means, as R's ``svyrecvar`` does.
+    """
+
+    def adjust(self, z: np.ndarray) -> np.ndarray:  # pragma: no cover - a protocol
+        ...
 
 
 def as_list(x: Columns) -> list[str]:

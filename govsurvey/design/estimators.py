@@ -429,6 +429,22 @@ class Estimators:
             level=level,
         )
 
+    # --------------------------------------------------------------------------------------------
+    # Taylor design
 
-# --------------------------------------------------------------------------------------------
-# Taylor design
+    # --- design-based models (govsurvey.drivers.models) ------------------------------------
+    def glm(self, formula: str, family: str = "gaussian", level: float = 0.95) -> pd.DataFrame:
+        """Design-based generalised linear model (R's ``svyglm``), see
+        :func:`govsurvey.drivers.models.glm`.
+        """
+        from ..drivers.models import glm
+
+        return glm(self, formula, family=family, level=level)
+
+    def ordinal(self, formula: str, level: float = 0.95) -> pd.DataFrame:
+        """Design-based proportional-odds model (R's ``svyolr``), see
+        :func:`govsurvey.drivers.models.ordinal`.
+        """
+        from ..drivers.models import ordinal
+
+        return ordinal(self, formula, level=level)

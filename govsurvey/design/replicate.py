@@ -14,6 +14,7 @@ respondent × replicate matrix.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -316,6 +317,147 @@ class ReplicateDesign(Estimators):
         if self._repw is not None:
             return self._repw
         return self._weights[:, None] * self._multipliers[self._psu]
+
+    def summary(self) -> pd.DataFrame:
+        """The design as a reader of a report needs it: one row per property.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``item`` and ``value``: rows, replicate type and count, scale, whether the
+            variance is centred at the full-sample estimate, df and the weights' range.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from govsurvey.design import Design
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "p": [1, 2, 3, 4]})
+        >>> r = Design(df, strata="s", psu="p").replicate("jkn")
+        >>> r.summary().set_index("item").loc["replicates", "value"]
+        '4 (jkn)'
+        """
+        w = self._weights
+        items = [
+            ("rows (respondents)", f"{len(self.data):,}"),
+            ("replicates", f"{self.replicates:,} ({self.type})"),
+            ("scale", f"{self.scale:g}"),
+            ("centred at", "full-sample estimate (mse)" if self.mse else "mean of replicates"),
+            ("design df", f"{self.df:g}"),
+            ("sum of weights", f"{w.sum():,.1f}"),
+            ("weights min / max", f"{w.min():,.2f} / {w.max():,.2f}"),
+        ]
+        return pd.DataFrame(items, columns=["item", "value"])
+
+    # --- public hooks for weighting and models ----------------------------------------------
+    def variance_from_replicates(self, theta: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """The design's replicate variance of any statistic computed under each replicate.
+
+        The hook for estimators that are not smooth functions of totals (a logistic
+        regression, relative importance): compute the statistic with the full-sample weights
+        and with each column of :meth:`replicate_weights`, then pass both here; the design's
+        ``scale``, ``rscales`` and ``mse`` are applied (R's ``svrVar``).
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Replicate estimates, shape ``(R, ...)``.
+        estimate : numpy.ndarray
+            Full-sample estimates, shape ``(...)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Variances, shape ``(...)``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from govsurvey.design import Design
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "p": [1, 2, 3, 4]})
+        >>> r = Design(df, psu="p").replicate("jk1")
+        >>> A = r.replicate_weights()
+        >>> theta = (A * df[["y"]].to_numpy()).sum(0) / A.sum(0)
+        >>> float(np.sqrt(r.variance_from_replicates(theta, np.array(3.0))))
+        0.9128709291752769
+        """
+        theta = np.asarray(theta, dtype=float)
+        if theta.shape[0] != self.replicates:
+            raise InputError.one(
+                f"theta has {theta.shape[0]} replicate estimates for {self.replicates} replicates",
+                "compute the statistic once per column of replicate_weights()",
+            )
+        return replicate_variance(
+            theta, np.asarray(estimate, dtype=float), self.scale, self.rscales, self.mse
+        )
+
+    def variance(self, influence: np.ndarray, by=None) -> np.ndarray:
+        """Not available: a replicate design's variance comes from replicate estimates.
+
+        Raises
+        ------
+        InputError
+            Always, with the way to get the variance instead.
+        """
+        raise InputError.one(
+            "a replicate design does not take influence values",
+            "recompute the statistic under each column of replicate_weights() and pass the "
+            "results to variance_from_replicates(), or use estimate_smooth()",
+        )
+
+    def with_weights(
+        self, weights: np.ndarray | pd.Series, replicate_weights: np.ndarray | None = None
+    ) -> ReplicateDesign:
+        """The same replicate design with new full-sample (and replicate) weights.
+
+        Parameters
+        ----------
+        weights : array-like
+            New full-sample weights, shape ``(n,)``, finite and non-negative.
+        replicate_weights : numpy.ndarray, optional
+            The ``(n, R)`` replicate weights re-adjusted the same way (each replicate put through
+            the weighting step again: the right variance for a weighting adjustment). When
+            omitted, every replicate weight is multiplied by ``new / old`` full-sample weight,
+            which carries the adjustment but not its variability.
+
+        Returns
+        -------
+        ReplicateDesign
+            Same type, scale, rscales and ``mse``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from govsurvey.design import Design
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "p": [1, 2, 3, 4]})
+        >>> r = Design(df, psu="p").replicate("jk1").with_weights(np.array([1.0, 3.0, 2.0, 2.0]))
+        >>> r.mean("y")["estimate"].round(4).tolist()
+        [3.125]
+        """
+        w = np.asarray(weights, dtype=float).ravel()
+        n = len(self.data)
+        if w.shape != (n,) or not np.isfinite(w).all() or (w < 0).any():
+            raise InputError.one(
+                f"weights must be {n} finite non-negative values, one per row of the data",
+                "check the weighting step that produced them",
+            )
+        if replicate_weights is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(self._weights > 0, w / self._weights, 0.0)
+            A = self.replicate_weights() * ratio[:, None]
+        else:
+            A = np.asarray(replicate_weights, dtype=float)
+            if A.shape != (n, self.replicates) or not np.isfinite(A).all():
+                raise InputError.one(
+                    f"replicate_weights must be a finite ({n}, {self.replicates}) matrix, "
+                    f"got {A.shape}",
+                    "re-adjust every replicate of the design, one column each",
+                )
+        new = copy.copy(self)
+        new._weights = np.ascontiguousarray(w)
+        new.weights_column = None
+        new._multipliers, new._psu = None, None
+        new._repw = np.ascontiguousarray(A)
+        return new
 
     def __repr__(self) -> str:
         return (

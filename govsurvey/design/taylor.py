@@ -19,6 +19,7 @@ as if it were outside the domain. ``n`` in a result counts rows with a value.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from ..errors import InputError
 from ..results import SmoothEstimate
 from .engine import (
     CERTAIN,
+    Calibration,
     Columns,
     Domains,
     Grouper,
@@ -317,6 +319,7 @@ class Design(Estimators):
                 s1 = self._stages[0]
                 mult = (s1.n_h / popsizes[0])[s1.unit_stratum]
             self._stages.append(Stage(u, U, us, H, n_h, f, mult, labels, rows_units))
+        self._calibration: tuple[Calibration, ...] = ()
         self._check_lonely()
 
     # ------------------------------------------------------------------------------------
@@ -517,10 +520,153 @@ class Design(Estimators):
             raise ValueError(
                 f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
             )
-        V = sum(self._stage_variance(k, z, dom) for k in range(len(self._stages)))
+        V = self._variance(z, dom)
         return SmoothEstimate(
             dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor", domain_of_row=dom.g
         )
+
+    # --- public hooks for weighting and models ----------------------------------------------
+    def variance(self, influence: np.ndarray, by: Columns = None) -> np.ndarray:
+        """Design variance of ``sum_i w_i z_i`` for given influence values, per domain.
+
+        The hook that weighting adjustments and models use: an estimator that can write its
+        linearisation (influence) values ``z`` gets its Taylor variance here, with the design's
+        strata, stages, fpc, lonely-PSU rule and any calibration recorded by
+        :meth:`with_weights` — the same path as every other estimate.
+
+        Parameters
+        ----------
+        influence : numpy.ndarray
+            Shape ``(n,)`` or ``(n, m)``, rows aligned with ``data``, finite. Row ``i``'s values
+            concern its own domain (rows in no domain are ignored).
+        by : str or list of str, optional
+            Domain columns.
+
+        Returns
+        -------
+        numpy.ndarray
+            Variances, shape ``(G, m)`` (G domains in sorted order of their levels).
+
+        Examples
+        --------
+        The variance of a total is that of the influence values ``y``:
+
+        >>> import numpy as np, pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "w": 2.0})
+        >>> d = Design(df, weights="w", strata="s")
+        >>> float(d.variance(df["y"].to_numpy())[0, 0]), float(d.total("y")["se"].iloc[0]) ** 2
+        (8.0, 8.000000000000002)
+        """
+        z = np.asarray(influence, dtype=float)
+        if z.ndim == 1:
+            z = z[:, None]
+        if z.ndim != 2 or z.shape[0] != len(self.data):
+            raise InputError.one(
+                f"influence must have one row per row of the data ({len(self.data)}), "
+                f"got shape {z.shape}",
+                "build one row of influence values per row of design.data",
+            )
+        if not np.isfinite(z).all():
+            raise InputError.one(
+                "influence values hold NaN or infinite values",
+                "give rows outside the estimate (or with a missing value) a zero influence",
+            )
+        return self._variance(z, self._domains(by))
+
+    def with_weights(
+        self, weights: np.ndarray | pd.Series, calibration: Calibration | None = None
+    ) -> Design:
+        """The same design with new weights (and, for calibration, residualised influence).
+
+        Weighting adjustments return designs made here: strata, stages, fpc and the lonely-PSU
+        rule are kept; only the weights change. A ``calibration`` records how the weights were
+        fitted to known totals, so that every later variance replaces influence values ``z``
+        by ``calibration.adjust(z)`` — their residuals from the calibration model, as R's
+        ``svyrecvar`` does after ``postStratify``, ``rake`` and ``calibrate``. Calibrations
+        chain: a design adjusted twice applies both, in order.
+
+        Parameters
+        ----------
+        weights : array-like
+            Shape ``(n,)``, finite and non-negative. A zero weight keeps the row in the design
+            (its PSU still counts) but out of every estimate, as R's ``subset``.
+        calibration : object with ``adjust(z) -> z``, optional
+            ``adjust`` takes influence values of shape ``(n, k)`` (per unit of weight) and
+            returns the adjusted values, same shape.
+
+        Returns
+        -------
+        Design
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "s": [1, 1, 2, 2], "w": 2.0})
+        >>> d = Design(df, weights="w", strata="s").with_weights(np.array([1.0, 3.0, 2.0, 2.0]))
+        >>> d.mean("y")["estimate"].round(4).tolist()
+        [3.125]
+        """
+        w = np.asarray(weights, dtype=float).ravel()
+        if w.shape != (len(self.data),):
+            raise InputError.one(
+                f"weights must have one value per row of the data ({len(self.data)}), "
+                f"got {w.shape[0]}",
+                "pass one weight per row of design.data",
+            )
+        bad = ~np.isfinite(w) | (w < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError.one(
+                f"{int(bad.sum())} new weight(s) are missing, infinite or negative "
+                f"(first at data row index {self.data.index[i]!r})",
+                "check the weighting step that produced them",
+                value=float(w[i]),
+            )
+        if calibration is not None and not callable(getattr(calibration, "adjust", None)):
+            raise InputError.one(
+                "calibration must have a method adjust(z) returning adjusted influence values",
+                "pass the calibration object the weighting method returns",
+                value=type(calibration).__name__,
+            )
+        new = copy.copy(self)
+        new._weights = np.ascontiguousarray(w)
+        new.weights_column = None
+        if calibration is not None:
+            new._calibration = (*self._calibration, calibration)
+        return new
+
+    @property
+    def calibration(self) -> tuple[Calibration, ...]:
+        """The calibrations recorded by :meth:`with_weights`, in the order applied."""
+        return self._calibration
+
+    def _raw_variance(self, z: np.ndarray, dom: Domains) -> np.ndarray:
+        return sum(self._stage_variance(k, z, dom) for k in range(len(self._stages)))
+
+    def _adjust(self, z: np.ndarray) -> np.ndarray:
+        for cal in self._calibration:
+            z = np.asarray(cal.adjust(z), dtype=float)
+        return z
+
+    def _variance(self, z: np.ndarray, dom: Domains) -> np.ndarray:
+        if not self._calibration:
+            return self._raw_variance(z, dom)
+        if dom.G == 1 and (dom.g >= 0).all():
+            return self._raw_variance(self._adjust(z), dom)
+        # a calibration residual spreads a domain's influence onto every row, so each
+        # (domain, statistic) becomes its own column, processed in bounded chunks
+        n, m = z.shape
+        everyone = self._domains(None)
+        rows = np.flatnonzero(dom.g >= 0)
+        out = np.empty((dom.G, m))
+        per = max(1, self._chunk_cells // (4 * max(n, 1) * dom.G))
+        for j0 in range(0, m, per):
+            zz = z[:, j0 : j0 + per]
+            c = zz.shape[1]
+            Z = np.zeros((n, dom.G * c))
+            Z[rows[:, None], dom.g[rows, None] * c + np.arange(c)[None, :]] = zz[rows]
+            out[:, j0 : j0 + c] = self._raw_variance(self._adjust(Z), everyone).reshape(dom.G, c)
+        return out
 
     # ------------------------------------------------------------------------------------
     def replicate(
