@@ -15,7 +15,7 @@ from govsurvey.synth import simulate, write_default_data
 
 INST = load_instrument("sipas-2017")
 CRIT = [c.column for c in INST.criteria]
-DATA = Path(__file__).resolve().parents[1] / "data" / "synthetic"
+DATA = Path(__file__).resolve().parents[2] / "data" / "synthetic"
 FILES = ["frame.csv", "wards.csv", "responses.csv", "truth.csv", "truth_items.csv"]
 RESPONSE_COLUMNS = (
     ["respondent_id", "district", "ward", "field", "level", "mode", "responded", "base_weight"]

@@ -1,0 +1,48 @@
+"""Sampling design: how many forms, allocated how, drawn how, and how precise.
+
+``import govsurvey as gs`` then ``gs.sampling.cochran(...)``, ``gs.sampling.allocate(...)``,
+``gs.sampling.select(...)``, ``gs.sampling.Plan`` (declared multi-stage plans),
+``gs.sampling.expected_precision(...)`` and ``gs.sampling.simulate_plans(...)``.
+
+Modules: :mod:`.size` (Yamane, Cochran, per-domain and change sizes, design effects),
+:mod:`.allocation` (over strata; quota plans), :mod:`.probabilities` (PPS inclusion
+probabilities with certainty units), :mod:`.selection` (SRS, systematic, PPS systematic,
+Brewer, Sampford), :mod:`.plan` (multi-stage plans ready for ``gs.Design``),
+:mod:`.precision` (expected SE and margin per domain before fielding), :mod:`.simulation`
+(Monte Carlo of plans on a population with known truth), :mod:`.fieldwork` (the sheet for
+the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
+"""
+
+from __future__ import annotations
+
+from .allocation import allocate, quota
+from .probabilities import inclusion_probabilities
+from .selection import (
+    rank_within,
+    sample_indicators,
+    select,
+    srs_positions,
+    stratum_codes,
+    systematic_positions,
+)
+from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_deff, yamane, z_value
+
+__all__ = [
+    "allocate",
+    "change_size",
+    "cochran",
+    "deff_cluster",
+    "domain_sizes",
+    "icc",
+    "inclusion_probabilities",
+    "kish_deff",
+    "quota",
+    "rank_within",
+    "sample_indicators",
+    "select",
+    "srs_positions",
+    "stratum_codes",
+    "systematic_positions",
+    "yamane",
+    "z_value",
+]
