@@ -208,9 +208,7 @@ def as_frame(data: object) -> pd.DataFrame:
     matters: nonrespondents carry no answers, but they do count as second-stage units, so a
     design over every sampled unit gives other SEs than the design of those who answered.
     """
-    from ..io import Responses
-
-    if isinstance(data, Responses):
+    if hasattr(data, "respondents") and hasattr(data, "account"):  # gs.read_responses' result
         raise InputError.one(
             "a design is built on a DataFrame of rows, not on what gs.read_responses returns",
             "pass resp.respondents (those who answered: the design of the survey's figures) or "

@@ -48,7 +48,7 @@ class Estimators:
         v.flags.writeable = False
         return v
 
-    def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:  # pragma: no cover
+    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:  # pragma: no cover
         raise NotImplementedError
 
     def _domains(self, by: Columns) -> Domains:
@@ -219,7 +219,7 @@ class Estimators:
             kept["z"] = z
             return z
 
-        res = self._smooth(columns, point, influence, dom)
+        res = self._smooth(columns, point, influence, dom, obs)
         est = res.estimate
         wsum = res.totals[:, k:]
         if "z" in kept:  # z = obs (y - mean) / N, so sum w obs (y - mean)^2 = N^2 sum w z^2
@@ -273,7 +273,7 @@ class Estimators:
         def influence(T, cols, g):
             return cols[:, :k]
 
-        res = self._smooth(columns, point, influence, dom)
+        res = self._smooth(columns, point, influence, dom, obs)
         wsum = res.totals[:, k:]
         with np.errstate(divide="ignore", invalid="ignore"):
             ybar = np.vstack([res.totals[:, :k] / wsum, np.zeros((1, k))])
@@ -348,7 +348,7 @@ class Estimators:
             gi = np.where(g < 0, len(T), g)
             return (cols[:, :k] - r[gi] * cols[:, k : 2 * k]) / X[gi]
 
-        res = self._smooth(columns, point, influence, dom)
+        res = self._smooth(columns, point, influence, dom, obs)
         r_ext = np.vstack([res.estimate, np.zeros((1, k))])
         x_ext = np.vstack([res.totals[:, k : 2 * k], np.ones((1, k))])
         with np.errstate(divide="ignore", invalid="ignore"):

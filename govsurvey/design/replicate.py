@@ -491,17 +491,44 @@ class ReplicateDesign(Estimators):
             TR = np.asarray(Cs @ self._repw)
         return TR.T.reshape(-1, G, p)
 
-    def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
+    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:
         T = group_sum(dom.gi, columns, dom.G + 1, self._weights)[: dom.G]
         est = np.asarray(point(T), dtype=float)
         TR = self._replicate_totals(columns, dom)
         with np.errstate(divide="ignore", invalid="ignore"):
             theta = np.asarray(point(TR), dtype=float)  # (R, G, m)
         V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
-        df = np.full(dom.G, self.df)
         return SmoothEstimate(
-            dom.table, est, V, df, dom.n, T, method=self.type, domain_of_row=dom.g
+            dom.table, est, V, self._domain_df(dom), dom.n, T, method=self.type, domain_of_row=dom.g
         )
+
+    def _domain_df(self, dom: Domains) -> np.ndarray:
+        """Each domain's df: rank of its own rows' replicate weights minus 1.
+
+        R's ``degf(subset(design, domain))``. The rank is that of the domain's distinct
+        replicate-weight patterns (PSU multipliers, or de-duplicated rows divided by the
+        full-sample weight), computed for all domains as one batched decomposition.
+        """
+        if dom.G == 1 and (dom.g >= 0).all():
+            return np.array([self.df])
+        inside = dom.g >= 0
+        if self._multipliers is not None:
+            M, pattern = self._multipliers, self._psu
+        else:
+            h = (self._repw @ np.random.default_rng(0).standard_normal(self.replicates)) / (
+                self._weights
+            )
+            scale = np.abs(h).max() or 1.0
+            _, first, pattern = np.unique(
+                np.round(h / scale * 1e9), return_index=True, return_inverse=True
+            )
+            M = self._repw[first] / self._weights[first, None]
+        P = M.shape[0]
+        keys, _ = compress(dom.g[inside] * P + pattern[inside], dom.G * P)
+        kg, kp = keys // P, keys % P
+        counts = np.bincount(kg, minlength=dom.G)
+        slot = np.arange(len(keys)) - np.concatenate([[0], np.cumsum(counts)[:-1]])[kg]
+        return _batched_rank(M, kg, kp, slot, counts) - 1.0
 
 
 def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -529,6 +556,31 @@ def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.n
     if np.abs(A[rows] - w[rows, None] * M[pattern[rows]]).max() > 1e-12 * np.abs(A).max():
         return None
     return M, pattern.astype(np.int64)
+
+
+def _batched_rank(
+    M: np.ndarray, kg: np.ndarray, kp: np.ndarray, slot: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Rank (tolerance 1e-5 of the largest singular value) of ``M[kp[kg == g]]`` per group.
+
+    Groups are stacked into zero-padded ``(g, rows, R)`` blocks, in chunks of bounded size;
+    blocks with more rows than columns are first reduced by a batched QR.
+    """
+    G, R = len(counts), M.shape[1]
+    width = max(int(counts.max()) if G else 0, 1)
+    out = np.zeros(G)
+    per = max(1, 8_000_000 // (width * R))
+    for g0 in range(0, G, per):  # chunks of groups, to bound memory
+        g1 = min(g0 + per, G)
+        sel = (kg >= g0) & (kg < g1)
+        B = np.zeros((g1 - g0, width, R))
+        B[kg[sel] - g0, slot[sel]] = M[kp[sel]]
+        if width > R:
+            B = np.linalg.qr(B, mode="r")
+        sv = np.linalg.svd(B, compute_uv=False)
+        top = sv.max(axis=1, keepdims=True)
+        out[g0:g1] = np.where(top[:, 0] > 0, (sv > 1e-5 * top).sum(axis=1), 0)
+    return out
 
 
 def _rank(A: np.ndarray, w: np.ndarray) -> int:

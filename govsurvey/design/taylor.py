@@ -437,7 +437,9 @@ class Design(Estimators):
         dom.cache[ck] = out
         return out
 
-    def _stage_variance(self, k: int, z: np.ndarray, dom: Domains) -> np.ndarray:
+    def _stage_variance(
+        self, k: int, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None
+    ) -> np.ndarray:
         st = self._stages[k]
         keys = self._stage_keys(k, dom)
         if st.rows_are_units:
@@ -456,6 +458,12 @@ class Design(Estimators):
         C = SS * scale[:, None]
         lonely = (nh == 1) & (f >= CERTAIN)
         C[f < CERTAIN] = 0.0
+        # a (domain, stratum) whose rows all miss the variable is not in R's na.rm=TRUE subset
+        seen = np.ones(C.shape, dtype=bool)
+        if obs is not None and lonely.any() and self.lonely_psu in ("adjust", "average"):
+            o = obs.astype(float)
+            per_unit = o if st.rows_are_units else keys["grouper_1"].sum(o)
+            seen = group_sum(ghid, (per_unit > 0).astype(float), Kgh) > 0
         if self.lonely_psu == "adjust":
             # a lonely PSU's total is centred at the grand mean of the stage's PSU totals
             # (domain total / number of PSUs), as svy and current R do; at stage 2 at zero,
@@ -463,7 +471,7 @@ class Design(Estimators):
             centre = np.zeros((dom.G + 1, S1.shape[1]))
             if k == 0:
                 centre = group_sum(gg, S1, dom.G + 1) / st.U
-            C[lonely] = f[lonely, None] * (S1[lonely] - centre[gg[lonely]]) ** 2
+            C[lonely] = f[lonely, None] * (S1[lonely] - centre[gg[lonely]]) ** 2 * seen[lonely]
         elif self.lonely_psu in ("average", "remove", "certainty"):
             C[lonely] = 0.0
         C = C * st.mult[hh][:, None]
@@ -471,13 +479,13 @@ class Design(Estimators):
         if self.lonely_psu == "average":
             # R subsets the design to the domain, so only strata holding domain rows count:
             # the variance is scaled by (strata in domain) / (non-lonely strata in domain)
-            n_strata = np.bincount(gg, minlength=dom.G + 1)[: dom.G]
-            n_lonely = np.bincount(gg, weights=lonely, minlength=dom.G + 1)[: dom.G]
+            n_strata = group_sum(gg, seen.astype(float), dom.G + 1)[: dom.G]
+            n_lonely = group_sum(gg, (seen & lonely[:, None]).astype(float), dom.G + 1)[: dom.G]
             with np.errstate(divide="ignore", invalid="ignore"):
                 if k == 0:
-                    V = V * (n_strata / (n_strata - n_lonely))[:, None]
+                    V = V * (n_strata / (n_strata - n_lonely))
                 else:  # R: a PSU with one SSU is its own stage-2 stratum, so NA variance
-                    V = np.where((n_lonely > 0)[:, None], np.nan, V)
+                    V = np.where(n_lonely > 0, np.nan, V)
         return V
 
     def _domain_df(self, dom: Domains) -> np.ndarray:
@@ -510,7 +518,7 @@ class Design(Estimators):
         n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
         return nobs, n_units - n_strata
 
-    def _smooth(self, columns, point, influence, dom) -> SmoothEstimate:
+    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:
         T = dom.sum(columns, self._weights)
         est = np.asarray(point(T), dtype=float)
         z = np.asarray(influence(T, columns, dom.g), dtype=float)
@@ -520,7 +528,7 @@ class Design(Estimators):
             raise ValueError(
                 f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
             )
-        V = self._variance(z, dom)
+        V = self._variance(z, dom, obs)
         return SmoothEstimate(
             dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor", domain_of_row=dom.g
         )
@@ -640,17 +648,19 @@ class Design(Estimators):
         """The calibrations recorded by :meth:`with_weights`, in the order applied."""
         return self._calibration
 
-    def _raw_variance(self, z: np.ndarray, dom: Domains) -> np.ndarray:
-        return sum(self._stage_variance(k, z, dom) for k in range(len(self._stages)))
+    def _raw_variance(
+        self, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None
+    ) -> np.ndarray:
+        return sum(self._stage_variance(k, z, dom, obs) for k in range(len(self._stages)))
 
     def _adjust(self, z: np.ndarray) -> np.ndarray:
         for cal in self._calibration:
             z = np.asarray(cal.adjust(z), dtype=float)
         return z
 
-    def _variance(self, z: np.ndarray, dom: Domains) -> np.ndarray:
+    def _variance(self, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None) -> np.ndarray:
         if not self._calibration:
-            return self._raw_variance(z, dom)
+            return self._raw_variance(z, dom, obs)
         if dom.G == 1 and (dom.g >= 0).all():
             return self._raw_variance(self._adjust(z), dom)
         # a calibration residual spreads a domain's influence onto every row, so each

@@ -49,7 +49,7 @@ def svy_sample(df, **design):
     return svy.Sample(pl.from_pandas(df), svy.Design(**design))
 
 
-def check(ours: pd.DataFrame, theirs, by=None, level=None, deff=True, est_col="est"):
+def check(ours: pd.DataFrame, theirs, by=None, level=None, deff=True, est_col="est", df=True):
     t = theirs.to_polars().to_pandas()
     keys = ([by] if isinstance(by, str) else list(by or [])) + ([level] if level else [])
     if keys:
@@ -57,7 +57,9 @@ def check(ours: pd.DataFrame, theirs, by=None, level=None, deff=True, est_col="e
     assert len(t) == len(ours)
     np.testing.assert_allclose(ours["estimate"], t[est_col], rtol=RTOL)
     np.testing.assert_allclose(ours["se"], t["se"], rtol=RTOL)
-    np.testing.assert_allclose(ours["df"], t["df"], rtol=0)
+    if df:  # svy gives a replicate design's domains the whole design's df; R (and govsurvey)
+        # the df of the domain's own replicate weights, checked in test_edge_r.py
+        np.testing.assert_allclose(ours["df"], t["df"], rtol=0)
     np.testing.assert_array_equal(ours["n"], t["n"])
     if deff:
         np.testing.assert_allclose(ours["deff"], t["deff"], rtol=RTOL)
@@ -195,6 +197,7 @@ def test_replicate_designs_match_svy_on_identical_weights(kind):
         rd.mean("sat", by="district"),
         s.estimation.mean("sat", by="district", method="replication", drop_nulls=True),
         by="district",
+        df=False,
         deff=False,
     )
     check(rd.ratio("y", "x"), s.estimation.ratio("y", "x", method="replication"), deff=False)
@@ -202,6 +205,7 @@ def test_replicate_designs_match_svy_on_identical_weights(kind):
         rd.total("x", by="mode"),
         s.estimation.total("x", by="mode", method="replication"),
         by="mode",
+        df=False,
         deff=False,
     )
     # the same replicate weights supplied as columns give the same answer
@@ -221,6 +225,7 @@ def test_jkn_replicates_equal_svy_jackknife():
         rd.mean("y", by="district"),
         s.estimation.mean("y", by="district", method="replication"),
         by="district",
+        df=False,
         deff=False,
     )
 
@@ -241,6 +246,7 @@ def test_supplied_adjusted_replicate_weights_use_the_full_matrix():
         rd.mean("y", by="district"),
         s.estimation.mean("y", by="district", method="replication"),
         by="district",
+        df=False,
         deff=False,
     )
     check(rd.ratio("y", "x"), s.estimation.ratio("y", "x", method="replication"), deff=False)
