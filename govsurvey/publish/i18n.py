@@ -597,6 +597,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lg_target": {"vi": "Mục tiêu {value}", "en": "Target {value}"},
     "lg_overall": {"vi": "Chỉ số chung {value}", "en": "Overall {value}"},
     "lg_gain": {"vi": "Mức tăng mục tiêu", "en": "Planned rise"},
+    "range_to": {"vi": " đến ", "en": " to "},
     "points": {"vi": "{value} điểm", "en": "{value} points"},
     "percent_rel": {"vi": "{value}%", "en": "{value}%"},
 }

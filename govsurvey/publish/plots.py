@@ -1,0 +1,301 @@
+"""Figures from result frames, labelled in the report language.
+
+Each function takes a tidy frame and a matplotlib ``ax`` and returns the ``ax``; none computes a
+statistic. The confidence level is read from the frame (``frame.attrs["level"]``) unless given;
+axis labels and legends come from :mod:`govsurvey.publish.i18n`, numbers are written as the report
+writes them (``79,73`` in Vietnamese). matplotlib is imported only when something is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from . import i18n
+from .i18n import text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["component_plot", "domain_dotplot", "criteria_heatmap", "change_plot"]
+
+_DARK, _MID, _GREY, _RED, _GREEN = "#1f4e79", "#4a90c2", "#7f8c8d", "#c0392b", "#27ae60"
+
+
+def _need(frame: pd.DataFrame, cols: list[str], fn: str) -> None:
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise InputError.one(
+            f"{fn} needs column(s) {missing} in the frame it is given",
+            "pass a result frame as gs.sipas_index / gs.compare_index return it",
+            column=missing[0],
+        )
+
+
+def _ax(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _level(frame: pd.DataFrame, confidence: float | None) -> float:
+    return float(confidence if confidence is not None else frame.attrs.get("level", 0.95))
+
+
+def _despine(ax: Axes) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def component_plot(
+    index: pd.DataFrame,
+    ax: Axes | None = None,
+    target: float | None = None,
+    labels: dict[str, str] | None = None,
+    confidence: float | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Component indices and the overall index with their confidence intervals.
+
+    Parameters
+    ----------
+    index : DataFrame
+        Rows of an index frame with ``level`` in {"component", "overall"} (others are ignored).
+    ax : Axes, optional
+    target : float, optional
+        Draws a vertical line at a target (e.g. 85).
+    labels : dict, optional
+        Code → label for the y axis.
+    confidence : float, optional
+        Level of the intervals, for the axis label; by default the one the frame records.
+    lang : {"vi", "en"}
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.publish.plots import component_plot
+    >>> idx = pd.DataFrame({"level": ["component", "overall"], "code": ["C1", "SIPAS"],
+    ...                     "estimate": [84.0, 85.0], "ci_low": [82.0, 84.0],
+    ...                     "ci_high": [86.0, 86.0]})
+    >>> ax = component_plot(idx, target=85, lang="vi")
+    >>> ax.get_xlabel()
+    '% hài lòng (khoảng tin cậy 95%)'
+    """
+    _need(index, ["level", "code", "estimate", "ci_low", "ci_high"], "component_plot")
+    lv = _level(index, confidence)
+    ax = _ax(ax, (7, 3.5))
+    d = index[index["level"].isin(["component", "overall"])].reset_index(drop=True)
+    names = [labels.get(c, c) if labels else c for c in d["code"]]
+    y = np.arange(len(d))[::-1]
+    colors = [_DARK if lv_ == "overall" else _MID for lv_ in d["level"]]
+    ax.hlines(y, d["ci_low"], d["ci_high"], color=colors, lw=2.5)
+    ax.scatter(d["estimate"], y, color=colors, zorder=3, s=40)
+    for yi, e in zip(y, d["estimate"], strict=True):
+        if np.isfinite(e):
+            ax.annotate(
+                i18n.num(e, lang),
+                (e, yi),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+    if target is not None:
+        ax.axvline(target, color=_RED, ls="--", lw=1)
+        ax.annotate(
+            text("lg_target", lang, value=i18n.pct(target, lang)),
+            (target, y.max() + 0.4),
+            color=_RED,
+            fontsize=8,
+            ha="left",
+            xytext=(3, 0),
+            textcoords="offset points",
+        )
+    ax.set_yticks(y, names)
+    ax.set_xlabel(text("ax_satisfied", lang, level=i18n.level_pct(lv, lang)))
+    ax.set_ylim(-0.6, len(d) - 0.2)
+    _despine(ax)
+    return ax
+
+
+def domain_dotplot(
+    index: pd.DataFrame,
+    unit: str,
+    ax: Axes | None = None,
+    target: float | None = None,
+    overall: float | None = None,
+    confidence: float | None = None,
+    lang: str = "en",
+    names: dict[Any, str] | None = None,
+) -> Axes:
+    """One figure by domain (e.g. SIPAS by district) as a sorted dot plot with intervals.
+
+    Parameters
+    ----------
+    index : DataFrame
+        One row per ``unit`` with ``estimate``, ``ci_low`` and ``ci_high``; suppressed rows (NaN
+        estimates) are left out.
+    unit : str
+        The domain column.
+    target, overall : float, optional
+        Reference lines: a target and the whole-population value.
+    confidence : float, optional
+        By default the level the frame records.
+    lang : {"vi", "en"}
+    names : dict, optional
+        Domain value → label shown on the axis (e.g. from the instrument's code list).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.publish.plots import domain_dotplot
+    >>> idx = pd.DataFrame({"district": ["A", "B"], "estimate": [80.0, 90.0],
+    ...                     "ci_low": [78.0, 88.0], "ci_high": [82.0, 92.0]})
+    >>> ax = domain_dotplot(idx, "district", overall=85.0, lang="vi")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Chỉ số chung 85,00%']
+    """
+    _need(index, [unit, "estimate", "ci_low", "ci_high"], "domain_dotplot")
+    lv = _level(index, confidence)
+    d = index.dropna(subset=["estimate"]).sort_values("estimate").reset_index(drop=True)
+    ax = _ax(ax, (7, max(3.0, 0.22 * len(d) + 1)))
+    y = np.arange(len(d))
+    ax.hlines(y, d["ci_low"], d["ci_high"], color=_GREY, lw=1.5)
+    ax.scatter(d["estimate"], y, color=_DARK, zorder=3, s=22)
+    if target is not None:
+        ax.axvline(
+            target,
+            color=_RED,
+            ls="--",
+            lw=1,
+            label=text("lg_target", lang, value=i18n.pct(target, lang)),
+        )
+    if overall is not None:
+        ax.axvline(
+            overall,
+            color=_GREEN,
+            ls=":",
+            lw=1.2,
+            label=text("lg_overall", lang, value=i18n.pct(overall, lang)),
+        )
+    if target is not None or overall is not None:
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    shown = [names.get(v, str(v)) if names else str(v) for v in d[unit]]
+    ax.set_yticks(y, shown)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel(text("ax_satisfied", lang, level=i18n.level_pct(lv, lang)))
+    ax.set_ylim(-0.8, max(len(d), 1) - 0.2)
+    _despine(ax)
+    return ax
+
+
+def criteria_heatmap(
+    index: pd.DataFrame,
+    unit: str,
+    ax: Axes | None = None,
+    center: float | None = None,
+    lang: str = "en",
+    names: dict[Any, str] | None = None,
+    unit_label: str | None = None,
+) -> Axes:
+    """Criterion rates by domain as a heat map (criteria across, domains down).
+
+    Parameters
+    ----------
+    index : DataFrame
+        Rows with ``level == "criterion"``, a ``unit`` column, ``code`` and ``estimate``;
+        suppressed cells (NaN) are left blank, and a domain with every cell suppressed is left
+        out.
+    center : float, optional
+        Value at the centre of the diverging colour map (e.g. the overall index).
+    lang : {"vi", "en"}
+    names : dict, optional
+        Domain value → label for the rows.
+    unit_label : str, optional
+        Title of the rows' axis (by default the column name).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.publish.plots import criteria_heatmap
+    >>> idx = pd.DataFrame({"district": ["A", "A", "B", "B"], "level": ["criterion"] * 4,
+    ...                     "code": ["C1.1", "C1.2"] * 2, "estimate": [80.0, 85, 90, 70]})
+    >>> criteria_heatmap(idx, "district", lang="vi").get_xlabel()
+    'Tiêu chí'
+    """
+    import matplotlib.pyplot as plt
+
+    _need(index, [unit, "level", "code", "estimate"], "criteria_heatmap")
+    d = index[index["level"] == "criterion"]
+    codes = list(dict.fromkeys(d["code"]))
+    wide = d.pivot(index=unit, columns="code", values="estimate")[codes].dropna(how="all")
+    wide = wide.loc[wide.mean(axis=1).sort_values(ascending=False).index]
+    ax = _ax(ax, (11, max(3.0, 0.25 * len(wide) + 1.5)))
+    values = wide.to_numpy(float)
+    lo, hi = np.nanmin(values), np.nanmax(values)
+    if center is not None:
+        half = max(center - lo, hi - center, 1e-9)
+        lo, hi = center - half, center + half
+    im = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=lo, vmax=hi, aspect="auto")
+    if values.shape[0] <= 40:
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(j, i, i18n.num(v, lang, 0), ha="center", va="center", fontsize=6)
+    ax.set_xticks(np.arange(len(codes)), codes, rotation=90)
+    rows = [names.get(v, str(v)) if names else str(v) for v in wide.index]
+    ax.set_yticks(np.arange(len(rows)), rows)
+    bar = plt.colorbar(im, ax=ax)
+    bar.set_label(text("ax_pct", lang))
+    ax.set_xlabel(text("ax_criterion", lang))
+    ax.set_ylabel(unit_label or unit)
+    ax.tick_params(labelsize=7)
+    return ax
+
+
+def change_plot(
+    comparison: pd.DataFrame,
+    label: str,
+    ax: Axes | None = None,
+    gain: tuple[float, float] | None = None,
+    confidence: float | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Changes with confidence intervals (from :func:`govsurvey.inference.compare_index`).
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        With ``change``, ``ci_low``, ``ci_high`` and a ``label`` column naming each row.
+    gain : (low, high), optional
+        A planned gain band (in points) drawn behind the intervals (e.g. 3 to 5 points).
+    confidence : float, optional
+        By default the level the frame records.
+    lang : {"vi", "en"}
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.publish.plots import change_plot
+    >>> cmp = pd.DataFrame({"code": ["C5"], "change": [4.0], "ci_low": [2.0], "ci_high": [6.0]})
+    >>> change_plot(cmp, "code", gain=(3, 5), lang="en").get_xlabel()
+    'Change in percentage points (95% confidence interval)'
+    """
+    _need(comparison, [label, "change", "ci_low", "ci_high"], "change_plot")
+    lv = _level(comparison, confidence)
+    ax = _ax(ax, (6, 0.5 * len(comparison) + 1.5))
+    y = np.arange(len(comparison))[::-1]
+    if gain is not None:
+        ax.axvspan(gain[0], gain[1], color="#f5cba7", alpha=0.6, label=text("lg_gain", lang))
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.hlines(y, comparison["ci_low"], comparison["ci_high"], color=_DARK, lw=2.5)
+    ax.scatter(comparison["change"], y, color=_DARK, zorder=3)
+    ax.set_yticks(y, comparison[label].astype(str))
+    ax.set_xlabel(text("ax_change", lang, level=i18n.level_pct(lv, lang)))
+    _despine(ax)
+    return ax
