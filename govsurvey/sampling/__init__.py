@@ -16,6 +16,7 @@ the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
 from __future__ import annotations
 
 from .allocation import allocate, quota
+from .plan import Draw, Plan, PreparedFrame, Stage
 from .probabilities import inclusion_probabilities
 from .selection import (
     rank_within,
@@ -28,6 +29,10 @@ from .selection import (
 from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_deff, yamane, z_value
 
 __all__ = [
+    "Draw",
+    "Plan",
+    "PreparedFrame",
+    "Stage",
     "allocate",
     "change_size",
     "cochran",

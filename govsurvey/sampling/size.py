@@ -110,7 +110,7 @@ def cochran(
     --------
     >>> from govsurvey.sampling import cochran
     >>> cochran(), cochran(N=1000), cochran(N=1000, deff=2.0, response_rate=0.8)
-    (385, 278, 542)
+    (385, 278, 544)
     """
     pf = fraction(p, "the expected proportion p", "give p in (0, 1), e.g. 0.5", allow_one=False)
     m = fraction(
@@ -307,7 +307,7 @@ def icc(data: pd.DataFrame, cluster: str, variable: str) -> float:
     >>> from govsurvey.sampling import icc
     >>> df = pd.DataFrame({"w": list("aaabbbccc"), "y": [1, 1, 1, 0, 0, 0, 1, 0, 1]})
     >>> round(icc(df, "w", "y"), 4)
-    0.6
+    0.6667
     """
     for col, role in ((cluster, "cluster"), (variable, "variable")):
         if col not in data.columns:

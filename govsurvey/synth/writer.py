@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from govsurvey.io import file_sha256
-
 from .simulation import simulate
 
 __all__ = ["write_default_data", "main"]
@@ -40,6 +38,8 @@ def write_default_data(
     >>> from govsurvey.synth import write_default_data
     >>> sums = write_default_data("data/synthetic")  # doctest: +SKIP
     """
+    from govsurvey.io import file_sha256  # the one checksum of runs and data
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     sim = simulate(seed=seed, nonresponse=nonresponse)
