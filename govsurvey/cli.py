@@ -5,8 +5,9 @@ Each subcommand is a pair of functions: ``_add_<name>(subparsers)`` declares its
 turns every failure into a message and an exit code, never a traceback:
 
 - 0: success;
-- 1: an unexpected error (one line naming it; please report it);
-- 2: bad input (each problem on its own line) or bad usage.
+- 1: ``verify`` found differences (each one named);
+- 2: bad input (each problem on its own line: file, row, column, what, fix) or bad usage;
+- 3: a bug in govsurvey (anything that is not bad input), said as such with how to report it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from .errors import InputError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+_BUG = (
+    "govsurvey: {what}: this is a bug in govsurvey, not a problem with your input; please "
+    "report it at https://github.com/govsurvey/govsurvey/issues with the command you ran, "
+    "this message and `govsurvey --version`"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -129,31 +136,44 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
-        help="run every notebook on a parameters file and publish HTML reports",
-        description="Validate a parameters file, execute every notebook with papermill into "
-        "reports/<run_name>/, render code-free HTML, and write figures.json and manifest.json.",
+        help="run the notebooks on a parameters file and publish HTML reports",
+        description="Check a parameters file, execute the package's notebooks with papermill "
+        "into reports/<run_name>/ (written aside and renamed into place only when complete; a "
+        "failed run is kept as reports/<run_name>.failed-<time>/), render code-free HTML, and "
+        "write figures.json, manifest.json and index.html. Exit 0 on success, 2 for bad input "
+        "(parameters, data, personal data in the output), 3 when a notebook fails otherwise.",
     )
     p.add_argument("params", help="a flat YAML parameters file, e.g. params/default.yaml")
     p.add_argument("--reports", default="reports", help="folder of runs (default: reports)")
+    p.add_argument(
+        "--only",
+        metavar="IDS",
+        help="run only these notebooks, by identifier, comma-separated (e.g. 01,03)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the notebook and cell being run on stderr (default: when it is a terminal)",
+    )
     return p
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     import logging
 
-    from papermill.exceptions import PapermillExecutionError
+    from .publish.run import RunFailed, run
 
-    from .run import run
-
-    logging.basicConfig(level=logging.INFO, format="govsurvey: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="govsurvey: %(message)s")
     try:
-        out = run(args.params, reports_dir=args.reports)
-    except PapermillExecutionError as exc:
-        print(
-            f"govsurvey: a notebook failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        out = run(args.params, reports_dir=args.reports, only=args.only, progress=args.progress)
+    except RunFailed as exc:
+        if exc.input_error:
+            print(f"govsurvey: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"govsurvey: {exc}", file=sys.stderr)
+        print(_BUG.format(what="a notebook failed"), file=sys.stderr)
+        return EXIT_BUG
     print(f"run written to {out}/ (open {out}/index.html)")
     return EXIT_OK
 
@@ -161,18 +181,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _add_verify(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "verify",
-        help="rerun a published run and compare every figure",
-        description="Rerun the analysis of a run folder from its manifest.json and compare every "
-        "figure of figures.json bit for bit; exit 0 when identical, 1 otherwise.",
+        help="check a run folder and rerun it, comparing every file and figure",
+        description="Check every input and output file of a run folder against the SHA-256s of "
+        "its manifest.json, the parameters against the folder's copy, versions against this "
+        "environment; then rerun the package's notebooks into a temporary folder and compare "
+        "every figure and report. Exit 0 when everything is identical, 1 when something "
+        "differs (each difference is named), 2 when the folder is not a readable run.",
     )
     p.add_argument("run_folder", help="a folder written by `govsurvey run`")
+    p.add_argument(
+        "--no-rerun",
+        action="store_true",
+        help="check files, inputs, parameters and versions only (no rerun)",
+    )
     return p
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .run import verify
+    from .publish.verify import verify
 
-    result = verify(args.run_folder)
+    progress = sys.stderr.isatty()
+    result = verify(args.run_folder, rerun=not args.no_rerun, progress=progress)
     print(result)
     return EXIT_OK if result.ok else EXIT_FAILED
 
@@ -217,7 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for bad input or usage, 1 for an unexpected error. Nothing raises.
+        0 on success, 1 when verify finds differences, 2 for bad input or usage, 3 for a
+        bug in govsurvey. Nothing raises.
 
     Examples
     --------
@@ -245,13 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("govsurvey: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
-        msg = " ".join(str(exc).split()) or "no message"
+        msg = " ".join(str(exc).split())[:300] or "no message"
         print(
-            f"govsurvey: unexpected error ({exc.__class__.__name__}: {msg}); please report it "
-            "with the command you ran",
-            file=sys.stderr,
+            _BUG.format(what=f"unexpected error ({exc.__class__.__name__}: {msg})"), file=sys.stderr
         )
-        return EXIT_FAILED
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -1,0 +1,660 @@
+"""The publication guard: what a report may show, and a check that no personal value got out.
+
+:class:`Publisher` is what a notebook publishes through. It
+
+- refuses personal columns and columns that are not the instrument's coded domains;
+- suppresses the figures of cells with fewer than ``min_cell`` respondents (*primary*
+  suppression) and then enough other cells that no suppressed figure can be recovered from
+  the published ones (*complementary* suppression, see :func:`suppress`);
+- refuses infinite figures (weights whose sums overflow);
+- records every headline figure at full precision for ``govsurvey verify``; suppressed cells
+  are left out of the record entirely (no label, no figure), only their count is kept.
+
+:func:`personal_values` collects every personal value of every row of a responses file (kept
+or excluded) and :func:`scan_personal` looks for them in every file of a run folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+__all__ = [
+    "LONG",
+    "Leak",
+    "PersonalValues",
+    "Publisher",
+    "personal_values",
+    "scan_personal",
+    "suppress",
+]
+
+log = logging.getLogger(__name__)
+
+#: Columns that identify a cell (kept on a suppressed row); every other column is a figure.
+_KEYS = {"level", "code", "variable", "category"}
+#: Text columns that results carry besides their keys (blanked on a suppressed row).
+_RESULT_TEXT = {"label", "verdict", "note", "method", "unit", "reading", "direction", "status"}
+#: Personal values this long or longer are searched as whole words anywhere in the text;
+#: shorter ones only as whole cells (a table cell, a JSON string, a CSV field).
+LONG = 6
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def _component_of(instrument: Any) -> dict[str, str]:
+    """criterion code -> component code, component code -> "SIPAS"."""
+    out: dict[str, str] = {}
+    for comp in instrument.components:
+        out[comp.code] = "SIPAS"
+        for c in comp.criteria:
+            out[c.code] = comp.code
+    return out
+
+
+def _relations(frame: pd.DataFrame, by: list[str], parent_of: dict[str, str]) -> np.ndarray:
+    """Pairs (relation id, row) of the linear relations that tie the published figures.
+
+    An index frame: each component with its criteria, the overall index with its components
+    (within each domain), and each figure across the values of each domain (the total,
+    published elsewhere, is their weighted mean). Other frames: each variable across domains.
+    """
+    n = len(frame)
+    rows = np.arange(n)
+    keys: list[pd.Series] = []
+    members: list[np.ndarray] = []
+    if "code" in frame.columns:
+        code = frame["code"].astype(str)
+        dom = (
+            frame[by].astype(str).agg("\x1f".join, axis=1)
+            if by
+            else pd.Series([""] * n, index=frame.index)
+        )
+        parent = code.map(parent_of)
+        # a parent row belongs to its own relation; a child to its parent's
+        is_parent = code.isin(set(parent_of.values()))
+        own = dom + "\x1e" + code
+        keys += [("p\x1e" + own)[is_parent], ("p\x1e" + dom + "\x1e" + parent)[parent.notna()]]
+        members += [rows[is_parent.to_numpy()], rows[parent.notna().to_numpy()]]
+        item = ["code"]
+    else:
+        item = [c for c in ("variable", "category") if c in frame.columns]
+    for b in by:
+        rest = [c for c in by if c != b] + item
+        if not rest:
+            continue
+        k = "d\x1e" + b + "\x1e" + frame[rest].astype(str).agg("\x1f".join, axis=1)
+        keys.append(k)
+        members.append(rows)
+    if not keys:
+        return np.empty((0, 2), dtype=np.int64)
+    allkeys = pd.concat(keys, ignore_index=True)
+    ids = pd.factorize(allkeys)[0]
+    return np.column_stack([ids, np.concatenate(members)])
+
+
+def suppress(
+    frame: pd.DataFrame,
+    min_cell: int,
+    by: list[str] | None = None,
+    instrument: Any = None,
+) -> np.ndarray:
+    """Which rows of a result frame to suppress: primary, then complementary suppression.
+
+    A row is suppressed when its ``n`` is below ``min_cell``. Then, as long as some linear
+    relation among published figures has exactly one suppressed member, the published member
+    with the smallest ``n`` is suppressed too, so that no suppressed figure can be solved from
+    one relation. The relations: a component and its criteria, the overall index and its
+    components (each within its domain; these are weighted means), and each figure across the
+    values of a domain (the total is their weighted mean). Several relations combined could in
+    principle still narrow a value down; one relation alone never gives it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A result frame with an ``n`` column (e.g. from :func:`govsurvey.sipas_index`).
+    min_cell : int
+        Smallest ``n`` whose figures are published.
+    by : list of str, optional
+        The domain columns of the frame.
+    instrument : Instrument, optional
+        Gives the component of each criterion (needed for index frames).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per row.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
+    >>> f = pd.DataFrame({"level": ["criterion"] * 4 + ["component"],
+    ...                   "code": ["C1.1", "C1.2", "C1.3", "C1.4", "C1"],
+    ...                   "estimate": [90.0, 80, 70, 60, 75], "n": [100, 12, 90, 95, 120]})
+    >>> suppress(f, 30, instrument=inst).tolist()    # C1.2 is small; C1.3 goes with it
+    [False, True, True, False, False]
+    """
+    by = list(by or [])
+    n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=float)
+    s = n < min_cell  # NaN compares False: a cell of unknown size is not suppressed here
+    if not s.any() or len(frame) < 2:
+        return s
+    parent_of = _component_of(instrument) if instrument is not None else {}
+    if "code" in frame.columns and not parent_of:
+        codes = frame["code"].astype(str)
+        parent_of = {c: (c.split(".")[0] if "." in c else "SIPAS") for c in codes if c != "SIPAS"}
+    pairs = _relations(frame, by, parent_of)
+    if not len(pairs):
+        return s
+    rel, row = pairs[:, 0], pairs[:, 1]
+    nrel = int(rel.max()) + 1
+    order_n = np.where(np.isnan(n), np.inf, n)
+    for _ in range(len(frame)):
+        hidden = np.bincount(rel, weights=s[row].astype(float), minlength=nrel)
+        shown = np.bincount(rel, weights=(~s[row]).astype(float), minlength=nrel)
+        need = (hidden == 1) & (shown >= 1)
+        if not need.any():
+            break
+        cand = need[rel] & ~s[row]
+        r, w = rel[cand], row[cand]
+        order = np.lexsort((w, order_n[w], r))
+        r, w = r[order], w[order]
+        first = np.r_[True, r[1:] != r[:-1]]
+        s[w[first]] = True
+    return s
+
+
+# --------------------------------------------------------------------------- Publisher
+
+
+@dataclass
+class Publisher:
+    """What a notebook publishes through: guards tables and records headline figures.
+
+    Parameters
+    ----------
+    instrument : Instrument or str
+        Its personal columns are refused in any published table; only its coded domains may
+        label the rows of one.
+    min_cell : int
+        Figures of cells with fewer respondents (``n``) are suppressed, and enough others that
+        none can be recovered (see :func:`suppress`).
+    output_dir : str
+        Where :meth:`record` writes ``figures-<notebook>.json``; empty to record in memory only.
+    notebook : str
+        Name of the notebook the figures come from.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> pub = gs.Publisher("sipas-2017", min_cell=30)
+    >>> t = pub.table(pd.DataFrame({"district": ["A", "B", "C"], "variable": "x",
+    ...                             "estimate": [80.0, 90.0, 85.0], "se": [1.0, 2.0, 1.5],
+    ...                             "n": [100, 12, 40]}))
+    >>> t["estimate"].tolist()     # B is small, C goes with it (else B = total - A - C)
+    [80.0, nan, nan]
+    >>> pub.published(t)["district"].tolist()
+    ['A']
+    """
+
+    instrument: Any
+    min_cell: int = 30
+    output_dir: str = ""
+    notebook: str = "notebook"
+    figures: dict[str, Any] = field(default_factory=dict)
+    suppressed: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.instrument, str | Path):
+            from .. import load_instrument
+
+            self.instrument = load_instrument(self.instrument)
+        if (
+            isinstance(self.min_cell, bool)
+            or not isinstance(self.min_cell, int | np.integer)
+            or self.min_cell < 1
+        ):
+            raise InputError.one(
+                f"min_cell must be a whole number of at least 1, got {str(self.min_cell)[:30]}",
+                "set min_cell to e.g. 30",
+                column="min_cell",
+            )
+
+    @property
+    def personal(self) -> set[str]:
+        """The instrument's personal columns."""
+        return set(self.instrument.personal_columns)
+
+    @property
+    def domains(self) -> set[str]:
+        """Columns that may label published rows: the instrument's coded domains."""
+        from ..config.params import allowed_domains
+
+        names = set(allowed_domains(self.instrument))
+        return names | {f"{n}_domain" for n in names}
+
+    def _check_columns(self, frame: pd.DataFrame) -> list[str]:
+        names = {str(c) for c in frame.columns} | {str(n) for n in frame.index.names if n}
+        leaked = sorted(self.personal & names)
+        if leaked:
+            raise InputError.one(
+                f"refusing to publish personal column(s) {leaked}",
+                "drop them before publishing (they are marked pii: true in the instrument)",
+                column=leaked[0],
+            )
+        variables = set(self.instrument.variables)
+        not_domains = sorted((variables - self.domains) & names)
+        if not_domains:
+            raise InputError.one(
+                f"refusing to publish column(s) {not_domains}: not coded domains of the "
+                "instrument (free text could identify a person)",
+                f"break figures down only by {sorted(self.domains - {'x'})[:12]}",
+                column=not_domains[0],
+            )
+        return [str(c) for c in frame.columns if str(c) in self.domains]
+
+    def guard(self, frame: pd.DataFrame, drop: bool = False) -> pd.DataFrame:
+        """Refuse personal and free-text columns; suppress small cells and their complements.
+
+        A suppressed row keeps only what identifies the cell (its domain, level, code,
+        variable) and ``suppressed=True``; every other value (estimate, SE, interval, ``n``,
+        labels, verdicts) becomes missing. With ``drop=True`` suppressed rows are left out
+        (what a plot or a record should get).
+
+        Raises
+        ------
+        InputError
+            For a personal or free-text column, or an infinite figure in a published row
+            (weights whose sums overflow).
+        """
+        by = self._check_columns(frame)
+        out = frame.copy()
+        if "n" not in out.columns:
+            return out
+        s = suppress(out, self.min_cell, by=by, instrument=self.instrument)
+        if "suppressed" in out.columns:  # a frame guarded before stays suppressed
+            s |= out["suppressed"].fillna(False).to_numpy(dtype=bool)
+        keep = set(by) | _KEYS
+        blank = [c for c in out.columns if str(c) not in keep and c != "suppressed"]
+        for c in ("estimate", "se", "ci_low", "ci_high"):
+            if c in out.columns:
+                v = pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float)
+                bad = np.isinf(v) & ~s
+                if bad.any():
+                    raise InputError.one(
+                        f"a published figure ({c}) is infinite: the weights' sums overflow",
+                        "check the weight column: weights must be finite and of a sensible "
+                        "size (e.g. below 1e12)",
+                        column=c,
+                    )
+        if s.any():
+            out[blank] = out[blank].astype(object)
+            out.loc[s, blank] = None
+            for c in blank:
+                if c in frame.columns and pd.api.types.is_numeric_dtype(frame[c]):
+                    out[c] = pd.to_numeric(out[c], errors="coerce")
+        out["suppressed"] = s
+        if drop:
+            out = out[~s].reset_index(drop=True)
+        if s.all() and len(out if not drop else frame):
+            log.warning(
+                "every cell is suppressed: min_cell (%d) is above every cell's size",
+                self.min_cell,
+            )
+        return out
+
+    def published(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows that may be shown (for plots and rankings): guarded, suppressed rows out."""
+        return self.guard(frame, drop=True)
+
+    def all_suppressed(self, frame: pd.DataFrame) -> bool:
+        """Whether every row of ``frame`` is suppressed (``min_cell`` above every cell).
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=10**6)
+        >>> pub.all_suppressed(pd.DataFrame({"estimate": [80.0], "n": [500]}))
+        True
+        """
+        g = self.guard(frame)
+        return bool(len(g)) and "suppressed" in g.columns and bool(g["suppressed"].all())
+
+    def suppression_note(self, frame: pd.DataFrame, lang: str = "en") -> str:
+        """The footnote a table with suppressed cells needs ("" when none is).
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=10**6)
+        >>> print(pub.suppression_note(pd.DataFrame({"estimate": [80.0], "n": [500]})))
+        Every figure is suppressed: each cell has fewer than 1000000 respondents (min_cell).
+        """
+        g = self.guard(frame)
+        if "suppressed" not in g.columns or not g["suppressed"].any():
+            return ""
+        k, m = int(g["suppressed"].sum()), self.min_cell
+        if g["suppressed"].all():
+            return (
+                f"Every figure is suppressed: each cell has fewer than {m} respondents (min_cell)."
+                if lang == "en"
+                else f"Mọi số liệu đều bị ẩn: mỗi ô có ít hơn {m} người trả lời (min_cell)."
+            )
+        return (
+            f"— : suppressed ({k} cells): fewer than {m} respondents, or hidden so that no "
+            "suppressed figure can be worked out from the others."
+            if lang == "en"
+            else f"— : không công bố ({k} ô): ít hơn {m} người trả lời, hoặc ẩn thêm để không "
+            "suy ra được số liệu đã ẩn từ các số liệu khác."
+        )
+
+    def table(self, frame: pd.DataFrame, digits: int = 2, lang: str = "en") -> pd.DataFrame:
+        """The frame as a reader sees it: guarded, rounded, with a ``label`` beside ``code``.
+
+        For display only; :meth:`record` keeps full precision. Suppressed rows keep no label.
+        """
+        out = self.guard(frame)
+        if "code" in out.columns:
+            labels = []
+            for code in out["code"]:
+                try:
+                    labels.append(self.instrument.label(str(code), lang))
+                except KeyError:
+                    labels.append("")
+            out.insert(list(out.columns).index("code") + 1, "label", labels)
+            if "suppressed" in out.columns:
+                out.loc[out["suppressed"].to_numpy(dtype=bool), "label"] = None
+        numeric = out.select_dtypes("float").columns
+        out[numeric] = out[numeric].round(digits)
+        return out.reset_index(drop=True)
+
+    def record(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Record a result frame as headline figures (after :meth:`guard`) and return it guarded.
+
+        Published rows are written at full precision to ``<output_dir>/figures-<notebook>.json``;
+        suppressed rows are not written at all (only their number, in
+        ``suppressed-<notebook>.json``).
+        """
+        guarded = self.guard(frame)
+        shown = guarded
+        if "suppressed" in guarded.columns:
+            mask = guarded["suppressed"].to_numpy(dtype=bool)
+            self.suppressed[name] = int(mask.sum())
+            shown = guarded[~mask]
+        records = [
+            {str(k): _plain(v) for k, v in row.items()}
+            for row in shown.reset_index(drop=True).to_dict(orient="records")
+        ]
+        self.figures[name] = records
+        if self.output_dir:
+            folder = Path(self.output_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"figures-{self.notebook}.json").write_text(
+                json.dumps(self.figures, indent=1, ensure_ascii=False) + "\n", "utf-8"
+            )
+            (folder / f"suppressed-{self.notebook}.json").write_text(
+                json.dumps(self.suppressed, indent=1) + "\n", "utf-8"
+            )
+        return guarded
+
+
+def _plain(v: Any) -> Any:
+    """A JSON-safe value, exact for floats (NaN becomes None)."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+# --------------------------------------------------------------------------- personal values
+
+
+def _norm(text: str) -> str:
+    """NFC, whitespace runs as one space, stripped."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(frozen=True)
+class PersonalValues:
+    """Every personal value of a responses file, by column (values normalised, non-empty)."""
+
+    by_column: dict[str, frozenset[str]]
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_column.values())
+
+
+def _header_key(s: Any) -> str:
+    return _norm(str(s)).casefold()
+
+
+def _personal_headers(instrument: Any) -> dict[str, str]:
+    """Header text (name or label, casefolded) -> personal column."""
+    out = {}
+    for p in instrument.raw.get("personal", []):
+        if not p.get("pii"):
+            continue
+        for k in ("column", "vi", "en"):
+            if p.get(k):
+                out[_header_key(p[k])] = p["column"]
+    return out
+
+
+def _rows_of(path: Path) -> Iterable[list[Any]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in wb.worksheets:
+                yield from ([*r] for r in ws.iter_rows(values_only=True))
+        finally:
+            wb.close()
+        return
+    if suffix == ".parquet":
+        df = pd.read_parquet(path)
+        yield [*df.columns]
+        yield from df.astype(object).itertuples(index=False, name=None)  # type: ignore[misc]
+        return
+    if suffix in (".sav", ".zsav"):
+        df = pd.read_spss(path, convert_categoricals=False)
+        yield [*df.columns]
+        yield from df.astype(object).itertuples(index=False, name=None)  # type: ignore[misc]
+        return
+    raw = path.read_bytes().replace(b"\x00", b"")
+    for enc in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text.split("\n", 1)[0]
+    delim = max(",;\t|", key=first.count)
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+
+
+def personal_values(path: str | Path, instrument: Any) -> PersonalValues:
+    """Every personal value of every row of a responses file, kept or excluded.
+
+    The file is read here on its own (any header row whose cells name a personal column, by
+    its name or label, starts a table), so a row the reader excludes, or a file it refuses,
+    is covered too.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, govsurvey as gs
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = f.write_text("respondent_id,full_name,phone\\n1,Lê Văn  Tám,0912345678\\n2,,7\\n")
+    >>> pv = personal_values(f, gs.load_instrument("sipas-2017"))
+    >>> sorted(pv.by_column["full_name"]), sorted(pv.by_column["phone"])
+    (['Lê Văn Tám'], ['0912345678', '7'])
+    """
+    if isinstance(instrument, str | Path):
+        from .. import load_instrument
+
+        instrument = load_instrument(instrument)
+    headers = _personal_headers(instrument)
+    found: dict[str, set[str]] = {c: set() for c in set(headers.values())}
+    if not headers:
+        return PersonalValues({})
+    cols: dict[int, str] = {}
+    for row in _rows_of(Path(path)):
+        keys = [_header_key(c) if c is not None else "" for c in row]
+        hit = {i: headers[k] for i, k in enumerate(keys) if k in headers}
+        if hit:  # a header row (or a row that repeats one)
+            cols = hit
+            continue
+        for i, col in cols.items():
+            if i < len(row) and row[i] is not None:
+                v = row[i]
+                if isinstance(v, float) and v.is_integer():
+                    v = int(v)
+                text = _norm(str(v))
+                if text and text.lower() != "nan":
+                    found[col].add(text)
+    return PersonalValues({c: frozenset(v) for c, v in found.items()})
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A personal value found in an output file (the value itself is never shown)."""
+
+    file: str
+    column: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.count} value(s) of the personal column '{self.column}'"
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\\\n]{120,}")
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _trie_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of ``words`` as a whole word (a trie, so it stays fast)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    if not trie:
+        return None
+
+    def pattern(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile(r"(?<!\w)" + pattern(trie) + r"(?!\w)")
+
+
+def _texts(path: Path) -> tuple[str, list[str]]:
+    """A file's text (normalised, unescaped, base64 runs removed) and its cells."""
+    raw = path.read_bytes().decode("utf-8", errors="replace")
+    cells: list[str] = []
+    parts = [raw]
+    if path.suffix.lower() in (".json", ".ipynb"):
+        try:
+            doc = json.loads(raw)
+        except ValueError:
+            doc = None
+        stack = [doc]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                stack += [v for k, v in x.items() if not str(k).startswith("image/")]
+                stack += [str(k) for k in x]
+            elif isinstance(x, list):
+                stack += x
+            elif isinstance(x, str):
+                parts.append(x)
+                cells.append(x)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        cells += [c for row in csv.reader(io.StringIO(raw)) for c in row]
+    text = "\n".join(parts)
+    text = html.unescape(html.unescape(text))
+    text = _BASE64.sub(" ", text)
+    cells += [_TAG.sub("", c) for c in _CELL.findall(text)]
+    cells += [_TAG.sub("", m) for m in re.findall(r"\balt=\"([^\"]*)\"", text)]
+    return _norm(text), [_norm(html.unescape(c)) for c in cells]
+
+
+def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
+    """Look for every personal value in every file of a folder (recursively).
+
+    How values are matched, after Unicode (NFC) and whitespace normalisation, in the file's
+    text with HTML entities and JSON escapes undone and embedded images left out:
+
+    - values of :data:`LONG` (6) characters or more: anywhere as whole words, ignoring case
+      ("Lê Văn Tám" is found in "… lê văn tám …" but not inside a longer word or number);
+    - shorter values (a "7" typed into a phone field): only as a whole cell, that is a table
+      cell of HTML, a string of a JSON or notebook file, an image's alt text or a CSV field —
+      a short value searched as a word would be found in every figure.
+
+    Returns
+    -------
+    list of Leak
+        File and personal column of each value found (never the value).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.html").write_text("<p>Call NGUYEN VAN AN</p><td> 7 </td><p>7 cells</p>")
+    >>> pv = PersonalValues({"full_name": frozenset({"Nguyen Van An"}),
+    ...                      "phone": frozenset({"7"})})
+    >>> [str(x) for x in scan_personal(d, pv)]
+    ["a.html: 1 value(s) of the personal column 'full_name'", "a.html: 1 value(s) of the personal column 'phone'"]
+    """  # noqa: E501
+    folder = Path(folder)
+    long_owner: dict[str, str] = {}
+    short_owner: dict[str, str] = {}
+    for col, vals in values.by_column.items():
+        for v in vals:
+            if len(v) >= LONG:
+                long_owner[v.casefold()] = col
+            else:
+                short_owner[v] = col
+    rx = _trie_regex(long_owner)
+    leaks: list[Leak] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text, cells = _texts(path)
+        hits: dict[str, set[str]] = {}
+        if rx is not None:
+            for m in rx.finditer(text.casefold()):
+                hits.setdefault(long_owner[m.group(0)], set()).add(m.group(0))
+        for c in cells:
+            if c in short_owner:
+                hits.setdefault(short_owner[c], set()).add(c)
+            elif c.casefold() in long_owner:
+                hits.setdefault(long_owner[c.casefold()], set()).add(c.casefold())
+        rel = str(path.relative_to(folder))
+        leaks += [Leak(rel, col, len(v)) for col, v in sorted(hits.items())]
+    return leaks

@@ -1,0 +1,583 @@
+"""Runs: execute the package's notebooks on a parameters file into an atomic run folder.
+
+``govsurvey run params/X.yaml`` checks the parameters, then writes ``reports/<run_name>/``:
+
+- each notebook executed (``NN_name.ipynb``) and rendered as a code-free HTML report;
+- ``figures.json`` (every published figure at full precision), ``parameters.yaml`` (a copy of
+  the parameters file), ``index.html`` (status, parameters, links, in the run's language);
+- ``manifest.json``: notebooks by the package's identifiers (``"03"``), parameters, SHA-256 of
+  every input and every output file, the versions of every installed distribution, the
+  SHA-256 of ``constraints.txt``, the git commit, timings.
+
+The folder is atomic: the run is written into a hidden temporary folder under ``reports/`` and
+renamed into place only when complete (an earlier complete run of the same name is replaced in
+one rename). A failed run goes to ``reports/<run_name>.failed-<UTC time>/`` with the failing
+cell rendered and the failure shown in its ``index.html``; it never mixes with a complete run.
+A lock file refuses a second run of the same name while one is going. Nothing is written
+outside ``reports/``. Before anything is placed, every file is searched for every personal
+value of the responses file; a finding removes the whole run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import params as _registry
+from ..config.params import load_params, select_notebooks, short
+from ..errors import InputError, Problem
+from .guard import PersonalValues, personal_values, scan_personal
+from .html import IndexEntry, render_html, render_index
+
+__all__ = [
+    "MANIFEST_VERSION",
+    "RunFailed",
+    "constraints_path",
+    "environment_versions",
+    "execute",
+    "file_sha256",
+    "portable_params",
+    "run",
+    "write_index",
+]
+
+log = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 2
+_PATH_KEYS = ("responses", "frame", "truth")
+
+
+class RunFailed(Exception):
+    """A notebook of a run stopped with an error; the failed run is kept at ``folder``.
+
+    ``input_error`` is True when the notebook stopped on an :class:`~govsurvey.InputError`
+    (bad data or parameters, not a bug).
+    """
+
+    def __init__(
+        self, folder: Path | None, notebook: str, cell: Any, ename: str, evalue: str
+    ) -> None:
+        self.folder, self.notebook, self.cell = folder, notebook, cell
+        self.ename, self.evalue = ename, evalue
+        self.input_error = ename == "InputError"
+        where = f"notebook {notebook}" + (f", cell {cell}" if cell is not None else "")
+        kept = f"; the failed run is kept in {folder}/" if folder is not None else ""
+        super().__init__(f"{where} stopped: {ename}: {short(evalue, 400)}{kept}")
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (the checksum manifests carry).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = f.write_bytes(b"abc")
+    >>> file_sha256(f)[:16]
+    'ba7816bf8f01cfea'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def constraints_path() -> Path:
+    """The project's lock file of exact versions (``constraints.txt`` at the top)."""
+    return Path(__file__).resolve().parent.parent.parent / "constraints.txt"
+
+
+def environment_versions() -> dict[str, str]:
+    """Python and the version of every installed distribution, by lower-case name.
+
+    Examples
+    --------
+    >>> v = environment_versions()
+    >>> "numpy" in v and "python" in v
+    True
+    """
+    out = {"python": platform.python_version()}
+    for d in metadata.distributions():
+        name = (d.metadata.get("Name") or "").lower().replace("_", "-")
+        if name:
+            out[name] = d.version
+    return dict(sorted(out.items()))
+
+
+def _git_commit() -> dict[str, Any]:
+    root = Path(__file__).resolve().parent.parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "govsurvey",
+                "notebooks",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return {"commit": commit, "dirty": bool(dirty)}
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+
+
+def _portable(path: str | Path) -> str:
+    """A path relative to the working folder when it lies below it (so a run moves with it)."""
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def portable_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as a manifest records them: paths relative to the working folder, no
+    ``output_dir``.
+
+    Examples
+    --------
+    >>> portable_params({"responses": str(Path.cwd() / "d" / "r.csv"), "output_dir": "/x",
+    ...                  "instrument": "sipas-2017", "min_cell": 5})
+    {'responses': 'd/r.csv', 'instrument': 'sipas-2017', 'min_cell': 5}
+    """
+    out = {}
+    for k, v in params.items():
+        if k == "output_dir":
+            continue
+        if v and (k in _PATH_KEYS or (k == "instrument" and Path(str(v)).suffix)):
+            v = _portable(v)
+        out[k] = v
+    return out
+
+
+# --------------------------------------------------------------------------- pre-flight
+
+
+def _preflight(params: dict[str, Any]) -> PersonalValues:
+    """Read the responses once before any notebook: file-level problems, weights, personal
+    values of every row."""
+    from .. import load_instrument, read_responses
+
+    inst = load_instrument(params["instrument"])
+    resp = read_responses(params["responses"], inst, on_error="exclude")
+    weight = params.get("weight")
+    if weight:
+        if weight not in resp.data.columns:
+            raise InputError.one(
+                f"the weight column {short(weight, 40)} is not in the responses file",
+                "set 'weight' to a column of the file, or leave it out for equal weights",
+                file=params["responses"],
+                column=weight,
+            )
+        import pandas as pd
+
+        w = pd.to_numeric(resp.data[weight], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.nansum(np.abs(w))
+            square = total * total
+        if not (np.isfinite(total) and np.isfinite(square)):
+            raise InputError.one(
+                "the weights are so large that their sums overflow (a total of "
+                f"{'infinity' if not np.isfinite(total) else f'{total:.3g}'}); no figure "
+                "computed with them would be finite",
+                "check the weight column: weights are numbers of people each respondent "
+                "stands for (e.g. 1 to 10,000), never above about 1e150",
+                file=params["responses"],
+                column=weight,
+            )
+    values = personal_values(params["responses"], inst)
+    kept = {
+        c: frozenset(
+            " ".join(str(v).split()) for v in resp.data[c].dropna().astype(str) if str(v).strip()
+        )
+        for c in resp.personal_columns
+    }
+    merged = {
+        c: values.by_column.get(c, frozenset()) | kept.get(c, frozenset())
+        for c in set(values.by_column) | set(kept)
+    }
+    return PersonalValues(merged)
+
+
+# --------------------------------------------------------------------------- lock
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock(reports: Path, name: str) -> Path:
+    lock = reports / f".{name}.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pid = -1
+            if pid > 0 and _alive(pid):
+                raise InputError.one(
+                    f"a run named {name!r} is going (process {pid})",
+                    "wait for it to finish, or give this run another run_name",
+                    file=str(lock),
+                ) from None
+            log.warning("removing the stale lock of a run that ended (process %s)", pid)
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{os.getpid()} {datetime.now(UTC).isoformat()}\n")
+        return lock
+    raise InputError.one(  # pragma: no cover - a race with another process
+        f"could not take the lock of run {name!r}", "try again", file=str(lock)
+    )
+
+
+# --------------------------------------------------------------------------- execute
+
+
+@dataclass
+class _Executed:
+    entries: list[IndexEntry]
+    timings: dict[str, float]
+    suppression: dict[str, dict[str, int]]
+    failure: RunFailed | None = None
+
+
+def _say(progress: bool, text: str) -> None:
+    if progress:
+        print(f"govsurvey: {text}", file=sys.stderr, flush=True)
+
+
+def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = False) -> _Executed:
+    """Execute the package's notebooks ``ids`` into ``out`` and render their HTML.
+
+    Each notebook receives the keys its own model declares (that its parameters cell has).
+    Stops at the first failing notebook: its executed copy keeps the error, its HTML shows the
+    failing cell. Used by :func:`run` and by verify's rerun; ``out`` must exist.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    folder = _registry.notebooks_dir()
+    entries: list[IndexEntry] = []
+    timings: dict[str, float] = {}
+    lang = params.get("language", "en")
+    for k, nid in enumerate(ids):
+        spec = _registry.NOTEBOOKS[nid]
+        source = folder / spec.file
+        title = spec.title_vi if lang == "vi" else spec.title_en
+        declared = pm.inspect_notebook(str(source))
+        own = spec.model.model_fields
+        passed = {k2: params[k2] for k2 in declared if k2 in own and k2 in params}
+        if "output_dir" in declared:
+            passed["output_dir"] = str(out.resolve())
+        target = out / spec.file
+        _say(progress, f"notebook {nid} ({k + 1}/{len(ids)}): {spec.file}")
+        t0 = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(source),
+                str(target),
+                parameters=passed,
+                cwd=str(folder),
+                kernel_name="python3",
+                progress_bar=progress,
+                report_mode=False,
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            timings[nid] = round(time.perf_counter() - t0, 3)
+            html_name = target.with_suffix(".html").name
+            try:
+                render_html(target, out / html_name, failure=True)
+            except Exception:  # noqa: BLE001 - the failure itself is what must be reported
+                log.exception("could not render the failed notebook %s", spec.file)
+                html_name = None
+            entries.append(IndexEntry(nid, title, html_name, "failed", f"{exc.ename}"))
+            for later in ids[k + 1 :]:
+                s2 = _registry.NOTEBOOKS[later]
+                entries.append(
+                    IndexEntry(later, s2.title_vi if lang == "vi" else s2.title_en, None, "not run")
+                )
+            failure = RunFailed(None, nid, exc.exec_count, exc.ename, exc.evalue)
+            return _Executed(entries, timings, _suppression(out), failure)
+        html_path = render_html(target, out / target.with_suffix(".html").name)
+        timings[nid] = round(time.perf_counter() - t0, 3)
+        entries.append(IndexEntry(nid, title, html_path.name))
+    return _Executed(entries, timings, _suppression(out))
+
+
+def _suppression(out: Path) -> dict[str, dict[str, int]]:
+    res = {}
+    for f in sorted(out.glob("suppressed-*.json")):
+        res[f.stem.removeprefix("suppressed-")] = json.loads(f.read_text("utf-8"))
+        f.unlink()
+    return res
+
+
+def _collect_figures(out: Path) -> None:
+    figures = {}
+    for f in sorted(out.glob("figures-*.json")):
+        figures[f.stem.removeprefix("figures-")] = json.loads(f.read_text("utf-8"))
+        f.unlink()
+    (out / "figures.json").write_text(
+        json.dumps(figures, indent=1, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
+    )
+
+
+def _inputs(params: dict[str, Any]) -> dict[str, dict[str, str]]:
+    from .. import load_instrument
+
+    inputs = {
+        k: {"path": _portable(params[k]), "sha256": file_sha256(params[k])}
+        for k in _PATH_KEYS
+        if params.get(k)
+    }
+    inst = load_instrument(params["instrument"])
+    inputs["instrument"] = {"path": _portable(inst.path), "sha256": file_sha256(inst.path)}
+    return inputs
+
+
+def _outputs(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): file_sha256(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _index_params(params: dict[str, Any]) -> dict[str, Any]:
+    shown = portable_params(params)
+    for k in _PATH_KEYS:
+        if shown.get(k):
+            shown[k] = Path(shown[k]).name
+    return shown
+
+
+def run(
+    params_path: str | Path,
+    reports_dir: str | Path = "reports",
+    only: str | list[str] | None = None,
+    progress: bool | None = None,
+) -> Path:
+    """Execute the package's notebooks on a parameters file and publish the run atomically.
+
+    Parameters
+    ----------
+    params_path : str or Path
+        Flat YAML parameters, checked before anything runs or is written.
+    reports_dir : str or Path
+        The folder of runs; the run goes to ``<reports_dir>/<run_name>/``.
+    only : str or list, optional
+        Notebook identifiers to run (``"01,03"``); all available ones by default.
+    progress : bool, optional
+        Print each notebook and papermill's cell progress on stderr; by default only when
+        stderr is a terminal.
+
+    Returns
+    -------
+    Path
+        The complete run folder.
+
+    Raises
+    ------
+    InputError
+        Bad parameters or data (before anything is written), a run of the same name going,
+        or personal values found in the output (the run is removed).
+    RunFailed
+        A notebook stopped with an error; the failed run is kept under its failed name.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> gs.run("params/default.yaml", only="03")  # doctest: +SKIP
+    PosixPath('reports/default')
+    """
+    if progress is None:
+        progress = sys.stderr.isatty()
+    params_path = Path(params_path)
+    ids = select_notebooks(only)
+    params = load_params(params_path, notebooks=ids)
+    name = params["run_name"]
+    reports = Path(reports_dir)
+    if reports.exists() and not reports.is_dir():
+        raise InputError.one(
+            "the reports folder is a file", "give a folder with --reports", file=str(reports)
+        )
+    reports.mkdir(parents=True, exist_ok=True)
+    lock = _lock(reports, name)
+    tmp = reports / f".{name}.partial-{os.getpid()}-{_stamp()}"
+    try:
+        personal = _preflight(params)
+        tmp.mkdir()
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            done = execute(params, ids, tmp, progress=progress)
+        except BaseException as exc:
+            _fail(tmp, reports, name, params, [], str(exc.__class__.__name__), personal)
+            raise
+        shutil.copyfile(params_path, tmp / "parameters.yaml")
+        if done.failure is not None:
+            f = done.failure
+            where = f"{_registry.NOTEBOOKS[f.notebook].file}, cell {f.cell}: {f.ename}"
+            folder = _fail(tmp, reports, name, params, done.entries, where, personal)
+            raise RunFailed(folder, f.notebook, f.cell, f.ename, f.evalue)
+        _collect_figures(tmp)
+        write_index(tmp, params, done)
+        manifest = {
+            "govsurvey_manifest": MANIFEST_VERSION,
+            "status": "complete",
+            "run_name": name,
+            "notebooks": ids,
+            "parameters": portable_params(params),
+            "params_file": {"path": _portable(params_path), "sha256": file_sha256(params_path)},
+            "inputs": _inputs(params),
+            "outputs": _outputs(tmp),
+            "suppression": done.suppression,
+            "versions": environment_versions(),
+            "constraints_sha256": (
+                file_sha256(constraints_path()) if constraints_path().is_file() else None
+            ),
+            "git": _git_commit(),
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "timings_seconds": done.timings,
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8"
+        )
+        leaks = scan_personal(tmp, personal)
+        if leaks:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise InputError(
+                [
+                    Problem(
+                        what=f"the run would publish personal data: {leak}",
+                        fix="the whole run was removed; publish tables through gs.Publisher "
+                        "and never display personal columns or rows that hold them",
+                        file=leak.file,
+                        column=leak.column,
+                    )
+                    for leak in leaks
+                ]
+            )
+        final = reports / name
+        if final.exists():
+            old = reports / f".{name}.old-{os.getpid()}-{_stamp()}"
+            os.rename(final, old)
+            os.rename(tmp, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, final)
+        _say(progress, f"run written to {final}/")
+        log.info("run written to %s", final)
+        return final
+    finally:
+        if tmp.exists() and tmp.name.startswith(f".{name}.partial-"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        lock.unlink(missing_ok=True)
+
+
+def write_index(folder: Path, params: dict[str, Any], done: _Executed) -> Path:
+    """The ``index.html`` of a complete run (also what verify's rerun compares with)."""
+    return render_index(
+        folder / "index.html",
+        params["run_name"],
+        done.entries,
+        _index_params(params),
+        language=params.get("language", "en"),
+        suppressed=sum(sum(v.values()) for v in done.suppression.values()),
+        version=_version(),
+    )
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _fail(
+    tmp: Path,
+    reports: Path,
+    name: str,
+    params: dict[str, Any],
+    entries: list[IndexEntry],
+    failure: str,
+    personal: PersonalValues,
+) -> Path:
+    """Keep a failed run under its own name, with the failure in its index (no personal value)."""
+    if not tmp.exists():
+        tmp.mkdir()
+    for f in list(tmp.glob("figures-*.json")) + list(tmp.glob("suppressed-*.json")):
+        f.unlink()
+    status = "failed" if entries else "interrupted"
+    leaks = scan_personal(tmp, personal)
+    if leaks:  # the error itself shows personal data: keep only the index
+        for p in tmp.iterdir():
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        entries = [IndexEntry(e.id, e.title, None, e.status, e.note) for e in entries]
+        failure += " (its outputs were removed: they showed personal data)"
+    render_index(
+        tmp / "index.html",
+        name,
+        entries,
+        _index_params(params),
+        language=params.get("language", "en"),
+        status=status,
+        failure=failure,
+        version=_version(),
+    )
+    manifest = {
+        "govsurvey_manifest": MANIFEST_VERSION,
+        "status": status,
+        "run_name": name,
+        "failure": failure,
+        "parameters": portable_params(params),
+        "outputs": _outputs(tmp),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
+    folder = reports / f"{name}.failed-{_stamp()}"
+    k = 1
+    while folder.exists():
+        folder = reports / f"{name}.failed-{_stamp()}-{k}"
+        k += 1
+    os.rename(tmp, folder)
+    log.error("run %s failed (%s); kept in %s", name, failure, folder)
+    return folder

@@ -1,0 +1,417 @@
+"""Verify a run folder: re-derive everything, trust nothing it says.
+
+:func:`verify` reads ``manifest.json`` only as a list of claims, each checked:
+
+- every output file (HTML, executed notebooks, ``figures.json``, ``index.html``,
+  ``parameters.yaml``) against its SHA-256, and no file missing or added;
+- the parameters recorded against the copy of the parameters file in the folder;
+- every input file (responses, frame, truth, instrument) against its SHA-256;
+- the versions of every installed distribution, ``constraints.txt`` and the git commit against
+  the running environment (differences reported as such, with the packages named);
+- then it reruns the package's own notebooks (named in the manifest only by identifier, never
+  by path) into a temporary folder and compares every figure and every report with the run's.
+
+Its report names each difference. A damaged or missing file is a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import params as _registry
+from ..config.params import parse_yaml, short, validate_params
+from ..errors import InputError
+from .run import (
+    constraints_path,
+    environment_versions,
+    execute,
+    file_sha256,
+    portable_params,
+)
+
+__all__ = ["VerifyResult", "verify"]
+
+log = logging.getLogger(__name__)
+
+#: Differences listed in the text of a result before "... and N more".
+MAX_LISTED = 60
+
+
+@dataclass
+class VerifyResult:
+    """Outcome of :func:`verify`.
+
+    ``differences`` are what makes the run not verified (files, inputs, parameters, figures,
+    reports); ``environment`` lists versions, lock file and commit that differ from the run's
+    (also not verified: a rerun cannot be expected to be identical in another environment).
+
+    Examples
+    --------
+    >>> print(VerifyResult(False, ["figures.json: changed since the run (SHA-256 differs)"]))
+    NOT verified (1 difference):
+      figures.json: changed since the run (SHA-256 differs)
+    """
+
+    ok: bool
+    differences: list[str] = field(default_factory=list)
+    environment: list[str] = field(default_factory=list)
+    inputs_changed: list[str] = field(default_factory=list)
+    rerun: bool = False
+
+    def __str__(self) -> str:
+        if self.ok:
+            return (
+                "verified: every input and output file unchanged, the same environment, and "
+                "the rerun gives every figure and report identical"
+            )
+        items = self.differences + [f"environment: {e}" for e in self.environment]
+        n = len(items)
+        lines = [f"NOT verified ({n} difference{'s' if n != 1 else ''}):"]
+        lines += [f"  {d}" for d in items[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  ... and {n - MAX_LISTED} more")
+        return "\n".join(lines)
+
+
+def _damaged(folder: Path, what: str) -> InputError:
+    return InputError.one(
+        f"manifest.json is damaged: {what}",
+        "verify needs the folder exactly as `govsurvey run` wrote it; get an intact copy "
+        "from the publisher",
+        file=str(folder / "manifest.json"),
+    )
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    if not folder.is_dir():
+        raise InputError.one(
+            "no such run folder", "give a folder written by `govsurvey run`", file=str(folder)
+        )
+    mpath = folder / "manifest.json"
+    if not mpath.is_file():
+        raise InputError.one(
+            "no manifest.json in this folder: it was not written by `govsurvey run`, or the "
+            "manifest was deleted",
+            "give the folder `govsurvey run` wrote (reports/<run_name>/), complete",
+            file=str(folder),
+        )
+    try:
+        manifest = json.loads(mpath.read_text("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(folder, f"not JSON ({short(str(exc), 80)})") from None
+    if not isinstance(manifest, dict):
+        raise _damaged(folder, "not a JSON object")
+    status = manifest.get("status")
+    if status in ("failed", "interrupted"):
+        raise InputError.one(
+            f"this run did not complete (status {status}): there is nothing to verify",
+            "verify a complete run folder (reports/<run_name>/, not a .failed- one)",
+            file=str(folder),
+        )
+    need = {
+        "notebooks": list,
+        "parameters": dict,
+        "inputs": dict,
+        "outputs": dict,
+        "versions": dict,
+        "params_file": dict,
+    }
+    for key, kind in need.items():
+        if not isinstance(manifest.get(key), kind):
+            raise _damaged(folder, f"the entry '{key}' is missing or not a {kind.__name__}")
+    return manifest
+
+
+def _resolve_input(path: str, folder: Path) -> Path | None:
+    p = Path(path)
+    if p.is_absolute():
+        return p
+    for base in (Path.cwd(), folder.resolve().parent.parent):
+        if (base / p).is_file():
+            return base / p
+    return None
+
+
+def _compare(a: Any, b: Any, where: str) -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{where}.{k}: only in the published run" for k in sorted(a.keys() - b.keys())]
+        out += [f"{where}.{k}: only in the rerun" for k in sorted(b.keys() - a.keys())]
+        for k in sorted(a.keys() & b.keys()):
+            out += _compare(a[k], b[k], f"{where}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{where}: {len(a)} rows published, {len(b)} on rerun"]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += _compare(x, y, f"{where}[{i}]")
+        return out
+    same = a == b and type(a) is type(b) or (isinstance(a, float) and a != a and b != b)
+    return [] if same else [f"{where}: published {short(a)}, rerun {short(b)}"]
+
+
+def _notebook_content(path: Path) -> list[Any]:
+    """What an executed notebook shows: each cell's source and outputs (no timing metadata,
+    no injected parameters, which hold this machine's paths)."""
+    nb = json.loads(path.read_text("utf-8"))
+    out = []
+    for c in nb.get("cells", []):
+        tags = set(c.get("metadata", {}).get("tags", []))
+        if "injected-parameters" in tags:
+            continue
+        outputs = [
+            {k: v for k, v in o.items() if k not in ("execution_count", "metadata")}
+            for o in c.get("outputs", [])
+        ]
+        out.append({"type": c.get("cell_type"), "source": c.get("source"), "outputs": outputs})
+    return out
+
+
+def _first_difference(a: str, b: str) -> str:
+    la, lb = a.splitlines(), b.splitlines()
+    for i, (x, y) in enumerate(zip(la, lb, strict=False)):
+        if x != y:
+            return f"line {i + 1}"
+    return f"line {min(len(la), len(lb)) + 1}"
+
+
+def _check_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    out = []
+    recorded: dict[str, str] = manifest["outputs"]
+    present = {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    for name in sorted(recorded):
+        if name not in present:
+            out.append(f"{name}: missing from the run folder")
+        elif file_sha256(folder / name) != recorded[name]:
+            out.append(f"{name}: changed since the run (SHA-256 differs)")
+    out += [
+        f"{name}: not a file of the run (added later)" for name in sorted(present - set(recorded))
+    ]
+    return out
+
+
+def _check_inputs(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    out, changed = [], []
+    for key, entry in sorted(manifest["inputs"].items()):
+        if not isinstance(entry, dict) or not {"path", "sha256"} <= set(entry):
+            raise _damaged(folder, f"the input entry '{key}' lacks its path or sha256")
+        p = _resolve_input(str(entry["path"]), folder)
+        if p is None or not p.is_file():
+            out.append(f"input {key} ({entry['path']}): missing")
+            changed.append(key)
+        elif file_sha256(p) != entry["sha256"]:
+            out.append(f"input {key} ({entry['path']}): changed since the run (SHA-256 differs)")
+            changed.append(key)
+    return out, changed
+
+
+def _check_environment(manifest: dict[str, Any]) -> list[str]:
+    out = []
+    here = environment_versions()
+    then = manifest["versions"]
+    diff = sorted(
+        f"{k} {then.get(k) or 'absent'} in the run, {here.get(k) or 'absent'} here"
+        for k in set(then) | set(here)
+        if then.get(k) != here.get(k)
+    )
+    if diff:
+        out.append(f"versions differ ({len(diff)} package(s)): " + "; ".join(diff))
+    lock = constraints_path()
+    now = file_sha256(lock) if lock.is_file() else None
+    if manifest.get("constraints_sha256") != now:
+        out.append(
+            "constraints.txt differs from the run's lock "
+            f"({short(manifest.get('constraints_sha256'), 20)} in the run, {short(now, 20)} here)"
+        )
+    from .run import _git_commit
+
+    git = _git_commit()
+    then_git = manifest.get("git") or {}
+    if then_git.get("commit") != git.get("commit") or then_git.get("dirty") != git.get("dirty"):
+        out.append(
+            f"git commit differs: {short(then_git.get('commit'), 50)}"
+            f"{' (with uncommitted changes)' if then_git.get('dirty') else ''} in the run, "
+            f"{git.get('commit')}{' (with uncommitted changes)' if git.get('dirty') else ''} here"
+        )
+    return out
+
+
+def _params(folder: Path, manifest: dict[str, Any], ids: list[str]) -> tuple[dict, list[str]]:
+    """Validate the recorded parameters (never trusted as they are) and compare them with
+    the folder's copy of the parameters file."""
+    out = []
+    recorded = dict(manifest["parameters"])
+    base = Path.cwd()
+    for key in ("responses", "frame", "truth", "instrument"):
+        v = recorded.get(key)
+        if isinstance(v, str) and v and not Path(v).is_absolute():
+            p = _resolve_input(v, folder)
+            if p is not None:
+                recorded[key] = str(p)
+    try:
+        params = validate_params(
+            recorded, base=base, file=str(folder / "manifest.json"), notebooks=ids
+        )
+    except InputError as err:
+        raise InputError(
+            [
+                type(p)(
+                    what=f"the parameters recorded in manifest.json: {p.what}",
+                    fix="the manifest was changed or damaged; get an intact copy of the run",
+                    file=p.file,
+                    row=p.row,
+                    column=p.column,
+                )
+                for p in err.problems
+            ]
+        ) from None
+    copy = folder / "parameters.yaml"
+    if copy.is_file():
+        pf = manifest["params_file"]
+        origin = Path(str(pf.get("path", "")))
+        origin_dir = origin.parent if origin.is_absolute() else (Path.cwd() / origin).parent
+        try:
+            raw = parse_yaml(copy.read_text("utf-8"), file=str(copy)) or {}
+            from_copy = portable_params(
+                validate_params(raw, base=origin_dir, file=str(copy), notebooks=ids)
+            )
+        except (InputError, UnicodeDecodeError) as exc:
+            out.append(
+                f"parameters.yaml: cannot be read as the run's parameters ({short(str(exc), 120)})"
+            )
+        else:
+            rec = portable_params(params)
+            for k in sorted(set(rec) | set(from_copy)):
+                if rec.get(k) != from_copy.get(k):
+                    out.append(
+                        f"parameter {k}: {short(rec.get(k))} in manifest.json, "
+                        f"{short(from_copy.get(k))} in parameters.yaml"
+                    )
+        if file_sha256(copy) != pf.get("sha256"):
+            out.append("parameters.yaml: not the parameters file the run recorded (SHA-256)")
+    return params, out
+
+
+def verify(run_folder: str | Path, rerun: bool = True, progress: bool = False) -> VerifyResult:
+    """Check a run folder and rerun its analysis; every difference is named.
+
+    Parameters
+    ----------
+    run_folder : str or Path
+        A folder written by ``govsurvey run``.
+    rerun : bool, default True
+        Rerun the notebooks into a temporary folder and compare figures and reports.
+
+    Returns
+    -------
+    VerifyResult
+        ``ok`` only when nothing differs: files, inputs, parameters, environment, rerun.
+
+    Raises
+    ------
+    InputError
+        When the folder is not a run folder, its manifest is damaged or names a notebook
+        that is not one of the package's, or its parameters are not valid.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> print(gs.verify("reports/default"))  # doctest: +SKIP
+    verified: every input and output file unchanged, ...
+    """
+    folder = Path(run_folder)
+    manifest = _read_manifest(folder)
+    ids = manifest["notebooks"]
+    known = _registry.available_notebooks()
+    for nid in ids:
+        if not isinstance(nid, str) or nid not in known:
+            raise InputError.one(
+                f"manifest.json names the notebook {short(nid, 40)}, which is not one of "
+                f"govsurvey's notebooks ({', '.join(known)}); verify runs only the package's "
+                "own notebooks",
+                "the manifest was changed or damaged; get an intact copy of the run",
+                file=str(folder / "manifest.json"),
+            )
+    differences = _check_files(folder, manifest)
+    inputs, changed = _check_inputs(folder, manifest)
+    differences += inputs
+    params, param_diffs = _params(folder, manifest, list(ids))
+    differences += param_diffs
+    environment = _check_environment(manifest)
+    did_rerun = False
+    if rerun and not changed:
+        did_rerun = True
+        differences += _rerun(folder, manifest, params, list(ids), progress)
+    elif rerun:
+        differences.append("not rerun: an input file is missing or changed")
+    ok = not differences and not environment
+    return VerifyResult(ok, differences, environment, changed, did_rerun)
+
+
+def _rerun(
+    folder: Path, manifest: dict[str, Any], params: dict[str, Any], ids: list[str], progress: bool
+) -> list[str]:
+    from .run import _collect_figures, write_index
+
+    out = []
+    with tempfile.TemporaryDirectory(prefix="govsurvey-verify-") as tmp:
+        new = Path(tmp)
+        done = execute(params, ids, new, progress=progress)
+        if done.failure is not None:
+            f = done.failure
+            return [
+                f"the rerun stopped in notebook {f.notebook} at cell {f.cell}: {f.ename}: "
+                f"{short(f.evalue, 200)}"
+            ]
+        _collect_figures(new)
+        write_index(new, params, done)
+        for name in ("index.html",):
+            a, b = folder / name, new / name
+            if a.is_file() and a.read_bytes() != b.read_bytes():
+                out.append(f"{name}: differs from the rerun's index")
+        old_fig = folder / "figures.json"
+        if old_fig.is_file():
+            try:
+                old = json.loads(old_fig.read_text("utf-8"))
+            except ValueError:
+                out.append("figures.json: damaged (not JSON)")
+            else:
+                out += _compare(
+                    old, json.loads((new / "figures.json").read_text("utf-8")), "figures"
+                )
+        recorded_supp = manifest.get("suppression")
+        if recorded_supp is not None and recorded_supp != done.suppression:
+            out.append(
+                f"suppressed cells: {short(recorded_supp)} recorded, {short(done.suppression)} "
+                "on rerun"
+            )
+        for nid in ids:
+            name = _registry.NOTEBOOKS[nid].file
+            html = Path(name).with_suffix(".html").name
+            a, b = folder / html, new / html
+            if a.is_file() and b.is_file():
+                ta, tb = a.read_text("utf-8", "replace"), b.read_text("utf-8", "replace")
+                if ta != tb:
+                    out.append(
+                        f"{html}: differs from the rerun's report (first at "
+                        f"{_first_difference(ta, tb)})"
+                    )
+            a, b = folder / name, new / name
+            if a.is_file():
+                try:
+                    same = _notebook_content(a) == _notebook_content(b)
+                except (ValueError, UnicodeDecodeError):
+                    out.append(f"{name}: damaged (not a notebook)")
+                else:
+                    if not same:
+                        out.append(f"{name}: its cells or outputs differ from the rerun's")
+    return out
