@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from .design import group_sum
+from .errors import InputError
 from .inference import compare_index, rank_index, target_test, welch_df
 from .instrument import Instrument, load_instrument
-from .results import result_frame
+from .results import INDEX_COLUMNS, domain_name, result_frame
 
 __all__ = [
     "sipas_index",
@@ -37,8 +38,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Columns of every index frame, after the ``by`` columns.
-index_columns = ["level", "code", "estimate", "se", "ci_low", "ci_high", "df", "n"]
+#: Columns of every index frame, after the ``by`` columns (declared once, in results).
+index_columns = INDEX_COLUMNS
 
 
 def _as_instrument(instrument: Instrument | str) -> Instrument:
@@ -58,12 +59,18 @@ def _structure(inst: Instrument) -> tuple[list[str], list[str], np.ndarray, np.n
 
 
 def _indicators(data: pd.DataFrame, inst: Instrument) -> tuple[np.ndarray, np.ndarray]:
-    """Satisfied and valid indicators (n × criteria) from the criterion columns."""
+    """Satisfied and valid indicators (n × criteria) from the criterion columns.
+
+    Only answers on the scale are valid: don't-know and no-answer codes, blanks and anything
+    else count as missing for that criterion, whatever the reader left in the column.
+    """
     missing = [c.column for c in inst.criteria if c.column not in data.columns]
     if missing:
-        raise ValueError(
-            f"the design's data lacks criterion column(s) {missing}: read the file with "
-            f"gs.read_responses(path, instrument={inst.name!r}) so the columns are checked"
+        raise InputError.one(
+            f"the design's data lacks criterion column(s) {missing}",
+            f"read the file with gs.read_responses(path, instrument={inst.name!r}) so the "
+            "columns are checked, and build the design on resp.respondents",
+            column=missing[0],
         )
     cols = [c.column for c in inst.criteria]
     x = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
@@ -101,7 +108,11 @@ def sipas_index(
         stays inside 0–100). ``n`` counts respondents with a valid answer (for a component or the
         overall index: with at least one valid answer among its criteria). A ``by`` column
         whose name clashes with these columns is renamed (``level`` → ``level_domain``, see
-        :func:`domain_name`).
+        :func:`domain_name`). When a criterion has no valid answer in a domain (every answer
+        don't-know), its rate and every figure built on it (its component, the overall index)
+        are NaN with NaN SE in that domain, and ``attrs["notes"]`` says which; the other
+        figures of the domain stay estimated. ``attrs["level"]`` and ``attrs["method"]`` record
+        the confidence level and the variance method.
 
     Examples
     --------
@@ -110,6 +121,10 @@ def sipas_index(
     >>> idx = gs.sipas_index(sim.design(), "sipas-2017", by="district")  # doctest: +SKIP
     >>> idx.query("code == 'SIPAS'")[["district", "estimate", "se"]].head()  # doctest: +SKIP
     """
+    if not 0 < confidence < 1:
+        raise InputError.one(
+            "confidence must lie strictly between 0 and 1", "use e.g. 0.95", value=confidence
+        )
     inst = _as_instrument(instrument)
     crit, comp, avg, w = _structure(inst)
     k = len(crit)
@@ -118,11 +133,14 @@ def sipas_index(
 
     # Rates and composites as a function of totals; everything is linear in the rates.
     lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → all figures
+    uses = lin != 0  # (criteria, figures): which figures a criterion enters
 
     def point(t: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = t[..., :k] / t[..., k:]
-        return rate @ lin
+        empty = np.isnan(rate)
+        fig = np.nan_to_num(rate) @ lin
+        return np.where(empty.astype(float) @ uses > 0, np.nan, fig)
 
     def influence(t: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -137,14 +155,12 @@ def sipas_index(
 
     res = design.estimate_smooth(columns, point, influence, by=by)
     est = np.asarray(res.estimate, dtype=float)
+    var = np.where(np.isnan(est), np.nan, res.variance)
     dom = res.domains.reset_index(drop=True)
-    by_cols = list(dom.columns)
     n_dom = len(dom)
 
     # n per figure: valid answers per criterion; respondents with any valid answer otherwise
     g = res.domain_of_row
-    dom = dom.rename(columns={c: domain_name(c) for c in by_cols})
-    by_cols = list(dom.columns)
     inside = g >= 0
     comp_any = np.stack(
         [valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1) for c in inst.components],
@@ -161,36 +177,37 @@ def sipas_index(
         dom,
         codes,
         est / 100,
-        res.variance / 1e4,
+        var / 1e4,
         res.df,
         n,
-        levels=levels,
         logit=True,
         level=confidence,
+        method=res.method,
     ).rename(columns={"variable": "code"})
+    out.insert(out.columns.get_loc("code"), "level", np.tile(levels, n_dom))
     out[["estimate", "se", "ci_low", "ci_high"]] *= 100
-    return out[by_cols + index_columns]
+    by_cols = [domain_name(c) for c in dom.columns]
+    out = out[by_cols + index_columns]
+    out.attrs.update(level=float(confidence), method=res.method, notes=_empty_notes(out, by_cols))
+    for note in out.attrs["notes"]:
+        log.warning(note)
+    return out
 
 
-#: Column names of result frames that a domain column must not take.
-_RESERVED = {*index_columns, "N", "variable", "truth", "covered", "error"}
-
-
-def domain_name(by: str) -> str:
-    """The column a ``by`` variable takes in an index frame.
-
-    Its own name, or ``<name>_domain`` when it clashes with a column of the index frame itself
-    or of the truth frames compared with it (the service ``level`` — commune, district,
-    province — becomes ``level_domain``, since ``level`` says criterion, component or
-    overall). :func:`sipas_index` and ``Simulation.truth_index`` both name domains this way.
-
-    Examples
-    --------
-    >>> import govsurvey as gs
-    >>> gs.index.domain_name("district"), gs.index.domain_name("level")
-    ('district', 'level_domain')
-    """
-    return f"{by}_domain" if by in _RESERVED else by
+def _empty_notes(out: pd.DataFrame, by_cols: list[str]) -> list[str]:
+    """One sentence per domain where a criterion has no valid answer (its figures are NaN)."""
+    empty = out[(out["level"] == "criterion") & (out["n"] == 0)]
+    if empty.empty:
+        return []
+    where = empty[by_cols].astype(str).agg(", ".join, axis=1) if by_cols else None
+    notes = []
+    for i, (_, row) in enumerate(empty.iterrows()):  # one sentence per empty cell, few
+        place = f" in {where.iloc[i]}" if where is not None else ""
+        notes.append(
+            f"criterion {row['code']} has no valid answer{place} (every answer missing or "
+            "don't-know): its rate, its component and the overall index are not estimated there"
+        )
+    return notes
 
 
 def truth_check(index: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
@@ -221,12 +238,18 @@ def truth_check(index: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """
     keys = [c for c in index.columns if c in truth.columns and c not in _STAT_COLUMNS]
     if "code" not in keys:
-        raise ValueError("truth_check: both frames need a 'code' column")
+        raise InputError.one(
+            "truth_check needs a 'code' column in both frames",
+            "pass an index frame (gs.sipas_index) and a truth frame in the same shape",
+        )
     m = index.merge(
         truth[keys + ["estimate"]].rename(columns={"estimate": "truth"}), on=keys, how="inner"
     )
     if m.empty:
-        raise ValueError(f"truth_check: no estimate matches a true value on {keys}")
+        raise InputError.one(
+            f"no estimate matches a true value on {keys}",
+            "check that the truth file is for the same breakdown (city, district, …)",
+        )
     m["error"] = m["estimate"] - m["truth"]
     m["covered"] = (m["ci_low"] <= m["truth"]) & (m["truth"] <= m["ci_high"])
     return m

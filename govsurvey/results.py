@@ -1,7 +1,11 @@
 """The one tidy result shape every govsurvey estimator returns.
 
 Every estimate is a pandas DataFrame with columns
-``[*by, "variable", ("level",) "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]``.
+``[*by, "variable", ("category",) "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]``
+and records how it was made in ``frame.attrs``: ``"level"`` (the confidence level of its
+intervals) and ``"method"`` (``"taylor"`` or the replicate type), so a plot or a narrative reads
+them from the result instead of being told again. Domain columns are never overwritten: a ``by``
+column named like a result column is renamed by :func:`domain_name`.
 :func:`result_frame` builds it from arrays, so an estimator only computes numbers
 (estimate, variance, degrees of freedom, counts) and never formats them itself.
 :class:`SmoothEstimate` is what the variance engine (``Design.estimate_smooth``) returns.
@@ -16,10 +20,43 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SmoothEstimate", "result_frame", "t_quantile", "RESULT_COLUMNS"]
+__all__ = [
+    "INDEX_COLUMNS",
+    "RESERVED_COLUMNS",
+    "RESULT_COLUMNS",
+    "SmoothEstimate",
+    "domain_name",
+    "result_frame",
+    "t_quantile",
+]
 
-#: Columns after the ``by`` columns, in order (``"level"`` only for proportions).
+#: Columns after the ``by`` columns of an estimate, in order (``"category"`` follows
+#: ``"variable"`` for proportions).
 RESULT_COLUMNS = ["variable", "estimate", "se", "ci_low", "ci_high", "df", "n", "deff"]
+
+#: Columns of every SIPAS index frame after the ``by`` columns (:func:`govsurvey.sipas_index`).
+INDEX_COLUMNS = ["level", "code", "estimate", "se", "ci_low", "ci_high", "df", "n"]
+
+#: Every column name a result frame of govsurvey may hold besides its domains: estimates,
+#: proportions, the index, comparisons and truth checks. A domain never takes one of these.
+RESERVED_COLUMNS = frozenset(
+    [*RESULT_COLUMNS, "category", *INDEX_COLUMNS, "N", "truth", "covered", "error", "p_value"]
+)
+
+
+def domain_name(by: str) -> str:
+    """The column a ``by`` variable takes in a result frame.
+
+    Its own name, or ``<name>_domain`` when it clashes with a column of result frames (the
+    service ``level`` — commune, district, province — becomes ``level_domain``, since ``level``
+    in an index frame says criterion, component or overall).
+
+    Examples
+    --------
+    >>> domain_name("district"), domain_name("level"), domain_name("category")
+    ('district', 'level_domain', 'category_domain')
+    """
+    return f"{by}_domain" if by in RESERVED_COLUMNS else by
 
 
 @dataclass
@@ -82,9 +119,10 @@ def result_frame(
     df: np.ndarray | float,
     n: np.ndarray,
     deff: np.ndarray | None = None,
-    levels: Sequence[object] | None = None,
+    categories: Sequence[object] | None = None,
     logit: bool = False,
     level: float = 0.95,
+    method: str = "taylor",
 ) -> pd.DataFrame:
     """Build the tidy result frame shared by every estimator.
 
@@ -102,18 +140,23 @@ def result_frame(
         Rows used, shape ``(G,)`` or ``(G, m)``.
     deff : numpy.ndarray, optional
         Kish design effects, shape ``(G, m)``; ``NaN`` when omitted.
-    levels : sequence, optional
-        One level per statistic; when given, a ``"level"`` column follows ``"variable"``.
+    categories : sequence, optional
+        One category per statistic (the levels of a proportion's variable); when given, a
+        ``"category"`` column follows ``"variable"``.
     logit : bool
         Logit-transformed interval (R's ``svyciprop(method="logit")``), for proportions:
         ``expit(logit(p) ± t * se / (p (1 - p)))``. Otherwise ``estimate ± t * se``.
     level : float
         Confidence level, 0.95 by default; the quantile is Student's t on ``df``.
+    method : str
+        How the variance was estimated (``"taylor"`` or the replicate type).
 
     Returns
     -------
     pandas.DataFrame
-        One row per (domain, statistic), domains outermost, in the given orders.
+        One row per (domain, statistic), domains outermost, in the given orders; domain
+        columns named like a result column are renamed by :func:`domain_name`;
+        ``attrs["level"]`` and ``attrs["method"]`` record the level and the method.
 
     Examples
     --------
@@ -154,10 +197,12 @@ def result_frame(
         else:
             lo = estimate - q * se
             hi = estimate + q * se
-    out = domains.reset_index(drop=True).loc[np.repeat(np.arange(g), m)].reset_index(drop=True)
+    doms = domains.reset_index(drop=True)
+    doms = doms.rename(columns={c: domain_name(c) for c in doms.columns})
+    out = doms.loc[np.repeat(np.arange(g), m)].reset_index(drop=True)
     out["variable"] = np.tile(np.asarray(list(variables), dtype=object), g)
-    if levels is not None:
-        out["level"] = np.tile(np.asarray(list(levels), dtype=object), g)
+    if categories is not None:
+        out["category"] = np.tile(np.asarray(list(categories), dtype=object), g)
     out["estimate"] = estimate.ravel()
     out["se"] = se.ravel()
     out["ci_low"] = lo.ravel()
@@ -165,4 +210,6 @@ def result_frame(
     out["df"] = df_arr.ravel()
     out["n"] = n_arr.ravel().astype(np.int64)
     out["deff"] = deff_arr.ravel()
+    out.attrs["level"] = float(level)
+    out.attrs["method"] = method
     return out

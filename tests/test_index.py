@@ -189,3 +189,37 @@ def test_replicate_design_gives_the_same_estimates_and_close_ses():
     assert jk["estimate"].to_numpy() == pytest.approx(taylor["estimate"].to_numpy(), rel=1e-12)
     ratio = jk["se"].to_numpy() / taylor["se"].to_numpy()
     assert np.all((ratio > 0.9) & (ratio < 1.1))
+
+
+def test_an_empty_criterion_leaves_only_its_own_figures_unestimated():
+    """All don't-know on C1.1 in one district: C1.1, C1 and SIPAS are NaN there (NaN SE, a note),
+    every other figure of that district is estimated exactly as before."""
+    df = _sample(dont_know=0.05)
+    before = gs.sipas_index(_design(df), INST, by="district").set_index(["district", "code"])
+    df.loc[df["district"] == "Sóc Sơn", CRIT[0]] = 9
+    idx = gs.sipas_index(_design(df), INST, by="district")
+    after = idx.set_index(["district", "code"])
+    gone = ["C1.1", "C1", "SIPAS"]
+    for code in gone:
+        assert np.isnan(after.loc[("Sóc Sơn", code), "estimate"])
+        assert np.isnan(after.loc[("Sóc Sơn", code), "se"])
+    assert after.loc[("Sóc Sơn", "C1.1"), "n"] == 0
+    kept = [c for c in after.loc["Sóc Sơn"].index if c not in gone]
+    np.testing.assert_allclose(
+        after.loc[[("Sóc Sơn", c) for c in kept], ["estimate", "se"]],
+        before.loc[[("Sóc Sơn", c) for c in kept], ["estimate", "se"]],
+        rtol=1e-12,
+    )
+    assert np.isfinite(after.loc[("Ba Đình", "SIPAS"), "se"])
+    assert any("C1.1" in note and "Sóc Sơn" in note for note in idx.attrs["notes"])
+    assert idx.attrs["level"] == 0.95 and idx.attrs["method"] == "taylor"
+
+
+def test_proportion_categories_never_overwrite_a_domain_column():
+    df = _sample().assign(mode=lambda d: np.where(d["w"] > 20, "online", "post"))
+    df["level"] = np.where(df["stratum"] < 3, "commune", "district")
+    p = _design(df).proportion("mode", by="level")
+    assert list(p.columns[:3]) == ["level_domain", "variable", "category"]
+    assert set(p["level_domain"]) == {"commune", "district"}
+    assert set(p["category"]) == {"online", "post"}
+    assert p.attrs["method"] == "taylor"

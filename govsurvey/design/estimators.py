@@ -42,13 +42,20 @@ class Estimators:
     _chunk_cells: int = 64_000_000
 
     @property
+    def variance_method(self) -> str:
+        """How this design estimates variances: ``"taylor"`` or the replicate type."""
+        return getattr(self, "type", "taylor")
+
+    @property
     def weight_values(self) -> np.ndarray:
         """The full-sample weights as a float array aligned with ``data`` (read-only view)."""
         v = self._weights.view()
         v.flags.writeable = False
         return v
 
-    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:  # pragma: no cover
+    def _smooth(
+        self, columns, point, influence, dom, obs=None
+    ) -> SmoothEstimate:  # pragma: no cover
         raise NotImplementedError
 
     def _domains(self, by: Columns) -> Domains:
@@ -196,7 +203,9 @@ class Estimators:
             est, var, df, n, deff = self._mean_chunk(y[:, sl], dom)
             parts.append((est, var, df, n, deff))
         est, var, df, n, deff = (np.hstack([p[i] for p in parts]) for i in range(5))
-        return result_frame(dom.table, names, est, var, df, n, deff, level=level)
+        return result_frame(
+            dom.table, names, est, var, df, n, deff, level=level, method=self.variance_method
+        )
 
     def _mean_chunk(self, y: np.ndarray, dom: Domains):
         k = y.shape[1]
@@ -291,6 +300,7 @@ class Estimators:
             nobs,
             deff,
             level=level,
+            method=self.variance_method,
         )
 
     def ratio(
@@ -368,6 +378,7 @@ class Estimators:
             nobs,
             deff,
             level=level,
+            method=self.variance_method,
         )
 
     def proportion(self, variable: str, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
@@ -388,7 +399,7 @@ class Estimators:
         Returns
         -------
         pandas.DataFrame
-            ``[*by, "variable", "level", "estimate", "se", "ci_low", "ci_high", "df", "n",
+            ``[*by, "variable", "category", "estimate", "se", "ci_low", "ci_high", "df", "n",
             "deff"]``.
 
         Examples
@@ -396,10 +407,10 @@ class Estimators:
         >>> from govsurvey.design import Design
         >>> import pandas as pd
         >>> df = pd.DataFrame({"a": ["x", "y", "y", "y"]})
-        >>> Design(df).proportion("a")[["level", "estimate"]]
-          level  estimate
-        0     x      0.25
-        1     y      0.75
+        >>> Design(df).proportion("a")[["category", "estimate"]]
+          category  estimate
+        0        x      0.25
+        1        y      0.75
         """
         if not isinstance(variable, str):
             raise InputError.one(
@@ -424,9 +435,10 @@ class Estimators:
             df,
             n,
             deff,
-            levels=list(levels),
+            categories=list(levels),
             logit=True,
             level=level,
+            method=self.variance_method,
         )
 
     # --------------------------------------------------------------------------------------------

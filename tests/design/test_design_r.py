@@ -73,7 +73,7 @@ def test_mean_total_ratio_prop_whole_sample(case):
         close(res["deff"], r["deff"])
     p = d.proportion("awards")
     r = ref(case, "prop")
-    assert list("awards" + p["level"]) == list(r["variable"])
+    assert list("awards" + p["category"]) == list(r["variable"])
     close(p["estimate"], r["estimate"])
     close(p["se"], r["se"])
     close(p["deff"], r["deff"])
@@ -99,7 +99,7 @@ def test_domains(case):
 def test_logit_ci_and_domain_df(case):
     d = DESIGNS[case]()
     p = d.proportion("awards", by="stype")
-    p = p[p["level"] == "Yes"].reset_index(drop=True)
+    p = p[p["category"] == "Yes"].reset_index(drop=True)
     r = ref(case, "ciprop_awards_yes")
     assert list(p["stype"]) == list(r["variable"])
     close(p["ci_low"], r["estimate"])
