@@ -1,0 +1,599 @@
+"""File formats: bytes in, a :class:`Table` of typed or text columns out.
+
+Every format ends as the same :class:`Table` (the header as written, one pandas Series per header
+position, each data row's number in the file, and the problems found while reading: a short row,
+a stray value, a formula without a saved result, a NUL byte). :mod:`govsurvey.io.validate` then
+checks the columns against the instrument.
+
+CSV is read in two ways that give the same table. A byte scan (numpy, vectorised) first finds
+every record, its number of cells, its quotes and NUL bytes. A regular file (every row as wide as
+the header) is then parsed by pyarrow into typed columns; a file with irregular rows goes through
+Python's ``csv`` module so that each irregular row can be reported by number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import logging
+import math
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+
+log = logging.getLogger(__name__)
+
+#: How many rows are searched for the header row (a title block may sit above it).
+HEADER_SEARCH_ROWS = 30
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".sav": "sav",
+    ".zsav": "sav",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+CONVERT_HINT = {
+    ".xls": "save it from Excel as .xlsx (Excel Workbook)",
+    ".ods": "save it as .xlsx or .csv",
+    ".dta": "export it from Stata as .csv or .sav",
+    ".json": "export it as .csv",
+    ".txt": "if it is comma-separated text, rename it to .csv",
+}
+
+
+@dataclass
+class CellIssue:
+    """A cell the reader could not read as written (the validator decides what it costs)."""
+
+    pos: int
+    column: int
+    check: str
+    what: str
+    fix: str
+
+
+@dataclass
+class RowIssue:
+    """A row whose shape is wrong (short, cut, a stray value): it is excluded."""
+
+    pos: int
+    check: str
+    problem: Problem
+
+
+@dataclass
+class Table:
+    """Columns as read: ``header`` (text, '' for an unnamed column) and one Series per position.
+
+    A column is numeric (float or integer, NaN/NA for a blank cell) or text (pandas ``str``,
+    NFC-normalised and stripped, NA for a blank cell). ``numbers`` holds each row's number as a
+    person sees it in the file.
+    """
+
+    header: list[str]
+    columns: list[pd.Series]
+    numbers: np.ndarray
+    header_row: int | None = None
+    rows: list[RowIssue] = field(default_factory=list)
+    cells: list[CellIssue] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def format_of(p: Path, name: str) -> str:
+    """The format of a path by its suffix; raises for unknown types and missing files."""
+    suffix = p.suffix.lower()
+    if suffix not in FORMATS:
+        accepted = ", ".join(sorted(FORMATS))
+        hint = CONVERT_HINT.get(suffix, f"save it in one of the accepted formats ({accepted})")
+        raise InputError.one(
+            f"unknown file type {suffix or '(no extension)'!r}: govsurvey reads {accepted}",
+            hint,
+            file=name,
+        )
+    if not p.exists():
+        raise InputError.one(
+            "file not found", "check the path and the working directory", file=name
+        )
+    if not p.is_file():
+        raise InputError.one("not a file", "give the path of a response file", file=name)
+    return FORMATS[suffix]
+
+
+def cell_text(v: Any) -> str:
+    """A cell's value as NFC-normalised, stripped text ('' for empty)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, str):
+        s = v
+    elif isinstance(v, bool | np.bool_):
+        s = "1" if v else "0"
+    elif isinstance(v, int | np.integer):
+        s = str(int(v))
+    elif isinstance(v, float | np.floating):
+        f = float(v)
+        if math.isnan(f):
+            return ""
+        s = str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+    elif isinstance(v, datetime | date | time):
+        s = v.isoformat()
+    else:
+        s = str(v)
+    return str_cell(s)
+
+
+def str_cell(s: str) -> str:
+    """Stripped text, NFC-normalised when not ASCII."""
+    return s.strip() if s.isascii() else unicodedata.normalize("NFC", s).strip()
+
+
+def text_series(values: list[str] | np.ndarray) -> pd.Series:
+    """Text cells as a pandas ``str`` Series with blanks as missing."""
+    s = pd.Series(values, dtype=object)
+    return s.where(s != "").astype("str")
+
+
+def table_from_rows(
+    rows: list[list[str]], numbers: list[int], header: list[str], header_row: int | None
+) -> Table:
+    """A table from rows of text cells (padded to the widest row)."""
+    width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
+    header = header + [""] * (width - len(header))
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
+    cols = list(zip(*padded, strict=True)) if padded else [() for _ in range(width)]
+    return Table(
+        header,
+        [text_series(list(c)) for c in cols],
+        np.asarray(numbers, dtype=np.int64),
+        header_row,
+    )
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the encoding used (a BOM decides, else UTF-8, else Windows-1258)."""
+    if encoding is not None:
+        try:
+            return raw.decode(encoding), encoding
+        except LookupError:
+            raise InputError.one(
+                f"unknown encoding {encoding!r}",
+                "give an encoding Python knows, e.g. utf-8, utf-8-sig or cp1258",
+                file=name,
+            ) from None
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            byte = raw[exc.start : exc.start + 1].hex()
+            raise InputError.one(
+                f"cannot be read as {encoding}: byte 0x{byte} on line {line} is not valid "
+                f"{encoding}",
+                "leave the encoding out to let govsurvey detect it, or give the one the file "
+                "was saved in (utf-8, cp1258 for Windows-1258)",
+                file=name,
+            ) from None
+    for bom, enc in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return decode(raw, name, enc)
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        raise InputError.one(
+            f"the file is {utf16} text without a byte-order mark, which govsurvey cannot "
+            "detect (every other byte is a NUL)",
+            "save it from Excel as 'CSV UTF-8', or give encoding="
+            f"'{utf16.lower().replace(' ', '-')}' (--encoding {utf16.lower().replace(' ', '-')})",
+            file=name,
+        )
+    for enc in ("utf-8", "cp1258"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # where UTF-8, the encoding to save in, breaks
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+    raise InputError.one(
+        "the text encoding could not be detected: the file is neither Windows-1258 nor UTF-8 "
+        f"(byte 0x{byte} on line {line} is not UTF-8)",
+        "save the file from Excel as 'CSV UTF-8', or give the encoding it was saved in",
+        file=name,
+    )
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'UTF-16 LE' or 'UTF-16 BE' when the bytes look like UTF-16 text without a BOM."""
+    head = np.frombuffer(raw[:4096], dtype=np.uint8)
+    if len(head) < 4 or b"\x00" not in raw[:4096]:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if (odd == 0).mean() > 0.6 and (even == 0).mean() < 0.1:
+        return "UTF-16 LE"
+    if (even == 0).mean() > 0.6 and (odd == 0).mean() < 0.1:
+        return "UTF-16 BE"
+    return None
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+@dataclass
+class _Scan:
+    """Where each record of a CSV buffer starts and ends and how many cells it has."""
+
+    starts: np.ndarray
+    ends: np.ndarray  # exclusive, without the line end
+    cells: np.ndarray
+    multiline: bool
+    ends_with_newline: bool
+
+
+def _scan(buf: bytes, delim: str, name: str) -> _Scan:
+    """Records, cell counts and quoting of a UTF-8 buffer, with array operations only."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    d = ord(delim)
+    quotes = np.flatnonzero(a == 34) if b'"' in buf else np.empty(0, dtype=np.int64)
+    newlines = np.flatnonzero(a == 10)
+    is_delim = a == d
+    multiline = False
+    if quotes.size:
+        _check_quotes(buf, a, quotes, d, name)
+        inside = np.searchsorted(quotes, newlines) % 2 == 1
+        multiline = bool(inside.any())
+        newlines = newlines[~inside]
+        mark = np.zeros(len(a) + 1, dtype=np.int8)
+        mark[quotes[0::2]] += 1
+        mark[quotes[1::2]] -= 1
+        is_delim &= np.cumsum(mark[:-1], dtype=np.int8) == 0
+    ends_with_newline = buf.endswith(b"\n")
+    starts = np.concatenate([[0], newlines + 1])
+    ends = np.concatenate([newlines, [len(a)]])
+    if ends_with_newline or len(a) == 0:
+        starts, ends = starts[:-1], ends[:-1]
+    if len(starts):
+        cells = np.add.reduceat(is_delim, starts, dtype=np.int64) + 1
+        cells[starts == ends] = 0
+    else:
+        cells = np.zeros(0, dtype=np.int64)
+    ends = ends - ((ends > starts) & (a[np.maximum(ends - 1, 0)] == 13))  # drop the CR of CRLF
+    cells[(ends == starts)] = 0
+    return _Scan(starts, ends, cells, multiline, ends_with_newline)
+
+
+def _check_quotes(buf: bytes, a: np.ndarray, q: np.ndarray, d: int, name: str) -> None:
+    """Raise for a quote that opens a value and never closes it, or sits inside a value."""
+    n = len(a)
+    boundary = {d, 10, 13}
+    prev = np.where(q > 0, a[np.maximum(q - 1, 0)], 10)
+    nxt = np.where(q < n - 1, a[np.minimum(q + 1, n - 1)], 10)
+    k = np.arange(len(q))
+    opener = k % 2 == 0
+    prev_q = np.zeros(len(q), dtype=bool)
+    prev_q[1:] = q[1:] - 1 == q[:-1]
+    next_q = np.zeros(len(q), dtype=bool)
+    next_q[:-1] = q[:-1] + 1 == q[1:]
+    ok_open = np.isin(prev, list(boundary)) | (prev_q & ~np.roll(opener, 1))
+    ok_close = np.isin(nxt, list(boundary)) | (next_q & np.roll(opener, -1))
+    bad = np.flatnonzero(np.where(opener, ~ok_open, ~ok_close))
+    if len(q) % 2 == 0 and not bad.size:
+        return
+    first = int(bad[0]) if bad.size else len(q) - 1
+    at = int(q[first - (first % 2)])  # the quote that opened the value
+    line = buf.count(b"\n", 0, at) + 1
+    start = buf.rfind(b"\n", 0, at) + 1
+    column = buf.count(bytes([d]), start, at) + 1
+    if bad.size and first % 2 == 0 and not ok_open[first]:
+        what = f"a quote inside a value (cell {column} of line {line}) that is not itself quoted"
+        fix = 'quote the whole value and double the quote inside it ("5"" screen"), or remove it'
+    elif bad.size:
+        to = buf.count(b"\n", 0, int(q[first])) + 1
+        what = (
+            f"a quote opens the value in cell {column} of line {line} and is not closed at its "
+            f"end: the value would run on to line {to}"
+        )
+        fix = "close the quote after the value, or delete it"
+    else:
+        rest = buf.count(b"\n", at) + (0 if buf.endswith(b"\n") else 1)
+        what = (
+            f"a quote opens the value in cell {column} of line {line} and is never closed: the "
+            f"rest of the file ({rest} lines) would be read as one value"
+        )
+        fix = "close the quote after the value, or delete it"
+    raise InputError.one(what, fix, file=name, row=line)
+
+
+def read_csv(
+    raw: bytes,
+    name: str,
+    encoding: str | None,
+    delimiter: str | None,
+    locate: Any,
+    canonical: Any,
+    numeric_columns: set[str],
+) -> tuple[Table, str]:
+    """Read CSV bytes into a :class:`Table` (see the module docstring)."""
+    if not raw.strip():
+        raise InputError.one(
+            "the file is empty", "export the responses again, with a header row", file=name
+        )
+    text, enc = decode(raw, name, encoding)
+    if enc != (encoding or "utf-8"):
+        log.info("%s read as %s", name, enc)
+    text = text.lstrip("\ufeff")
+    buf = raw[3:] if enc in ("utf-8", "utf-8-sig") and raw.startswith(b"\xef\xbb\xbf") else raw
+    if enc not in ("utf-8", "utf-8-sig"):
+        buf = text.encode("utf-8")
+    if delimiter is None:
+        first = text[: text.find("\n")] if "\n" in text else text
+        delimiter = max((",", ";", "\t"), key=first.count)
+    scan = _scan(buf, delimiter, name)
+    if not (scan.cells > 0).any():
+        raise InputError.one(
+            "the file is empty", "export the responses again, with a header row", file=name
+        )
+    head_rows = []
+    for i in range(min(HEADER_SEARCH_ROWS, len(scan.starts))):
+        rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
+        head_rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
+    h = locate(head_rows)
+    header = head_rows[h]
+    width = len(header)
+    body = np.arange(h + 1, len(scan.starts))
+    blank = scan.cells[body] == 0
+    irregular = body[(scan.cells[body] != width) & ~blank]
+    has_nul = b"\x00" in buf
+    if not irregular.size and not has_nul and body.size:
+        table = _read_arrow(buf, scan, body[~blank], header, delimiter, numeric_columns, canonical)
+        if table is not None:
+            table.header_row = h + 1
+            return table, enc
+    return _read_python(buf, scan, h, header, delimiter, name), enc
+
+
+def _read_arrow(
+    buf: bytes,
+    scan: _Scan,
+    records: np.ndarray,
+    header: list[str],
+    delimiter: str,
+    numeric_columns: set[str],
+    canonical: Any,
+) -> Table | None:
+    """Parse the regular body with pyarrow; None when its rows do not match the scan's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    names = [f"c{j}" for j in range(len(header))]
+    types: dict[str, Any] = {}
+    for j, h in enumerate(header):
+        if not h or canonical(h) not in numeric_columns:
+            types[names[j]] = pa.string()
+    start = int(scan.starts[records[0]])
+    try:
+        t = pcsv.read_csv(
+            pa.py_buffer(memoryview(buf)[start:]),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=scan.multiline, ignore_empty_lines=True
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                true_values=[],
+                false_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # pragma: no cover
+        log.info("pyarrow could not parse the file (%s): read with the csv module", exc)
+        return None
+    if t.num_rows != len(records):
+        log.info("pyarrow read %d rows, the scan %d: read with csv", t.num_rows, len(records))
+        return None
+    cols = []
+    for j in range(len(header)):
+        arr = t.column(j)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            arr = pc.utf8_trim_whitespace(arr)
+            if pc.all(pc.string_is_ascii(arr)).as_py() is False:
+                arr = pc.utf8_normalize(arr, form="NFC")
+            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+            cols.append(arr.to_pandas().astype("str"))
+        elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+            cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
+        else:  # booleans, dates, timestamps: back to text
+            txt = pc.cast(arr, pa.string())
+            cols.append(text_series([str_cell(v) if v else "" for v in txt.to_pylist()]))
+    present = np.zeros(t.num_rows, dtype=bool)
+    for s in cols:
+        present |= s.notna().to_numpy()
+    numbers = records + 1
+    if not present.all():
+        keep = np.flatnonzero(present)
+        cols = [s.iloc[keep].reset_index(drop=True) for s in cols]
+        numbers = numbers[keep]
+    return Table(header, cols, numbers.astype(np.int64))
+
+
+def _read_python(
+    buf: bytes, scan: _Scan, h: int, header: list[str], delimiter: str, name: str
+) -> Table:
+    """Parse record by record (a file with irregular rows or NUL bytes)."""
+    width = len(header)
+    rows, numbers, issues, cells = [], [], [], []
+    last = len(scan.starts) - 1
+    for i in range(h + 1, len(scan.starts)):
+        if scan.cells[i] == 0:
+            continue
+        rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
+        values = next(csv.reader([rec], delimiter=delimiter), [])
+        row = [str_cell(v.replace("\x00", "")) for v in values]
+        if not any(row) and "\x00" not in rec:
+            continue
+        pos = len(rows)
+        for j in (j for j, v in enumerate(values) if "\x00" in v):
+            cells.append(
+                CellIssue(
+                    pos,
+                    j,
+                    "nul_byte",
+                    "holds a NUL byte (a control character, often left by a damaged export)",
+                    "retype the cell, or export the file again",
+                )
+            )
+        if len(values) < width:
+            if i == last and not scan.ends_with_newline:
+                what = (
+                    f"the last row ends after {len(values)} of the header's {width} cells, "
+                    "without a line end: the file looks cut short"
+                )
+                check, fix = "cut_row", "export the file again, complete"
+            else:
+                what = f"the row has {len(values)} cells, the header {width}"
+                check = "short_row"
+                fix = "add the missing cells (empty ones as ,,) or delete the row"
+            issues.append(RowIssue(pos, check, Problem(what, fix, name, i + 1)))
+        rows.append(row)
+        numbers.append(i + 1)
+    table = table_from_rows(rows, numbers, header, h + 1)
+    table.rows = issues
+    table.cells = cells
+    return table
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list[str]], str, Any]:
+    """Rows of text cells of a worksheet, the sheet's name and the formula cells without value."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError.one(
+            f"not a readable .xlsx workbook ({exc.__class__.__name__})",
+            "open it in Excel and save it again as .xlsx (Excel Workbook)",
+            file=name,
+        ) from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            chosen = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise InputError.one(
+                    f"there is no sheet number {sheet} (the workbook has {len(names)})",
+                    f"give a sheet name: one of {names}",
+                    file=name,
+                )
+            chosen = names[sheet]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            raise InputError.one(
+                f"no sheet called {sheet!r}",
+                f"give one of the workbook's sheets: {names}",
+                file=name,
+            )
+        values = list(wb[chosen].iter_rows(min_row=1, values_only=True))
+    finally:
+        wb.close()
+    records = [[cell_text(v) for v in row] for row in values]
+    if not any(any(rec) for rec in records):
+        raise InputError.one(
+            f"sheet {chosen!r} is empty",
+            "put the responses, with their header row, on this sheet or name another",
+            file=name,
+        )
+    formulas: set[tuple[int, int]] = set()
+    empty = {(i, j) for i, row in enumerate(values) for j, v in enumerate(row) if v is None}
+    if empty:
+        wf = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=False)
+        try:
+            for i, row in enumerate(wf[chosen].iter_rows(min_row=1, values_only=True)):
+                for j, v in enumerate(row):
+                    if (i, j) in empty and isinstance(v, str) and v.startswith("="):
+                        formulas.add((i, j))
+        finally:
+            wf.close()
+    return records, chosen, formulas
+
+
+def frame_table(df: pd.DataFrame) -> Table:
+    """A typed frame (``.sav``, Parquet) as a table: numbers stay numbers, the rest text."""
+    cols = []
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            cols.append(pd.Series(s.to_numpy(dtype=float, na_value=np.nan), dtype="float64"))
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            cols.append(
+                pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+            )
+        else:
+            cols.append(text_series([cell_text(v) for v in s.astype(object)]))
+    present = np.zeros(len(df), dtype=bool)
+    for s in cols:
+        present |= s.notna().to_numpy()
+    numbers = np.arange(1, len(df) + 1)
+    keep = np.flatnonzero(present)
+    if len(keep) < len(df):
+        cols = [s.iloc[keep].reset_index(drop=True) for s in cols]
+        numbers = numbers[keep]
+    return Table([cell_text(c) for c in df.columns], cols, numbers.astype(np.int64))
+
+
+def read_sav(p: Path, name: str, coded: set[str], canonical: Any) -> tuple[Table, str | None]:
+    """An SPSS file; value labels of the instrument's coded variables are applied first."""
+    import pyreadstat
+
+    try:
+        # user_missing=True keeps declared missing values (8, 9) as codes instead of blanks
+        df, meta = pyreadstat.read_sav(str(p), user_missing=True)
+    except Exception as exc:  # pyreadstat raises its own ReadstatError and others
+        raise InputError.one(
+            f"not a readable SPSS .sav file ({exc.__class__.__name__}: {exc})",
+            "open it in SPSS (or PSPP) and save it again as .sav",
+            file=name,
+        ) from None
+    labels = meta.variable_value_labels or {}
+    for col in df.columns:
+        if canonical(str(col)) in coded and col in labels:
+            lab = {cell_text(k): v for k, v in labels[col].items()}
+            df[col] = pd.Series([lab.get(cell_text(v), v) for v in df[col]], dtype=object)
+    return frame_table(df), meta.file_encoding
+
+
+def read_parquet(raw: bytes, name: str) -> Table:
+    """A Parquet file."""
+    try:
+        df = pd.read_parquet(_io.BytesIO(raw))
+    except Exception as exc:  # pyarrow raises ArrowInvalid and others
+        raise InputError.one(
+            f"not a readable Parquet file ({exc.__class__.__name__})",
+            "write the file again with pandas.DataFrame.to_parquet or pyarrow",
+            file=name,
+        ) from None
+    return frame_table(df)

@@ -1,0 +1,479 @@
+"""Read and validate survey response files against an instrument.
+
+:func:`read_responses` reads a CSV, XLSX, SPSS ``.sav`` or Parquet file, checks every cell against
+the instrument (``govsurvey/instruments/*.yaml``) and returns a :class:`Responses`: the analysis
+frame (one row per respondent), the coded answers as given, and an account of every row read —
+kept, kept with some answers set missing, or excluded — with its file row number and the reason.
+
+How values come out
+-------------------
+- ``resp.data`` / ``resp.respondents`` are the **analysis frame**: scale items (the criteria and
+  ``overall``), assessment items and expectation options are nullable integers (``Int64``)
+  holding valid answers only. Don't-know and no-answer (the instrument's missing codes, 8 and 9),
+  blank cells and answers the reader could not read are ``<NA>``, so no estimator ever sees a
+  missing code as a score: ``gs.Design(resp.respondents, ...).mean("C1_1")`` is the mean of the
+  1–5 answers.
+- ``resp.codes`` holds the same coded columns **as answered** (8 and 9 kept), one row per row of
+  ``resp.data``, for data-quality work (how often was "don't know" said, by whom).
+- A cell may hold a code or its label: the scale's labels (``Hài lòng`` -> 4), the missing codes'
+  labels (``Không biết / không áp dụng`` -> 8), a choice item's labels, and a categorical
+  variable's code or Vietnamese or English label (case, surrounding blanks and Unicode normal form
+  do not matter). SPSS value labels are applied first.
+- Categorical variables (field, level, mode, sex, …) are strings holding the instrument's codes.
+  Free text (district, ward, personal fields, the id) is NFC-normalised, stripped text.
+  Windows-1258 files spell tones with combining marks; after NFC they compare equal to UTF-8 text.
+- The base weight is a float; stratum and PSU are text labels. Other columns are kept: as floats
+  when every value is a number (and none has a leading zero, which marks a code such as
+  ``"017"``), otherwise as text.
+- Rows in which every cell is blank, and rows above the header, are skipped and not counted.
+
+What a problem costs
+--------------------
+With ``on_error="raise"`` (the default) any problem raises one :class:`~govsurvey.InputError`
+listing them all. With ``on_error="exclude"``:
+
+- a problem in an identifying or design column (the id, a required column such as ``district``,
+  ``responded``, the weight, stratum, PSU) or in the row's shape (short, cut, a stray value, a
+  NUL byte there) excludes the row: it is listed in ``resp.account``;
+- a problem in an answer or an optional coded variable ("Không biết" typed where a code is
+  expected, ``abc``, a formula without a saved value) makes **that answer** missing; the row is
+  kept and the cell listed in ``resp.cell_account``.
+
+Required columns of a response file (sipas-2017)
+-------------------------------------------------
+Required: ``respondent_id`` (filled, unique), the 22 criteria ``C1_1`` … ``C5_4`` and ``overall``
+(a blank answer is allowed), and ``district`` (filled). Optional, checked when present:
+``responded`` (0/1), ``base_weight`` (positive), ``stratum``, ``psu`` (filled when the column is
+there), ``ward``, ``field``, ``level``, ``mode``, ``sex``, ``age_group``, ``education``,
+``occupation``, ``ethnicity``, ``area``, the assessment items ``trips``, ``late_result``,
+``apology``, ``harassment``, ``informal_payment``, the expectation options ``exp_*``, and the
+personal fields ``full_name``, ``phone``, ``address``, ``id_number`` (read, never published).
+:func:`govsurvey.io.write_template` writes a workbook with these columns.
+
+Row numbers are those a person sees in the file: in a CSV the header is row 1, so the first data row
+is row 2 (a row is a CSV record, as a spreadsheet shows it); in a spreadsheet, the sheet's own row
+number (a title block above the header is allowed); in ``.sav`` and Parquet files, the case number
+counting from 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..config.instrument import Instrument, load_instrument
+from ..errors import InputError, Problem
+from . import formats
+from .formats import HEADER_SEARCH_ROWS, Table
+from .validate import CELL_ACCOUNT_COLUMNS, ColumnSpec, validate
+
+__all__ = ["Responses", "Source", "file_sha256", "read_responses", "valid_scale"]
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- result objects
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the responses came from, for the provenance record of a run.
+
+    Attributes
+    ----------
+    path : str
+        The path as given.
+    format : str
+        ``"csv"``, ``"xlsx"``, ``"sav"`` or ``"parquet"``.
+    sha256 : str
+        SHA-256 of the file's bytes.
+    encoding : str or None
+        The text encoding used (CSV: detected or given; ``.sav``: the file's declared encoding).
+    sheet : str or None
+        The worksheet read (XLSX).
+    header_row : int or None
+        The row holding the column names (CSV and XLSX).
+    """
+
+    path: str
+    format: str
+    sha256: str
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+
+
+@dataclass(repr=False)
+class Responses:
+    """Validated survey responses and the account of every row read.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The analysis frame: one row per respondent kept (non-respondents included, flagged by
+        ``responded == 0``), columns in file order. Missing codes (8, 9), blanks and unreadable
+        answers are ``<NA>``; see the module docstring.
+    codes : pandas.DataFrame
+        The coded answers (scale, assessment and expectation columns) as answered, missing codes
+        kept, aligned with ``data`` (same rows, same index).
+    account : pandas.DataFrame
+        One row per excluded file row: ``row`` (as numbered in the file), ``respondent_id``,
+        ``check`` (short names of the checks it failed, e.g. ``"duplicate_id"``) and ``reason``
+        (what is wrong, column by column). Empty when nothing was excluded.
+    cell_account : pandas.DataFrame
+        One row per cell of a kept row that the reader set missing or rewrote: ``row``,
+        ``respondent_id``, ``column``, ``check``, ``reason``.
+    n_read : int
+        Data rows read (blank rows and rows above the header are not counted).
+    source : Source
+        File path, format, SHA-256, encoding, sheet and header row.
+    instrument : Instrument
+        The instrument the file was checked against.
+    personal_columns : list of str
+        Personal fields present in ``data`` (names, phones, …): kept for linkage, never to be
+        published; the report layer refuses them.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> r = gs.read_responses("data/synthetic/responses.csv")
+    >>> r.n_read == r.n_kept + r.n_excluded
+    True
+    >>> int(r.codes["C5_3"].eq(8).sum()) > 0, int(r.data["C5_3"].eq(8).sum())
+    (True, 0)
+    """
+
+    data: pd.DataFrame
+    account: pd.DataFrame
+    n_read: int
+    source: Source
+    instrument: Instrument = field(repr=False)
+    personal_columns: list[str] = field(default_factory=list)
+    codes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    cell_account: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CELL_ACCOUNT_COLUMNS), repr=False
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"Responses({self.source.path!r}, instrument={self.instrument.name!r}, "
+            f"read={self.n_read}, kept={self.n_kept}, excluded={self.n_excluded}, "
+            f"answers_set_missing={len(self.cell_account)}, "
+            f"personal_columns={self.personal_columns})"
+        )
+
+    @property
+    def n_kept(self) -> int:
+        """Rows kept in :attr:`data`."""
+        return len(self.data)
+
+    @property
+    def n_excluded(self) -> int:
+        """Rows excluded (listed in :attr:`account`)."""
+        return len(self.account)
+
+    @property
+    def respondents(self) -> pd.DataFrame:
+        """The rows of :attr:`data` that responded (all of them when there is no flag column)."""
+        flag = self.instrument.design_columns.get("responded")
+        if flag is None or flag not in self.data.columns:
+            return self.data
+        return self.data[self.data[flag].eq(1).fillna(False).to_numpy(dtype=bool)]
+
+    def summary(self) -> pd.DataFrame:
+        """The row account as a small table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``item`` and ``rows``: ``read`` and ``kept``, then one line per check that
+            excluded rows (``excluded: <check>``; a row failing several counts under each), then
+            one per check that set answers of kept rows missing (``kept, answer set missing:
+            <check>``, counting rows).
+
+        Examples
+        --------
+        >>> import govsurvey as gs
+        >>> gs.read_responses("data/synthetic/responses.csv").summary()
+           item  rows
+        0  read  7400
+        1  kept  7400
+        """
+        lines = [("read", self.n_read), ("kept", self.n_kept)]
+        if self.n_excluded:
+            counts = self.account["check"].str.split(", ").explode().value_counts(sort=False)
+            lines += [(f"excluded: {k}", int(v)) for k, v in counts.items()]
+        if len(self.cell_account):
+            per = self.cell_account.drop_duplicates(["row", "check"])["check"]
+            counts = per.value_counts(sort=False)
+            lines += [(f"kept, answer set missing: {k}", int(v)) for k, v in counts.items()]
+        return pd.DataFrame(lines, columns=["item", "rows"])
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (the checksum runs and data records carry).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = f.write_bytes(b"abc")
+    >>> file_sha256(f)[:16]
+    'ba7816bf8f01cfea'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_responses(
+    path: str | Path,
+    instrument: str | Path | Instrument = "sipas-2017",
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    weight: str | None = None,
+    id_column: str | None = None,
+    on_error: Literal["raise", "exclude"] = "raise",
+) -> Responses:
+    """Read a survey response file and check it against the instrument.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` (or ``.tsv``), ``.xlsx``, ``.sav`` or ``.parquet`` file.
+    instrument : str, Path or Instrument, default "sipas-2017"
+        The questionnaire the file answers (a shipped name, a YAML path or a loaded instrument).
+    encoding : str, optional
+        Text encoding of a CSV file. By default a byte-order mark decides, else UTF-8 is tried
+        and then Windows-1258 (``cp1258``). When given, the file must decode with it.
+    sheet : str or int, optional
+        The worksheet of an XLSX file, by name or 0-based position; the first by default.
+    weight : str, optional
+        The weight column, when it is not the instrument's (``base_weight``).
+    id_column : str, optional
+        The respondent-id column, when it is not the instrument's (``respondent_id``).
+    on_error : {"raise", "exclude"}, default "raise"
+        ``"raise"``: any problem raises one :class:`~govsurvey.InputError` listing them all.
+        ``"exclude"``: a row with a problem in an identifying or design column, or in its
+        shape, is dropped and listed in ``account``; a problem in an answer makes that answer
+        missing (listed in ``cell_account``); problems with the whole file (not found,
+        unreadable, required column missing, an unclosed quote, …) still raise.
+
+    Returns
+    -------
+    Responses
+        ``.data`` (the analysis frame), ``.respondents``, ``.codes`` (answers as coded),
+        ``.account`` (excluded rows), ``.cell_account`` (answers set missing), ``.n_read``,
+        ``.n_kept``, ``.source``, ``.personal_columns``.
+
+    Raises
+    ------
+    InputError
+        Naming file, row, column, value, what is wrong and how to fix it, for every problem.
+
+    Notes
+    -----
+    The checks: required columns present (the id column, the 22 criteria, ``overall`` and the
+    instrument's ``required_columns``); every row as wide as the header (a short row, a last row
+    cut mid-line and a value beyond the header are reported by row); quotes closed; no NUL
+    bytes; answers within the scale or the missing codes; assessment and expectation items
+    within their codes; categorical values among the instrument's codes or labels; respondent ids
+    present and unique, and no two ids the same number written differently (``1``, ``01``,
+    ``1.0``); ``responded`` 0 or 1; weights positive and finite; stratum and PSU present when
+    their column is; a district, ward, stratum or PSU label spelled two ways that differ only by
+    case or spacing (each cell is reported and read as the most frequent spelling).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> r = gs.read_responses("data/synthetic/responses.csv")
+    >>> r.data[["respondent_id", "C1_1", "overall"]].dtypes.astype(str).tolist()
+    ['str', 'Int64', 'Int64']
+    """
+    if on_error not in ("raise", "exclude"):
+        raise InputError.one(
+            f"on_error must be 'raise' or 'exclude', not {on_error!r}",
+            "pass on_error='raise' (stop at any problem) or 'exclude' (drop and account)",
+        )
+    inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
+    name = str(path)
+    p = Path(path)
+    fmt = formats.format_of(p, name)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError.one(
+            f"the file cannot be read ({exc.strerror or exc.__class__.__name__})",
+            "check that you may read it and that no other program holds it locked",
+            file=name,
+        ) from None
+    sha = hashlib.sha256(raw).hexdigest()
+    spec = ColumnSpec(inst, id_column=id_column, weight=weight)
+
+    def locate(rows: list[list[str]]) -> int:
+        return _locate_header(rows, name, spec)
+
+    if fmt == "csv":
+        if sheet is not None:
+            log.warning("sheet=%r ignored: %s is a CSV file", sheet, name)
+        table, enc = formats.read_csv(
+            raw,
+            name,
+            encoding,
+            "\t" if p.suffix.lower() == ".tsv" else None,
+            locate,
+            spec.canonical,
+            spec.numeric_columns,
+        )
+        source = Source(name, fmt, sha, encoding=enc, header_row=table.header_row)
+        if not len(table):
+            _no_rows(name, table.header_row)
+    elif fmt == "xlsx":
+        records, sheet_name, formulas = formats.read_xlsx(raw, name, sheet)
+        table = _sheet_table(records, formulas, name, locate)
+        source = Source(name, fmt, sha, sheet=sheet_name, header_row=table.header_row)
+    elif fmt == "sav":
+        table, enc = formats.read_sav(p, name, set(spec.lookups), spec.canonical)
+        source = Source(name, fmt, sha, encoding=enc)
+    else:
+        table = formats.read_parquet(raw, name)
+        source = Source(name, fmt, sha)
+
+    if not len(table):
+        raise InputError.one(
+            "the file has columns but no data rows",
+            "export the responses again; the data rows are missing",
+            file=name,
+        )
+    checked = validate(table, name, spec, on_error)
+    personal = [c for c in inst.personal_columns if c in checked.data.columns]
+    if personal:
+        log.info("%s holds personal fields %s: kept, never to be published", name, personal)
+    if len(checked.account):
+        log.warning("%s: %d of %d rows excluded", name, len(checked.account), len(table))
+    if len(checked.cell_account):
+        log.warning("%s: %d answers set missing", name, len(checked.cell_account))
+    if not len(checked.data):
+        log.warning("%s: no rows kept", name)
+    return Responses(
+        checked.data,
+        checked.account,
+        len(table),
+        source,
+        inst,
+        personal,
+        codes=checked.codes,
+        cell_account=checked.cell_account,
+    )
+
+
+def _locate_header(rows: list[list[str]], name: str, spec: ColumnSpec) -> int:
+    marks = {spec.id, *spec.scale}
+    top = rows[:HEADER_SEARCH_ROWS]
+    i = next((k for k, r in enumerate(top) if marks.intersection(map(spec.canonical, r))), None)
+    if i is None:
+        raise InputError.one(
+            f"no header row found: none of the first {HEADER_SEARCH_ROWS} rows names the id "
+            f"column {spec.id!r} or a criterion column ({spec.scale[0]}, {spec.scale[1]}, …)",
+            "put a header row of column names above the data, spelled as in the instrument",
+            file=name,
+        )
+    return i
+
+
+def _no_rows(name: str, header_row: int | None) -> None:
+    raise InputError.one(
+        "the file has a header but no data rows",
+        "export the responses again; the data rows are missing",
+        file=name,
+        row=header_row,
+    )
+
+
+def _sheet_table(
+    records: list[list[str]], formulas: set[tuple[int, int]], name: str, locate
+) -> Table:
+    """The rows under the header of a worksheet, with formula cells that have no value."""
+    i = locate(records)
+    header = list(records[i])
+    body = [(k, r) for k, r in enumerate(records[i + 1 :], start=i + 1) if any(r)]
+    if not body:
+        _no_rows(name, i + 1)
+    table = formats.table_from_rows([r for _, r in body], [k + 1 for k, _ in body], header, i + 1)
+    where = {k: pos for pos, (k, _) in enumerate(body)}
+    for k, j in sorted(formulas):
+        if k in where:
+            table.cells.append(
+                formats.CellIssue(
+                    where[k],
+                    j,
+                    "formula_without_value",
+                    "a formula whose result was never saved in the file (the program that "
+                    "wrote it does not calculate), so its value is unknown",
+                    "open the file in Excel or LibreOffice and save it (or paste the values)",
+                )
+            )
+    return table
+
+
+def valid_scale(
+    data: pd.DataFrame | Responses, instrument: str | Path | Instrument | None = None
+) -> pd.DataFrame:
+    """The scale answers (criteria and overall) as floats, NaN where not a valid answer.
+
+    Don't-know and no-answer codes (8, 9) and blank cells become NaN, so a criterion rate is the
+    (weighted) share of the non-NaN values that are satisfied. (The analysis frame of
+    :func:`read_responses` holds them as missing already; this also accepts coded frames.)
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or Responses
+        Responses as :func:`read_responses` returns them, or a frame of coded answers.
+    instrument : str, Path or Instrument, optional
+        Needed when ``data`` is a DataFrame; defaults to the Responses' own instrument, else
+        ``"sipas-2017"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float columns named as the instrument's scale columns, same index as ``data``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.config import load_instrument
+    >>> from govsurvey.io import valid_scale
+    >>> inst = load_instrument("sipas-2017")
+    >>> df = pd.DataFrame({c: pd.array([5, 8, None], dtype="Int64") for c in inst.scale_columns})
+    >>> valid_scale(df, inst)["C1_1"].tolist()
+    [5.0, nan, nan]
+    """
+    if isinstance(data, Responses):
+        inst = data.instrument if instrument is None else instrument
+        data = data.data
+    else:
+        inst = "sipas-2017" if instrument is None else instrument
+    if not isinstance(inst, Instrument):
+        inst = load_instrument(inst)
+    missing = [c for c in inst.scale_columns if c not in data.columns]
+    if missing:
+        raise InputError.one(
+            f"data lack the scale columns {missing} of instrument {inst.name!r}",
+            "pass the frame read_responses returns, or name the instrument the data answer",
+        )
+    out = data[inst.scale_columns].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return out.where((out >= inst.scale_min) & (out <= inst.scale_max))

@@ -1,0 +1,593 @@
+"""Column-wise checks of a :class:`~govsurvey.io.formats.Table` against the instrument.
+
+Each column is checked as a whole array (numpy / pandas); only the failing cells become
+:class:`~govsurvey.errors.Problem` s. What a problem costs depends on the column:
+
+- in an identifying or design column (the id, ``required_columns``, the response flag, the weight,
+  stratum, PSU) or in the row's shape (a short, cut or over-long row): the row is excluded;
+- in an answer (criteria, overall, assessment, expectations) or an optional coded variable (sex,
+  field, …): that answer becomes missing and the row is kept, with the reason in the cell account.
+
+A rejected value is quoted in the message unless it may be personal: never for a personal column
+or a column the instrument does not know, never for a value with six or more digits (a phone
+number typed into an answer cell) or longer than 40 characters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config.instrument import Instrument
+from ..errors import InputError, Problem
+from .formats import Table, cell_text
+
+log = logging.getLogger(__name__)
+
+#: Account columns: excluded rows, and cells set missing or rewritten in kept rows.
+ACCOUNT_COLUMNS = ["row", "respondent_id", "check", "reason"]
+CELL_ACCOUNT_COLUMNS = ["row", "respondent_id", "column", "check", "reason"]
+
+_DIGITS = re.compile(r"\d")
+
+
+def header_key(s: str) -> str:
+    """A header cell compared without case, blanks, dots or dashes."""
+    return re.sub(r"[\s.\-]+", "_", s.casefold()).strip("_")
+
+
+def text_key(s: str) -> str:
+    """A cell value compared without case, surrounding or repeated blanks, Unicode form."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
+
+
+def label_lookup(codes: dict[Any, Any]) -> dict[str, str]:
+    """Code, Vietnamese and English label (as keys) -> code, leaving out ambiguous labels."""
+    found: dict[str, set[str]] = {}
+    for code, labels in codes.items():
+        names = [str(code)]
+        if isinstance(labels, dict):
+            names += [str(labels[k]) for k in ("vi", "en") if labels.get(k)]
+        for n in names:
+            found.setdefault(text_key(n), set()).add(str(code))
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+class ColumnSpec:
+    """What the reader expects of each column, derived once from the instrument."""
+
+    def __init__(self, inst: Instrument, id_column: str | None, weight: str | None) -> None:
+        self.inst = inst
+        self.id = id_column or inst.id_column
+        design = dict(inst.design_columns)
+        if weight is not None:
+            design["weight"] = weight
+        self.design = design
+        self.scale = list(inst.scale_columns)
+        self.assessment = {a["column"]: a for a in inst.assessment}
+        self.expectations = list(inst.expectation_columns)
+        self.variables = dict(inst.variables)
+        self.personal = list(inst.personal_columns)
+        extra = inst.required_columns
+        self.required = [self.id, *self.scale, *extra]
+        self.filled = [self.id, *extra]  # present and filled in on every row
+        self.forced = [c for c in (id_column, weight) if c is not None]
+        self.essential = {self.id, *extra, *design.values()}
+        known = [
+            self.id,
+            *self.scale,
+            *self.assessment,
+            *self.expectations,
+            *self.variables,
+            *design.values(),
+            *self.personal,
+        ]
+        self.known = list(dict.fromkeys(known))
+        keys: dict[str, str] = {}
+        for col in self.known:
+            keys.setdefault(header_key(col), col)
+        for c in inst.criteria:  # a header may name a criterion by its code, C1.1
+            keys.setdefault(header_key(c.code), c.column)
+        labels: dict[str, set[str]] = {}
+        for col, lab in self._column_labels():
+            labels.setdefault(header_key(lab), set()).add(col)
+        for k, cols in labels.items():
+            if len(cols) == 1:
+                keys.setdefault(k, next(iter(cols)))
+        self.keys = keys
+        self.lookups = {
+            v: label_lookup(d["codes"]) for v, d in self.variables.items() if d.get("codes")
+        }
+        answers = {**inst.scale_labels, **inst.missing_labels}
+        self.scale_lookup = {k: int(v) for k, v in label_lookup(answers).items()}
+        self.choice_lookups = {
+            c: {
+                k: int(v)
+                for k, v in label_lookup({**a.get("codes", {}), **inst.missing_labels}).items()
+            }
+            for c, a in self.assessment.items()
+            if a.get("type") == "choice"
+        }
+        self.text_domains = [
+            c for c in inst.domain_columns if c in self.variables and c not in self.lookups
+        ]
+        #: columns read as numbers when every cell is one (the rest are read as text)
+        self.numeric_columns = {
+            *self.scale,
+            *self.assessment,
+            *self.expectations,
+            design.get("responded", ""),
+            design.get("weight", ""),
+        } - {""}
+
+    def _column_labels(self) -> list[tuple[str, str]]:
+        spec = self.inst.spec
+        out: list[tuple[str, str]] = []
+        if spec is None:
+            return out
+        for comp in spec.components:
+            out += [(k.column, lab) for k in comp.criteria for lab in (k.vi, k.en)]
+        out += [(spec.overall.column, lab) for lab in (spec.overall.vi, spec.overall.en) if lab]
+        out += [(a.column, lab) for a in spec.assessment for lab in (a.vi, a.en)]
+        if spec.expectations:
+            out += [(o.column, lab) for o in spec.expectations.options for lab in (o.vi, o.en)]
+        out += [(n, lab) for n, v in spec.variables.items() for lab in (v.vi, v.en)]
+        out += [(d.column, lab) for d in spec.design.values() for lab in (d.vi, d.en) if lab]
+        out += [(p.column, lab) for p in spec.personal for lab in (p.vi, p.en) if lab]
+        return out
+
+    def canonical(self, header: str) -> str:
+        """The instrument's name for a header cell.
+
+        Accepted: the column name in other case or with other separators (``Respondent ID``),
+        a criterion's code (``C1.1``), the column's Vietnamese or English label, or any text
+        ending in the column name in brackets (``Quận/huyện (district)``).
+        """
+        if header in self.known:
+            return header
+        m = re.search(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$", header)
+        if m and self.keys.get(header_key(m.group(1))):
+            return self.keys[header_key(m.group(1))]
+        return self.keys.get(header_key(header), header)
+
+
+@dataclass
+class Found:
+    """A problem in one data row (``pos`` indexes the table's rows)."""
+
+    pos: int
+    check: str
+    problem: Problem
+    excludes: bool
+    listed: bool = True
+
+
+@dataclass
+class Checked:
+    """What validation returns."""
+
+    data: pd.DataFrame
+    codes: pd.DataFrame
+    account: pd.DataFrame
+    cell_account: pd.DataFrame
+    notes: list[Problem] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects a problem for every bad cell, column by column."""
+
+    def __init__(self, name: str, table: Table, spec: ColumnSpec) -> None:
+        self.name = name
+        self.numbers = table.numbers
+        self.spec = spec
+        self.found: list[Found] = []
+
+    def shown(self, col: str | None, value: Any) -> tuple[Any, str]:
+        """The value to quote (None to withhold it) and a note when withheld."""
+        if value is None or value == "":
+            return None, ""
+        text = value if isinstance(value, str) else cell_text(value)
+        if not text:
+            return None, ""
+        private = col in self.spec.personal or (col is not None and col not in self.spec.known)
+        if private or len(_DIGITS.findall(text)) >= 6 or len(text) > 40:
+            return None, " (value not shown: it may be personal data)"
+        return text, ""
+
+    def flag(
+        self,
+        mask: np.ndarray,
+        col: str,
+        series: pd.Series,
+        check: str,
+        what: str,
+        fix: str,
+        excludes: bool | None = None,
+    ) -> None:
+        if excludes is None:
+            excludes = col in self.spec.essential
+        for pos in np.flatnonzero(mask):
+            value, note = self.shown(col, series.iloc[pos])
+            p = Problem(what + note, fix, self.name, int(self.numbers[pos]), col, value)
+            self.found.append(Found(int(pos), check, p, excludes))
+
+
+def _numbers(
+    s: pd.Series, lookup: dict[str, int] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values (NaN where blank or unreadable), the blank mask and the unreadable mask."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        blank = np.isnan(v)
+        return v, blank, np.zeros(len(v), dtype=bool)
+    blank = s.isna().to_numpy()
+    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
+    bad = np.isnan(v) & ~blank
+    if lookup and bad.any():
+        idx = np.flatnonzero(bad)
+        words = s.iloc[idx]
+        codes, uniques = pd.factorize(words)
+        mapped = np.array([lookup.get(text_key(u), np.nan) for u in uniques], dtype=float)
+        v[idx] = mapped[codes]
+        bad = np.isnan(v) & ~blank
+    return v, blank, bad
+
+
+def _codes_text(codes: Any) -> str:
+    return ", ".join(str(c) for c in codes)
+
+
+def _integers(
+    chk: _Checker,
+    s: pd.Series,
+    col: str,
+    allowed: set[int] | None,
+    fix: str,
+    lo: int | None = None,
+    hi: int | None = None,
+    what: str = "not a valid answer",
+    lookup: dict[str, int] | None = None,
+) -> np.ndarray:
+    """Whole-number codes as float (NaN where blank or rejected), flagging rejected cells."""
+    v, blank, bad_text = _numbers(s, lookup)
+    chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
+    ok = ~np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        frac = ok & (~np.isfinite(v) | (np.abs(v - np.round(v)) > 1e-9))
+    chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
+    whole = ok & ~frac
+    bad = np.zeros(len(v), dtype=bool)
+    if allowed is not None:
+        bad |= whole & ~np.isin(v, sorted(allowed))
+    if lo is not None:
+        bad |= whole & (v < lo)
+    if hi is not None:
+        bad |= whole & (v > hi)
+    chk.flag(bad, col, s, "invalid_code", what, fix)
+    return np.where(whole & ~bad, np.round(v), np.nan)
+
+
+def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
+    mask = np.isnan(v)
+    return pd.arrays.IntegerArray(np.where(mask, 0, v).astype(np.int64), mask)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return pd.Series([cell_text(x) or None for x in s], dtype="str")
+    return s.astype("str")
+
+
+def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checked:
+    """Check every column of ``table``; raise (``on_error="raise"``) or account for problems."""
+    inst = spec.inst
+    header = [spec.canonical(h) if h else "" for h in table.header]
+    for h, c in zip(table.header, header, strict=True):
+        if c != h:
+            log.info("%s: column %r read as %r", name, h, c)
+    check_header(header, name, spec, table.header_row)
+
+    chk = _Checker(name, table, spec)
+    n = len(table)
+    for issue in table.rows:
+        chk.found.append(Found(issue.pos, issue.check, issue.problem, True))
+    cols: dict[str, pd.Series] = {}
+    for j, c in enumerate(header):
+        if c:
+            cols[c] = table.columns[j].reset_index(drop=True)
+    for j in (j for j, c in enumerate(header) if not c):
+        s = table.columns[j]
+        for pos in np.flatnonzero(s.notna().to_numpy()):
+            value, note = chk.shown(None, s.iloc[pos])
+            p = Problem(
+                f"a value in column {j + 1}, which has no name in the header row{note}",
+                "delete the stray value, quote a value holding the separator, or name the column",
+                name,
+                int(table.numbers[pos]),
+                None,
+                value,
+            )
+            chk.found.append(Found(int(pos), "stray_value", p, True))
+    for issue in table.cells:
+        c = header[issue.column] if issue.column < len(header) else ""
+        p = Problem(issue.what, issue.fix, name, int(table.numbers[issue.pos]), c or None)
+        chk.found.append(Found(issue.pos, issue.check, p, not c or c in spec.essential))
+        if c and c not in spec.essential:
+            s = cols[c].copy()
+            s.iloc[issue.pos] = None if not pd.api.types.is_numeric_dtype(s.dtype) else np.nan
+            cols[c] = s
+
+    scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
+    kinds = {"dont_know": "don't know", "no_answer": "no answer"}
+    missing_txt = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
+    scale_fix = f"use {inst.scale_min}–{inst.scale_max}, {missing_txt}, or leave the cell blank"
+    missing = np.array(sorted(inst.missing_codes), dtype=float)
+    design = spec.design
+    out: dict[str, Any] = {}
+    coded: dict[str, Any] = {}
+    for col, s in cols.items():
+        if col in spec.filled:
+            what = "respondent ID is blank" if col == spec.id else f"{col} is blank"
+            chk.flag(s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}")
+        if col in spec.scale:
+            v = _integers(chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup)
+            coded[col] = _int64(v)
+            out[col] = _int64(np.where(np.isin(v, missing), np.nan, v))
+        elif col in spec.assessment:
+            a = spec.assessment[col]
+            if a.get("type") == "count":
+                lo, hi = a.get("min"), a.get("max")
+                fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
+                v = _integers(chk, s, col, None, fix, lo, hi, what="count out of range")
+            else:
+                allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
+                fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
+                v = _integers(chk, s, col, allowed, fix, lookup=spec.choice_lookups.get(col))
+            coded[col] = _int64(v)
+            out[col] = _int64(np.where(np.isin(v, missing), np.nan, v))
+        elif col in spec.expectations:
+            fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1")
+            coded[col] = out[col] = _int64(v)
+        elif col == design.get("responded"):
+            fix = "use 1 (responded) or 0 (did not respond)"
+            chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
+            out[col] = _int64(_integers(chk, s, col, {0, 1}, fix, what="not 0 or 1"))
+        elif col == design.get("weight"):
+            fix = "give a positive weight (a number above 0), or exclude the row"
+            blank = s.isna().to_numpy()
+            chk.flag(blank, col, s, "missing_value", "weight is blank", fix)
+            v, _, bad_text = _numbers(s, None)
+            chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isnan(v) & ~(np.isfinite(v) & (v > 0))
+            what = "weight is not positive and finite"
+            chk.flag(bad, col, s, "invalid_weight", what, fix)
+            out[col] = np.where(bad, np.nan, v)
+        elif col in (design.get("strata"), design.get("psu")):
+            role = "stratum" if col == design.get("strata") else "PSU"
+            t = _text(s)
+            chk.flag(t.isna().to_numpy(), col, t, "missing_value", f"{role} is blank", f"give every row its {role}")
+            out[col] = _variants(chk, t, col)
+        elif col in spec.lookups:
+            t = _text(s)
+            lookup = spec.lookups[col]
+            codes_, uniques = pd.factorize(t)
+            mapped = np.array([lookup.get(text_key(u)) for u in uniques] + [None], dtype=object)
+            m = mapped[codes_]
+            bad = (codes_ >= 0) & pd.isna(m)
+            chk.flag(
+                bad,
+                col,
+                t,
+                "unknown_category",
+                f"not a code of {col}",
+                f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
+                "or English labels), or leave the cell blank",
+            )
+            out[col] = pd.Series(m, dtype="str")
+        elif col in spec.text_domains:
+            out[col] = _variants(chk, _text(s), col)
+        elif col in spec.filled or col in spec.variables or col in spec.personal:
+            out[col] = _text(s)
+        else:
+            out[col] = _extra_column(s)
+    check_ids(cols[spec.id], spec.id, chk)
+
+    order = {c: j for j, c in enumerate(header) if c}
+    found = sorted(
+        chk.found,
+        key=lambda f: (
+            f.problem.row or 0,
+            -1 if f.problem.column is None else order.get(f.problem.column, -1),
+        ),
+    )
+    if on_error == "raise":
+        listed = [f.problem for f in found if f.listed]
+        if listed:
+            raise InputError(listed)
+    data = pd.DataFrame(out, index=pd.RangeIndex(n))
+    codes_frame = pd.DataFrame(coded, index=pd.RangeIndex(n))
+    ids = _text(cols[spec.id])
+    excluded = sorted({f.pos for f in found if f.excludes})
+    by_pos: dict[int, list[Found]] = {}
+    for f in found:
+        if f.pos in excluded or not f.excludes:
+            by_pos.setdefault(f.pos, []).append(f)
+    ex = set(excluded)
+    account = pd.DataFrame(
+        {
+            "row": pd.Series([int(table.numbers[i]) for i in excluded], dtype="int64"),
+            "respondent_id": pd.Series([ids.iloc[i] for i in excluded], dtype="str"),
+            "check": pd.Series(
+                [", ".join(dict.fromkeys(f.check for f in by_pos[i])) for i in excluded],
+                dtype="str",
+            ),
+            "reason": pd.Series(
+                ["; ".join(reason(f.problem) for f in by_pos[i]) for i in excluded], dtype="str"
+            ),
+        }
+    )
+    cells = [f for f in found if f.pos not in ex]
+    cell_account = pd.DataFrame(
+        {
+            "row": pd.Series([int(table.numbers[f.pos]) for f in cells], dtype="int64"),
+            "respondent_id": pd.Series([ids.iloc[f.pos] for f in cells], dtype="str"),
+            "column": pd.Series([f.problem.column for f in cells], dtype="str"),
+            "check": pd.Series([f.check for f in cells], dtype="str"),
+            "reason": pd.Series([reason(f.problem) for f in cells], dtype="str"),
+        }
+    )
+    if excluded:
+        keep = np.ones(n, dtype=bool)
+        keep[excluded] = False
+        data = data[keep].reset_index(drop=True)
+        codes_frame = codes_frame[keep].reset_index(drop=True)
+    return Checked(data, codes_frame, account, cell_account)
+
+
+def _variants(chk: _Checker, t: pd.Series, col: str) -> pd.Series:
+    """Unify spellings of one label that differ only by case or blanks, flagging each cell."""
+    counts = t.value_counts()
+    if len(counts) < 2:
+        return t
+    keys = pd.Series([re.sub(r"\s+", " ", str(u)).strip().casefold() for u in counts.index])
+    groups = keys.groupby(keys).size()
+    if not (groups > 1).any():
+        return t
+    canon: dict[str, str] = {}
+    for spelling, key in zip(counts.index, keys, strict=True):  # most frequent first
+        canon.setdefault(key, spelling)
+    rewrite = {
+        spelling: canon[key]
+        for spelling, key in zip(counts.index, keys, strict=True)
+        if canon[key] != spelling
+    }
+    for spelling, target in rewrite.items():
+        mask = (t == spelling).fillna(False).to_numpy(dtype=bool)
+        chk.flag(
+            mask,
+            col,
+            t,
+            "label_variant",
+            f"written differently from {target!r} only by case or spacing (read as {target!r})",
+            f"write it as {target!r}, so that both count as one {col}",
+            excludes=False,
+        )
+    return t.replace(rewrite)
+
+
+def check_header(header: list[str], name: str, spec: ColumnSpec, header_row: int | None) -> None:
+    """Raise for duplicated column names and missing required columns."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for j, c in enumerate(header):
+        if c and c in seen:
+            problems.append(
+                Problem(
+                    f"two columns are called {c!r} (columns {seen[c] + 1} and {j + 1})",
+                    "rename or delete one of them",
+                    name,
+                    header_row,
+                    c,
+                )
+            )
+        seen.setdefault(c, j)
+    columns = [c for c in header if c]
+    unknown = [c for c in columns if c not in spec.known]
+    for c in spec.forced:
+        if c not in seen:
+            near = difflib.get_close_matches(c, columns, n=3)
+            problems.append(
+                Problem(
+                    f"the column {c!r} you named is not in the file",
+                    f"check the spelling (the file has {', '.join(map(repr, near))})"
+                    if near
+                    else f"name one of the file's columns: {', '.join(columns)}",
+                    name,
+                    header_row,
+                )
+            )
+    missing = [c for c in spec.required if c not in seen and c not in spec.forced]
+    if missing:
+        many = len(missing) > 1
+        near = [(c, difflib.get_close_matches(c, unknown, n=1)) for c in missing]
+        hints = "; ".join(f"is {m[0]!r} meant to be {c!r}?" for c, m in near if m)
+        problems.append(
+            Problem(
+                f"required column{'s' if many else ''} missing: {', '.join(missing)}",
+                f"add {'them' if many else 'it'} to the file, named as in the instrument "
+                f"{spec.inst.name!r}" + (f" ({hints})" if hints else ""),
+                name,
+                header_row,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
+    """Flag every copy of a duplicated id, and ids that are one number written two ways."""
+    ids = _text(raw_ids)
+    fix = "give each respondent a unique ID, or delete the repeated row"
+    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if dup.any():
+        sub = ids[dup]
+        for value, idx in sub.groupby(sub, sort=False).groups.items():
+            rows = [int(chk.numbers[i]) for i in idx]
+            for i, r in zip(idx[1:], rows[1:], strict=True):
+                what = f"respondent ID duplicated: rows {rows[0]} and {r} hold the same ID"
+                p = Problem(what, fix, chk.name, r, col, value)
+                chk.found.append(Found(int(i), "duplicate_id", p, True))
+            # the first copy is excluded too (the file cannot tell which copy is genuine); it
+            # is not listed again in a raised error, whose later copies name it already
+            what = f"respondent ID duplicated (rows {', '.join(map(str, rows))})"
+            p = Problem(what, fix, chk.name, rows[0], col, value)
+            chk.found.append(Found(int(idx[0]), "duplicate_id", p, True, listed=False))
+    if pd.api.types.is_numeric_dtype(raw_ids.dtype):
+        return
+    num = pd.to_numeric(ids, errors="coerce")
+    clash = (num.duplicated(keep=False) & num.notna()).to_numpy() & ~dup
+    if not clash.any():
+        return
+    sub = ids[clash]
+    for _, idx in sub.groupby(num[clash], sort=False).groups.items():
+        rows = [int(chk.numbers[i]) for i in idx]
+        texts = [ids.iloc[i] for i in idx]
+        if len(set(texts)) < 2:
+            continue
+        for i, r, t in zip(idx, rows, texts, strict=True):
+            others = ", ".join(f"{u!r} (row {q})" for u, q in zip(texts, rows, strict=True) if q != r)
+            what = (
+                f"respondent ID is the same number as {others}, written differently: a program "
+                "that reads IDs as numbers would merge them"
+            )
+            fix = "write every ID the same way (e.g. without leading zeros or '.0'), or make them differ"
+            p = Problem(what, fix, chk.name, r, col, t)
+            chk.found.append(Found(int(i), "id_collision", p, True))
+
+
+def reason(p: Problem) -> str:
+    """A problem as one clause of a row's reason (column, what, value)."""
+    where = f"{p.column}: " if p.column else ""
+    value = "" if p.value is None else f" (value {p.value!r})"
+    return f"{where}{p.what}{value}"
+
+
+def _extra_column(s: pd.Series) -> pd.Series:
+    """A column the instrument does not know: numbers when every value is one, else text."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("float64")
+    filled = s.dropna()
+    num = pd.to_numeric(filled, errors="coerce")
+    leading_zero = filled.str.match(r"^-?0\d").any()
+    if len(filled) and num.notna().all() and not leading_zero:
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+    return s.astype("str")
