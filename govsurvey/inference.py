@@ -125,7 +125,7 @@ def compare_index(
     Returns
     -------
     DataFrame
-        ``[*keys, "estimate_before", "estimate_after", "n_before", "n_after", "change", "se",
+        ``[*keys, "estimate_before", "estimate_after", "n_before", "n_after", "n", "change", "se",
         "ci_low", "ci_high", "df", "lower_bound", "upper_bound", "p_rise", "rise_verdict"]``
         and with ``gain``: ``"gain", "gain_unit", "gain_threshold", "gain_lower", "gain_upper",
         "p_gain", "gain_verdict"``.
@@ -140,7 +140,8 @@ def compare_index(
         read from them: so the bound printed beside a verdict is the bound that decided it. With
         a relative gain and a baseline SE the contrast is ``after − (1 + g) before`` with SE
         ``sqrt(se_after² + (1 + g)² se_before²)``. ``n_before``/``n_after`` are both cells'
-        sizes (NaN when a frame has no ``n``) so a publication guard can suppress small cells.
+        sizes (NaN when a frame has no ``n``) and ``n`` the smaller of them, so a publication
+        guard can suppress a comparison of small cells.
         ``attrs`` records ``level`` and ``method``.
 
     Examples
@@ -190,6 +191,8 @@ def compare_index(
     out["estimate_after"] = ea
     out["n_before"] = m["n_before"].to_numpy(float)
     out["n_after"] = m["n_after"].to_numpy(float)
+    # the smaller of the two cells (a known baseline without n counts as large)
+    out["n"] = np.fmin(out["n_before"].to_numpy(float), out["n_after"].to_numpy(float))
     change = ea - eb
     se = np.hypot(sb, sa)
     df = welch_df(sb, db, sa, da)

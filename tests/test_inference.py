@@ -130,6 +130,9 @@ def test_comparisons_carry_both_cells_n():
     b = a.assign(estimate=[85.0, 83.0], n=[15, 380])
     r = compare_index(a, b)
     assert r["n_before"].tolist() == [12, 400] and r["n_after"].tolist() == [15, 380]
+    assert r["n"].tolist() == [12, 380]  # the smaller cell: what a guard compares to min_cell
+    # a known baseline (no n) does not make the comparison small
+    assert compare_index(a.drop(columns="n"), b)["n"].tolist() == [15, 380]
 
 
 def test_baseline_rise_on_every_criterion_and_gain_on_the_component():

@@ -27,6 +27,7 @@ __all__ = [
     "value_label",
     "code_label",
     "index_table",
+    "domain_table",
     "target_table",
     "baseline_table",
     "ranking_table",
@@ -311,6 +312,72 @@ def index_table(
         [h_est, h_se, h_ci, h_n],
         strong=strong,
     )
+
+
+def domain_table(
+    by_unit: pd.DataFrame,
+    unit: str,
+    instrument: Any,
+    lang: str,
+    codes: Sequence[str] = ("SIPAS", "C1", "C2", "C3", "C4", "C5"),
+    caption: str = "",
+    min_cell: int | None = None,
+) -> Table:
+    """Figures by domain, one row per domain value and one column per code (a reader's layout).
+
+    Columns: the domain (its labels), each code's estimate with its interval in the next
+    column for the first code, and the size ``n`` of the first code's cell; suppressed cells
+    show "—" with a footnote.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> from govsurvey.publish.tables import domain_table
+    >>> idx = pd.DataFrame({"level_domain": ["commune", "commune", "province", "province"],
+    ...     "level": ["overall", "component"] * 2, "code": ["SIPAS", "C1"] * 2,
+    ...     "estimate": [80.0, 82.0, float("nan"), float("nan")], "se": [1.0, 1.0, None, None],
+    ...     "ci_low": [78.0, 80.0, None, None], "ci_high": [82.0, 84.0, None, None],
+    ...     "n": [400, 400, None, None], "suppressed": [False, False, True, True]})
+    >>> t = domain_table(idx, "level_domain", gs.load_instrument("sipas-2017"), "en",
+    ...                  codes=["SIPAS", "C1"], min_cell=30)
+    >>> t.frame.columns.tolist()[:3]
+    ['Level', 'SIPAS index', '95% confidence interval']
+    >>> t.frame.values.tolist()
+    [['Commune', '80.00%', '78.00% – 82.00%', '82.00%', '400'], ['Province', '—', '—', '—', '—']]
+    """
+    lvp = i18n.level_pct(_level(by_unit, None), lang)
+    d = by_unit[by_unit["code"].isin(list(codes))]
+    values = list(dict.fromkeys(d[unit]))
+    hide = pd.Series(_hidden(d), index=d.index)
+    cols: dict[str, list[str]] = {
+        variable_label(instrument, unit, lang): [
+            value_label(instrument, unit, v, lang) for v in values
+        ]
+    }
+    numeric = []
+    for k, code in enumerate(codes):
+        rows = d[d["code"] == code].set_index(unit).reindex(values)
+        hid = hide.loc[d["code"] == code].set_axis(d.loc[d["code"] == code, unit]).reindex(values)
+        hid = hid.fillna(True).to_numpy(bool)
+        h = code_label(instrument, code, lang)
+        cols[h] = [
+            DASH if x else i18n.pct(v, lang) for x, v in zip(hid, rows["estimate"], strict=True)
+        ]
+        numeric.append(h)
+        if k == 0:
+            h_ci = text("col_ci", lang, level=lvp)
+            cols[h_ci] = [
+                DASH if x else _ci(a, b, lang)
+                for x, a, b in zip(hid, rows["ci_low"], rows["ci_high"], strict=True)
+            ]
+            numeric.append(h_ci)
+            first_n = [
+                DASH if x else i18n.integer(v, lang) for x, v in zip(hid, rows["n"], strict=True)
+            ]
+    h_n = text("col_n", lang)
+    cols[h_n] = first_n
+    numeric.append(h_n)
+    return Table(pd.DataFrame(cols), caption, _notes(d, lang, min_cell), numeric)
 
 
 def _verdict(v: Any, lang: str) -> str:
