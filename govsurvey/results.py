@@ -13,12 +13,15 @@ column named like a result column is renamed by :func:`domain_name`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -212,4 +215,18 @@ def result_frame(
     out["deff"] = deff_arr.ravel()
     out.attrs["level"] = float(level)
     out.attrs["method"] = method
+    out.attrs["notes"] = _empty_notes(out, list(doms.columns))
     return out
+
+
+def _empty_notes(out: pd.DataFrame, by: list[str]) -> list[str]:
+    """A sentence for each (domain, variable) without a single value (a mean is NaN there)."""
+    empty = out.loc[out["n"] == 0, [*by, "variable"]].drop_duplicates()
+    notes = []
+    for row in empty.itertuples(index=False):  # messages only: few rows
+        *dom, var = row
+        where = f" in {', '.join(f'{b}={v}' for b, v in zip(by, dom, strict=True))}" if by else ""
+        notes.append(f"{var} has no non-missing value{where}")
+    if notes:
+        log.info("%d estimate(s) without data: %s", len(notes), "; ".join(notes[:5]))
+    return notes

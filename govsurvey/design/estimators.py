@@ -9,7 +9,9 @@ as if it were outside the domain. ``n`` in a result counts rows with a value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,7 +28,25 @@ from .engine import (
     numeric_column,
 )
 
-__all__ = ["Estimators"]
+F = TypeVar("F", bound=Callable)
+
+__all__ = ["Estimators", "quiet"]
+
+
+def quiet(method: F) -> F:
+    """Run an estimator with numpy's divide/invalid warnings off.
+
+    An empty domain or an all-missing variable gives 0/0; the estimate is NaN and the result
+    says why in ``attrs["notes"]`` (see :func:`govsurvey.results.result_frame`), so numpy's
+    ``RuntimeWarning`` would only tell the user less, later.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return method(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Estimators:
@@ -61,6 +81,7 @@ class Estimators:
     def _domains(self, by: Columns) -> Domains:
         return make_domains(self.data, by)
 
+    @quiet
     def estimate_smooth(
         self,
         columns: np.ndarray,
@@ -166,6 +187,7 @@ class Estimators:
             return np.broadcast_to(dom.n[:, None], shape), df
         return dom.sum(obs.astype(float)), df
 
+    @quiet
     def mean(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Population (or domain) means with Taylor or replicate standard errors.
 
@@ -241,6 +263,7 @@ class Estimators:
             deff = res.variance / kish_vsrs(ssw, wsum, nobs, total=False)
         return est, res.variance, df, nobs, deff
 
+    @quiet
     def total(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Population (or domain) totals ``sum w y`` with standard errors.
 
@@ -303,6 +326,7 @@ class Estimators:
             method=self.variance_method,
         )
 
+    @quiet
     def ratio(
         self, numerator: Columns, denominator: Columns, by: Columns = None, level: float = 0.95
     ) -> pd.DataFrame:
@@ -381,6 +405,7 @@ class Estimators:
             method=self.variance_method,
         )
 
+    @quiet
     def proportion(self, variable: str, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
         """Share of every level of a categorical variable, with logit confidence intervals.
 

@@ -498,6 +498,7 @@ class ReplicateDesign(Estimators):
         with np.errstate(divide="ignore", invalid="ignore"):
             theta = np.asarray(point(TR), dtype=float)  # (R, G, m)
         V = replicate_variance(theta, est, self.scale, self.rscales, self.mse)
+        V = np.where(np.isnan(est), np.nan, V)  # no estimate, no variance
         return SmoothEstimate(
             dom.table, est, V, self._domain_df(dom), dom.n, T, method=self.type, domain_of_row=dom.g
         )

@@ -42,7 +42,7 @@ from .engine import (
     level_codes,
     numeric_column,
 )
-from .estimators import Estimators
+from .estimators import Estimators, quiet
 
 __all__ = ["Design", "LONELY_PSU_RULES", "Stage"]
 
@@ -529,11 +529,13 @@ class Design(Estimators):
                 f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
             )
         V = self._variance(z, dom, obs)
+        V = np.where(np.isnan(est), np.nan, V)  # no estimate, no variance
         return SmoothEstimate(
             dom.table, est, V, self._domain_df(dom), dom.n, T, method="taylor", domain_of_row=dom.g
         )
 
     # --- public hooks for weighting and models ----------------------------------------------
+    @quiet
     def variance(self, influence: np.ndarray, by: Columns = None) -> np.ndarray:
         """Design variance of ``sum_i w_i z_i`` for given influence values, per domain.
 

@@ -106,3 +106,24 @@ def test_replicate_hooks(strat):
     with pytest.raises(InputError, match="variance_from_replicates"):
         r.variance(y)
     assert "replicates" in set(r.summary()["item"])
+
+
+def test_an_all_missing_domain_says_so_without_numpy_warnings():
+    import warnings
+
+    df = pd.DataFrame(
+        {
+            "y": [1.0, 2, np.nan, np.nan, 5, 6],
+            "g": ["a", "a", "b", "b", "c", "c"],
+            "s": [1, 1, 2, 2, 3, 3],
+            "p": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    d = Design(df, strata="s", psu="p")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for design in (d, d.replicate("jkn")):
+            m = design.mean("y", by="g").set_index("g")
+            assert np.isnan(m.loc["b", "estimate"]) and np.isnan(m.loc["b", "se"])
+            assert m.attrs["notes"] == ["y has no non-missing value in g=b"]
+            assert d.proportion("y", by="g").attrs["notes"]
