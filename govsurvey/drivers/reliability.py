@@ -1,0 +1,246 @@
+"""Reliability of the component scales: Cronbach's alpha, McDonald's omega, item statistics.
+
+Every figure comes from one covariance matrix per scale, on the respondents who answered
+every item of the scale (complete cases, as R's ``psych::alpha`` on complete data):
+
+- ``raw_alpha`` = k/(k-1) (1 - tr C / 1'C1) on the covariance matrix C;
+- ``std_alpha``, the same on the correlation matrix; ``average_r`` the mean inter-item
+  correlation;
+- ``omega_total`` (McDonald), one factor fitted to the correlation matrix by minimum residuals
+  (psych's ``fm="minres"``: the uniquenesses minimise the sum of squared residual eigenvalues,
+  bounded to [0.005, 1]) and ``1 - sum(u2) / 1'R1``, psych's ``omega(..., nfactors=1)$omega.tot``;
+- per item: alpha if the item is deleted (raw and standardised) and the corrected item–total
+  correlation (the item against the sum of the other items, psych's ``r.drop``).
+
+With ``weights`` every moment is weighted (R's ``cov.wt``); without, the results equal
+``psych::alpha`` and ``psych::omega`` (see ``tests/fixtures/drivers/make_fixtures.R``).
+A scale that cannot be measured (one item, an item with constant answers, fewer than three
+complete answers) gets NaN figures with the reason in ``note``, never a silent number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from ..errors import InputError
+
+__all__ = ["Reliability", "reliability", "omega_total"]
+
+SCALE_COLUMNS = ["scale", "items", "n", "raw_alpha", "std_alpha", "omega_total", "average_r", "note"]
+ITEM_COLUMNS = ["scale", "item", "alpha_if_deleted", "std_alpha_if_deleted", "item_total_r"]
+
+
+@dataclass
+class Reliability:
+    """The result of :func:`reliability`.
+
+    Attributes
+    ----------
+    scales : pandas.DataFrame
+        One row per scale: ``scale, items, n, raw_alpha, std_alpha, omega_total, average_r,
+        note`` (``note`` is empty, or why the figures are NaN).
+    items : pandas.DataFrame
+        One row per item: ``scale, item, alpha_if_deleted, std_alpha_if_deleted,
+        item_total_r``.
+    weighted : bool
+        Whether the moments were weighted.
+    """
+
+    scales: pd.DataFrame
+    items: pd.DataFrame
+    weighted: bool
+
+    def _repr_html_(self) -> str:
+        return self.scales.to_html(index=False) + self.items.to_html(index=False)
+
+    def __repr__(self) -> str:
+        return f"Reliability(weighted={self.weighted})\n{self.scales.to_string(index=False)}"
+
+
+def _minres_objective(psi: np.ndarray, S: np.ndarray) -> tuple[float, np.ndarray]:
+    """psych's ``FAfn``/``FAgr`` for one factor: half the sum of squared residual eigenvalues."""
+    vals, vecs = np.linalg.eigh(S - np.diag(psi))
+    lam, v = vals[-1], vecs[:, -1]
+    f = 0.5 * float((vals[:-1] ** 2).sum())
+    L = v * np.sqrt(max(lam, 0.0))
+    g = L**2 + psi - np.diag(S)
+    return f, g
+
+
+def omega_total(R: np.ndarray) -> float:
+    """McDonald's omega total of a one-factor minimum-residual fit to a correlation matrix.
+
+    Parameters
+    ----------
+    R : numpy.ndarray
+        ``(k, k)`` correlation matrix, ``k >= 2``.
+
+    Returns
+    -------
+    float
+        ``1 - sum(u2) / sum(R)`` with ``u2 = 1 - loading**2`` (psych's ``omega.tot``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> R = np.full((3, 3), 0.5) + 0.5 * np.eye(3)
+    >>> round(omega_total(R), 6)
+    0.75
+    """
+    R = np.asarray(R, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        smc = 1.0 - 1.0 / np.diag(np.linalg.pinv(R))
+    start = np.clip(1.0 - smc, 0.005, 1.0)  # psych starts at the uniquenesses implied by SMCs
+    res = optimize.minimize(
+        _minres_objective,
+        start,
+        args=(R,),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * len(R),
+        options={"ftol": 1e-16, "gtol": 1e-13, "maxiter": 10_000},
+    )
+    vals, vecs = np.linalg.eigh(R - np.diag(res.x))
+    L = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
+    u2 = np.diag(R) - L**2
+    return float(1.0 - u2.sum() / R.sum())
+
+
+def _weighted_cov(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    w = w / w.sum()
+    m = w @ X
+    D = X - m
+    return (D * w[:, None]).T @ D / (1.0 - (w**2).sum())
+
+
+def _alpha(C: np.ndarray) -> float:
+    k = len(C)
+    return k / (k - 1) * (1.0 - np.trace(C) / C.sum())
+
+
+def _drop_alpha(C: np.ndarray) -> np.ndarray:
+    """Alpha of the scale without each item, for all items at once."""
+    k = len(C)
+    if k < 3:
+        return np.full(k, np.nan)
+    d = np.diag(C)
+    tot = C.sum() - 2.0 * C.sum(axis=1) + d
+    tr = np.trace(C) - d
+    return (k - 1) / (k - 2) * (1.0 - tr / tot)
+
+
+def reliability(
+    data: pd.DataFrame,
+    scales: Mapping[str, Sequence[str]],
+    weights: str | np.ndarray | pd.Series | None = None,
+    valid: tuple[float, float] | None = (1, 5),
+) -> Reliability:
+    """Cronbach's alpha, McDonald's omega and item statistics for each scale.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent.
+    scales : mapping
+        Scale name -> its item columns, e.g. ``{"C1": ["C1_1", "C1_2", "C1_3", "C1_4"]}``.
+    weights : str or array-like, optional
+        A column of ``data`` or one weight per row; moments are then weighted.
+    valid : (low, high) or None, default (1, 5)
+        Answers outside this range (don't-know 8, no answer 9) are missing; ``None`` keeps
+        every finite value.
+
+    Returns
+    -------
+    Reliability
+        ``.scales`` (one row per scale) and ``.items`` (one row per item).
+
+    Raises
+    ------
+    InputError
+        A named column is not in the data, or the weights are not one finite non-negative
+        value per row.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=500)
+    >>> df = pd.DataFrame({f"x{j}": np.clip(np.round(3 + f + rng.normal(size=500)), 1, 5)
+    ...                    for j in range(4)})
+    >>> r = reliability(df, {"S": ["x0", "x1", "x2", "x3"]})
+    >>> r.scales[["scale", "n"]].values.tolist()
+    [['S', 500]]
+    >>> bool(0.6 < r.scales["raw_alpha"].iloc[0] < 0.9)
+    True
+    >>> reliability(df, {"one": ["x0"]}).scales["note"].iloc[0]
+    'alpha needs at least two items; this scale has one'
+    """
+    if not isinstance(scales, Mapping) or not scales:
+        raise InputError.one(
+            "scales must be a mapping of scale name to its item columns",
+            'pass e.g. {"C1": ["C1_1", "C1_2", "C1_3", "C1_4"]}',
+        )
+    n_rows = len(data)
+    if weights is None:
+        w_all = np.ones(n_rows)
+    else:
+        if isinstance(weights, str):
+            if weights not in data.columns:
+                raise InputError.one(
+                    "weight column not in the data", "name an existing column", column=weights
+                )
+            weights = data[weights]
+        w_all = np.asarray(pd.to_numeric(pd.Series(np.asarray(weights)), errors="coerce"), float)
+        if w_all.shape != (n_rows,) or not np.isfinite(w_all).all() or (w_all < 0).any():
+            raise InputError.one(
+                f"weights must be {n_rows} finite non-negative values, one per row",
+                "pass the design weight column, or no weights",
+            )
+    srows, irows = [], []
+    for name, cols in scales.items():
+        cols = [cols] if isinstance(cols, str) else list(cols)
+        missing = [c for c in cols if c not in data.columns]
+        if missing:
+            raise InputError.one(
+                f"scale {name!r} names column(s) not in the data: {', '.join(missing)}",
+                "name existing item columns",
+                column=missing[0],
+            )
+        x = data[cols].apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
+        if valid is not None:
+            x = np.where((x >= valid[0]) & (x <= valid[1]), x, np.nan)
+        keep = np.isfinite(x).all(axis=1) & (w_all > 0)
+        X, w = x[keep], w_all[keep]
+        k, n = len(cols), int(keep.sum())
+        note = ""
+        if k < 2:
+            note = "alpha needs at least two items; this scale has one"
+        elif n < 3:
+            note = f"only {n} respondent(s) answered every item; at least 3 are needed"
+        else:
+            C = _weighted_cov(X, w)
+            const = [c for c, v in zip(cols, np.diag(C), strict=True) if not v > 1e-12 * max(1, v)]
+            if const:
+                note = f"item(s) {', '.join(const)} have the same answer for everyone"
+        nan_items = {"alpha_if_deleted": np.nan, "std_alpha_if_deleted": np.nan}
+        if note:
+            srows.append([name, k, n, np.nan, np.nan, np.nan, np.nan, note])
+            irows += [[name, c, *nan_items.values(), np.nan] for c in cols]
+            continue
+        sd = np.sqrt(np.diag(C))
+        R = C / np.outer(sd, sd)
+        avg_r = (R.sum() - k) / (k * (k - 1))
+        d = np.diag(C)
+        rest_var = C.sum() - 2.0 * C.sum(axis=1) + d
+        item_total = (C.sum(axis=1) - d) / np.sqrt(d * rest_var)
+        srows.append([name, k, n, _alpha(C), _alpha(R), omega_total(R), avg_r, ""])
+        for c, a, s, r in zip(cols, _drop_alpha(C), _drop_alpha(R), item_total, strict=True):
+            irows.append([name, c, a, s, r])
+    sf = pd.DataFrame(srows, columns=SCALE_COLUMNS)
+    sf[["items", "n"]] = sf[["items", "n"]].astype(np.int64)
+    return Reliability(sf, pd.DataFrame(irows, columns=ITEM_COLUMNS), weights is not None)
