@@ -173,152 +173,34 @@ class Design(Estimators):
         self.lonely_psu = lonely_psu
         self.nest = nest
         self.weights_column = weights
-        n = len(data)
 
-        # ---- stage 1 ----
-        if strata is not None:
-            s_code, s_table = level_codes(data, [strata])
-            s_labels = list(s_table[strata])
-        else:
-            s_code, s_labels = np.zeros(n, dtype=np.int64), ["(all)"]
-        H1 = len(s_labels)
-        if psus:
-            if nest and strata is not None:
-                u1, _ = level_codes(data.assign(__s=s_code), ["__s", psus[0]])
-            else:
-                u1, _ = level_codes(data, [psus[0]])
-            U1 = int(u1.max()) + 1
-            pairs, _ = compress(u1 * H1 + s_code, U1 * H1)
-            if len(pairs) > U1:
-                crossing = np.flatnonzero(np.bincount(pairs // H1, minlength=U1) > 1)[0]
-                bad = data[psus[0]].to_numpy()[np.flatnonzero(u1 == crossing)[0]]
-                raise InputError.one(
-                    "the same PSU id appears in more than one stratum",
-                    "pass nest=True if PSU ids are only unique within strata, or recode them",
-                    column=psus[0],
-                    value=bad,
-                )
-            st = np.zeros(U1, dtype=np.int64)
-            st[u1] = s_code
-            unit_stratum = st
-            if U1 == 1 and not (nest and strata is not None):
-                raise InputError.one(
-                    "the design has only one primary sampling unit",
-                    "check the psu column, or leave psu=None if rows were sampled directly",
-                    column=psus[0],
-                )
-            rows_units = False
-        else:
-            u1, U1, unit_stratum, rows_units = np.arange(n), n, s_code.copy(), True
-        n_h1 = np.bincount(unit_stratum, minlength=H1)
-        stages_units = [(u1, U1, unit_stratum, H1, n_h1, s_labels, rows_units, s_code)]
-
-        # ---- stage 2 ----
+        sampled = [_first_stage(data, strata, psus, nest)]
         if len(psus) == 2:
-            u2, _ = level_codes(data.assign(__u1=u1), ["__u1", psus[1]])
-            U2 = int(u2.max()) + 1
-            st2 = np.zeros(U2, dtype=np.int64)
-            st2[u2] = u1
-            psu_labels = data[psus[0]].to_numpy()[np.unique(u1, return_index=True)[1]].tolist()
-            stages_units.append(
-                (u2, U2, st2, U1, np.bincount(st2, minlength=U1), psu_labels, False, u1)
-            )
-
-        # ---- fpc ----
-        popsizes: list[np.ndarray] = []
-        if fpcs:
-            vals = [numeric_column(data, c, "fpc") for c in fpcs]
-            allv = np.concatenate(vals)
-            if np.isnan(allv).any():
-                col = fpcs[int(np.argmax([np.isnan(v).any() for v in vals]))]
-                raise InputError.one("missing fpc value", "give the fpc of every row", column=col)
-            if (allv <= 0).any():
-                col = fpcs[int(np.argmax([(v <= 0).any() for v in vals]))]
-                raise InputError.one(
-                    "fpc must be positive",
-                    "give population counts or sampling fractions",
-                    column=col,
-                )
-            as_count = bool((allv > 1).any())
-            if as_count and (allv < 1).any():
-                raise InputError.one(
-                    "fpc mixes population counts (> 1) and sampling fractions (< 1)",
-                    "give all fpc columns as counts or all as fractions",
-                    column=fpcs[0],
-                )
-            for v, col, (_u, _U, _us, H, n_h, labels, _r, row_stratum) in zip(
-                vals, fpcs, stages_units, strict=True
-            ):
-                lo = np.full(H, np.inf)
-                hi = np.full(H, -np.inf)
-                np.minimum.at(lo, row_stratum, v)
-                np.maximum.at(hi, row_stratum, v)
-                if (lo != hi).any():
-                    h = int(np.flatnonzero(lo != hi)[0])
-                    raise InputError.one(
-                        f"fpc varies within stratum/PSU {labels[h]!r}",
-                        "the fpc must be the same for every row of a stratum (stage 1) or of a "
-                        "PSU (stage 2)",
-                        column=col,
-                    )
-                N = lo if as_count else n_h / lo
-                if (N < n_h - 1e-9).any():
-                    h = int(np.flatnonzero(N < n_h - 1e-9)[0])
-                    raise InputError.one(
-                        f"fpc implies more than 100% sampling in {labels[h]!r} "
-                        f"(population {N[h]:g}, sample {n_h[h]})",
-                        "check the fpc: stage-1 fpc counts PSUs in the stratum, stage-2 fpc "
-                        "counts SSUs in the PSU",
-                        column=col,
-                    )
-                popsizes.append(N)
-
-        # ---- weights ----
-        if weights is not None:
-            w = numeric_column(data, weights, "weight")
-            bad = ~np.isfinite(w) | (w <= 0)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                what = (
-                    "missing"
-                    if np.isnan(w[i])
-                    else "infinite"
-                    if np.isinf(w[i]) and w[i] > 0
-                    else "zero"
-                    if w[i] == 0
-                    else "negative"
-                )
-                raise InputError.one(
-                    f"{int(bad.sum())} weight(s) are missing, zero, negative or infinite "
-                    f"(first: a {what} weight at data row index {data.index[i]!r})",
-                    "weights must be positive: drop rows that are not in the sample, or fix "
-                    "the weights",
-                    column=weights,
-                    value=float(w[i]),
-                )
-        elif popsizes:
-            w = np.ones(n)
-            for N, (_u, _U, _us, _H, n_h, _l, _r, row_stratum) in zip(
-                popsizes, stages_units, strict=False
-            ):
-                w = w * (N / n_h)[row_stratum]
-        else:
-            log.warning("No weights or fpc supplied: assuming equal probability (weight 1).")
-            w = np.ones(n)
-        self._weights = np.ascontiguousarray(w, dtype=float)
-
-        # ---- variance stages ----
+            sampled.append(_second_stage(data, psus, sampled[0]))
+        popsizes = _population_sizes(data, fpcs, sampled)
+        self._weights = _design_weights(data, weights, popsizes, sampled)
         self._stages: list[Stage] = []
-        var_stages = stages_units if popsizes else stages_units[:1]
-        for k, (u, U, us, H, n_h, labels, rows_units, _rs) in enumerate(var_stages):
-            N = popsizes[k] if popsizes else np.full(H, np.inf)
+        for k, smp in enumerate(sampled if popsizes else sampled[:1]):
+            N = popsizes[k] if popsizes else np.full(smp.H, np.inf)
             with np.errstate(divide="ignore", invalid="ignore"):
-                f = np.where(np.isinf(N), 1.0, (N - n_h) / N)
-            mult = np.ones(H)
+                f = np.where(np.isinf(N), 1.0, (N - smp.n_h) / N)
+            mult = np.ones(smp.H)
             if k == 1:  # R's multistage: stage-2 variance times n1 / N1 of the PSU's stratum
                 s1 = self._stages[0]
                 mult = (s1.n_h / popsizes[0])[s1.unit_stratum]
-            self._stages.append(Stage(u, U, us, H, n_h, f, mult, labels, rows_units))
+            self._stages.append(
+                Stage(
+                    smp.unit,
+                    smp.U,
+                    smp.unit_stratum,
+                    smp.H,
+                    smp.n_h,
+                    f,
+                    mult,
+                    smp.labels,
+                    smp.rows_are_units,
+                )
+            )
         self._calibration: tuple[Calibration, ...] = ()
         self._check_lonely()
 
@@ -728,3 +610,166 @@ class Design(Estimators):
         return replicate_design(
             self, type, replicates=replicates, seed=seed, fay_rho=fay_rho, mse=mse
         )
+
+
+@dataclass
+class Sampled:
+    """The units drawn at one stage, before any population count is known.
+
+    ``unit`` codes each row's unit in ``[0, U)``; ``unit_stratum`` each unit's stratum in
+    ``[0, H)`` (at stage 2 the strata are the first-stage units); ``row_stratum`` each row's.
+    """
+
+    unit: np.ndarray
+    U: int
+    unit_stratum: np.ndarray
+    H: int
+    n_h: np.ndarray
+    labels: list
+    rows_are_units: bool
+    row_stratum: np.ndarray
+
+
+def _first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: bool) -> Sampled:
+    n = len(data)
+    if strata is not None:
+        s_code, s_table = level_codes(data, [strata])
+        s_labels = list(s_table[strata])
+    else:
+        s_code, s_labels = np.zeros(n, dtype=np.int64), ["(all)"]
+    H = len(s_labels)
+    if not psus:
+        unit_stratum = s_code.copy()
+        n_h = np.bincount(unit_stratum, minlength=H)
+        return Sampled(np.arange(n), n, unit_stratum, H, n_h, s_labels, True, s_code)
+    if nest and strata is not None:
+        u1, _ = level_codes(data.assign(__s=s_code), ["__s", psus[0]])
+    else:
+        u1, _ = level_codes(data, [psus[0]])
+    U = int(u1.max()) + 1
+    pairs, _ = compress(u1 * H + s_code, U * H)
+    if len(pairs) > U:
+        crossing = np.flatnonzero(np.bincount(pairs // H, minlength=U) > 1)[0]
+        bad = data[psus[0]].to_numpy()[np.flatnonzero(u1 == crossing)[0]]
+        raise InputError.one(
+            "the same PSU id appears in more than one stratum",
+            "pass nest=True if PSU ids are only unique within strata, or recode them",
+            column=psus[0],
+            value=bad,
+        )
+    if U == 1 and not (nest and strata is not None):
+        raise InputError.one(
+            "the design has only one primary sampling unit",
+            "check the psu column, or leave psu=None if rows were sampled directly",
+            column=psus[0],
+        )
+    unit_stratum = np.zeros(U, dtype=np.int64)
+    unit_stratum[u1] = s_code
+    n_h = np.bincount(unit_stratum, minlength=H)
+    return Sampled(u1, U, unit_stratum, H, n_h, s_labels, False, s_code)
+
+
+def _second_stage(data: pd.DataFrame, psus: list[str], first: Sampled) -> Sampled:
+    u1 = first.unit
+    u2, _ = level_codes(data.assign(__u1=u1), ["__u1", psus[1]])
+    U2 = int(u2.max()) + 1
+    psu_of_unit = np.zeros(U2, dtype=np.int64)
+    psu_of_unit[u2] = u1
+    psu_labels = data[psus[0]].to_numpy()[np.unique(u1, return_index=True)[1]].tolist()
+    n_h = np.bincount(psu_of_unit, minlength=first.U)
+    return Sampled(u2, U2, psu_of_unit, first.U, n_h, psu_labels, False, u1)
+
+
+def _population_sizes(
+    data: pd.DataFrame, fpcs: list[str], sampled: list[Sampled]
+) -> list[np.ndarray]:
+    """Population counts per stratum of each stage from the fpc columns (R's rules)."""
+    if not fpcs:
+        return []
+    vals = [numeric_column(data, c, "fpc") for c in fpcs]
+    allv = np.concatenate(vals)
+    if np.isnan(allv).any():
+        col = fpcs[int(np.argmax([np.isnan(v).any() for v in vals]))]
+        raise InputError.one("missing fpc value", "give the fpc of every row", column=col)
+    if (allv <= 0).any():
+        col = fpcs[int(np.argmax([(v <= 0).any() for v in vals]))]
+        raise InputError.one(
+            "fpc must be positive", "give population counts or sampling fractions", column=col
+        )
+    as_count = bool((allv > 1).any())
+    if as_count and (allv < 1).any():
+        raise InputError.one(
+            "fpc mixes population counts (> 1) and sampling fractions (< 1)",
+            "give all fpc columns as counts or all as fractions",
+            column=fpcs[0],
+        )
+    popsizes = []
+    for v, col, smp in zip(vals, fpcs, sampled, strict=True):
+        lo = np.full(smp.H, np.inf)
+        hi = np.full(smp.H, -np.inf)
+        np.minimum.at(lo, smp.row_stratum, v)
+        np.maximum.at(hi, smp.row_stratum, v)
+        if (lo != hi).any():
+            h = int(np.flatnonzero(lo != hi)[0])
+            raise InputError.one(
+                f"fpc varies within stratum/PSU {smp.labels[h]!r}",
+                "the fpc must be the same for every row of a stratum (stage 1) or of a "
+                "PSU (stage 2)",
+                column=col,
+            )
+        N = lo if as_count else smp.n_h / lo
+        if (N < smp.n_h - 1e-9).any():
+            h = int(np.flatnonzero(N < smp.n_h - 1e-9)[0])
+            raise InputError.one(
+                f"fpc implies more than 100% sampling in {smp.labels[h]!r} "
+                f"(population {N[h]:g}, sample {smp.n_h[h]})",
+                "check the fpc: stage-1 fpc counts PSUs in the stratum, stage-2 fpc "
+                "counts SSUs in the PSU",
+                column=col,
+            )
+        popsizes.append(N)
+    return popsizes
+
+
+def _design_weights(
+    data: pd.DataFrame, weights: str | None, popsizes: list[np.ndarray], sampled: list[Sampled]
+) -> np.ndarray:
+    """The weight column, or R's weights from the fpc (prod of N / n), or 1."""
+    n = len(data)
+    if weights is not None:
+        w = numeric_column(data, weights, "weight")
+        bad = ~np.isfinite(w) | (w <= 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            what = (
+                "missing"
+                if np.isnan(w[i])
+                else "infinite"
+                if np.isinf(w[i]) and w[i] > 0
+                else "zero"
+                if w[i] == 0
+                else "negative"
+            )
+            raise InputError.one(
+                f"{int(bad.sum())} weight(s) are missing, zero, negative or infinite "
+                f"(first: a {what} weight at data row index {data.index[i]!r})",
+                "weights must be positive: drop rows that are not in the sample, or fix "
+                "the weights",
+                column=weights,
+                value=float(w[i]),
+            )
+        if not np.isfinite(w.sum()):
+            raise InputError.one(
+                "the weights are so large that their sum overflows",
+                "check the weight column's unit (weights are people represented per respondent)",
+                column=weights,
+                value=float(w.max()),
+            )
+    elif popsizes:
+        w = np.ones(n)
+        for N, smp in zip(popsizes, sampled, strict=False):
+            w = w * (N / smp.n_h)[smp.row_stratum]
+    else:
+        log.warning("No weights or fpc supplied: assuming equal probability (weight 1).")
+        w = np.ones(n)
+    return np.ascontiguousarray(w, dtype=float)
