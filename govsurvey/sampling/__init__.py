@@ -26,6 +26,7 @@ from .selection import (
     stratum_codes,
     systematic_positions,
 )
+from .simulation import PlanSimulation, simulate_plans, summarise_replicates
 from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_deff, yamane, z_value
 
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
     "Plan",
     "PreparedFrame",
     "Stage",
+    "PlanSimulation",
+    "simulate_plans",
+    "summarise_replicates",
     "allocate",
     "change_size",
     "cochran",

@@ -88,6 +88,11 @@ class PreparedFrame:
     n_req: list[np.ndarray]  # per stage: units requested per parent, by unit's stratum
     stratum_of_unit: list[np.ndarray]
     unit_values: list[np.ndarray]  # per stage: the unit identifiers (first row's value)
+    child_start: list[np.ndarray] = None  # per stage: first unit of each parent (units sorted)
+    child_count: list[np.ndarray] = None  # per stage: units of each parent
+    row_order: np.ndarray = None  # frame rows sorted by last-stage unit
+    row_start: np.ndarray = None  # first position in row_order of each last-stage unit
+    row_count: np.ndarray = None
 
 
 @dataclass
@@ -149,18 +154,23 @@ class Plan:
         stage_unit, parent, size, cert, n_req, s_of_u, values = [], [], [], [], [], [], []
         prev = scode
         for k, st in enumerate(self.stages):
-            key = pd.MultiIndex.from_arrays([prev, frame[st.unit].to_numpy()])
-            if st.sort_by is not None:
-                sort_key = frame[st.sort_by].to_numpy()
-                order = np.lexsort((sort_key, prev))
-                codes = np.empty(len(frame), dtype=np.int64)
-                c_sorted, _ = pd.factorize(key[order])
-                codes[order] = c_sorted
-            else:
-                order = np.lexsort((np.arange(len(frame)), prev))
-                codes = np.empty(len(frame), dtype=np.int64)
-                c_sorted, _ = pd.factorize(key[order])
-                codes[order] = c_sorted
+            ucode, _ = pd.factorize(frame[st.unit], sort=False)
+            if (ucode < 0).any():
+                raise InputError.one(
+                    f"a unit of the frame has no {st.unit!r}",
+                    "give every row its unit at every stage",
+                    column=st.unit,
+                )
+            sort_key = (
+                np.arange(len(frame))
+                if st.sort_by is None
+                else pd.factorize(frame[st.sort_by], sort=True)[0]
+            )
+            order = np.lexsort((sort_key, prev))  # parent, then list order
+            pair = prev.astype(np.int64) * np.int64(int(ucode.max()) + 1) + ucode
+            c_sorted, _ = pd.factorize(pair[order], sort=False)
+            codes = np.empty(len(frame), dtype=np.int64)
+            codes[order] = c_sorted
             U = int(codes.max()) + 1
             first = np.full(U, len(frame), dtype=np.int64)
             np.minimum.at(first, codes, np.arange(len(frame)))
@@ -220,7 +230,31 @@ class Plan:
             s_of_u.append(s_u)
             values.append(frame[st.unit].to_numpy()[first])
             prev = codes
-        return PreparedFrame(frame, skeys, stage_unit, parent, size, cert, n_req, s_of_u, values)
+        starts, counts = [], []
+        n_par = len(skeys)
+        for k in range(len(self.stages)):
+            cnt = np.bincount(parent[k], minlength=n_par)
+            starts.append(np.cumsum(cnt) - cnt)
+            counts.append(cnt)
+            n_par = len(parent[k])
+        last = stage_unit[-1]
+        rcnt = np.bincount(last, minlength=len(parent[-1]))
+        return PreparedFrame(
+            frame,
+            skeys,
+            stage_unit,
+            parent,
+            size,
+            cert,
+            n_req,
+            s_of_u,
+            values,
+            starts,
+            counts,
+            np.argsort(last, kind="stable"),
+            np.cumsum(rcnt) - rcnt,
+            rcnt,
+        )
 
     # ---------------------------------------------------------------- drawing
     def draw_positions(self, prep: PreparedFrame, seed: Any = 0) -> Draw:
@@ -237,55 +271,56 @@ class Plan:
         """
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         K = len(self.stages)
-        sel_parent = np.ones(len(prep.strata_keys), dtype=bool)
-        pis, Ns, chosen_units = [], [], []
+        chosen = np.arange(len(prep.strata_keys))  # parents of stage 1: every stratum
+        pi_of, N_of = [], []
         for k, st in enumerate(self.stages):
-            par = prep.parent[k]
-            cand = np.flatnonzero(sel_parent[par])
-            g_raw = par[cand]
-            _, g = np.unique(g_raw, return_inverse=True)
-            G = int(g.max()) + 1 if len(g) else 0
-            Ng = np.bincount(g, minlength=G)
-            ct = prep.cert[k][cand]
-            n_cert = np.bincount(g, weights=ct, minlength=G).astype(np.int64)
+            Ng = prep.child_count[k][chosen]
+            first = prep.child_start[k][chosen]
+            G = len(chosen)
             req = np.zeros(G, dtype=np.int64)
-            req[g] = prep.n_req[k][cand]
+            has = Ng > 0
+            req[has] = prep.n_req[k][first[has]]
             ng = np.minimum(req, Ng)
-            rest = np.maximum(ng - n_cert, 0)
-            free_n = Ng - n_cert
-            pi = np.ones(len(cand))
-            free = ~ct
-            if st.method in _EQUAL:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    pi = np.where(free, (rest / np.maximum(free_n, 1))[g], 1.0)
-            elif free.any():
-                _, gf = np.unique(g[free], return_inverse=True)
-                rest_f = rest[np.unique(g[free])]
-                pi[free] = inclusion_probabilities(prep.size[k][cand][free], rest_f, gf)
-            if st.method == "srs" and not ct.any():
+            if st.method == "srs" and st.certainty is None:
                 pos = srs_positions(rng, Ng, ng)
-                start = np.cumsum(Ng) - Ng
                 take = pos >= 0
-                picked = (start[:, None] + pos)[take]
-                sel = np.zeros(len(cand), dtype=bool)
-                sel[picked] = True
+                picked = (first[:, None] + pos)[take]
+                gp = np.broadcast_to(np.arange(G)[:, None], pos.shape)[take]
+                pi_sel = (ng / np.maximum(Ng, 1))[gp]
+                N_sel = Ng[gp]
             else:
+                g = np.repeat(np.arange(G), Ng)
+                cand = np.arange(int(Ng.sum())) - np.repeat(np.cumsum(Ng) - Ng, Ng) + first[g]
+                ct = prep.cert[k][cand]
+                n_cert = np.bincount(g, weights=ct, minlength=G).astype(np.int64)
+                rest = np.maximum(ng - n_cert, 0)
+                free = ~ct
+                pi = np.ones(len(cand))
+                if st.method in _EQUAL:
+                    pi = np.where(free, (rest / np.maximum(Ng - n_cert, 1))[g], 1.0)
+                elif free.any():
+                    present, gf = np.unique(g[free], return_inverse=True)
+                    pi[free] = inclusion_probabilities(prep.size[k][cand][free], rest[present], gf)
                 sel = sample_indicators(pi, st.method, g, 1, rng)[0] | ct
-            mask = np.zeros(len(par), dtype=bool)
-            mask[cand[sel]] = True
-            pi_u = np.zeros(len(par))
-            pi_u[cand] = pi
-            N_u = np.zeros(len(par), dtype=np.int64)
-            N_u[cand] = Ng[g]
-            pis.append(pi_u)
-            Ns.append(N_u)
-            chosen_units.append(mask)
-            sel_parent = mask
-        last = prep.stage_unit[K - 1]
-        rows = np.flatnonzero(sel_parent[last])
-        units = np.column_stack([prep.stage_unit[k][rows] for k in range(K)])
-        pi = np.column_stack([pis[k][units[:, k]] for k in range(K)])
-        N = np.column_stack([Ns[k][units[:, k]] for k in range(K)])
+                picked = cand[sel]
+                pi_sel = pi[sel]
+                N_sel = Ng[g[sel]]
+            pi_u = np.empty(len(prep.parent[k]))
+            N_u = np.empty(len(prep.parent[k]), dtype=np.int64)
+            pi_u[picked] = pi_sel
+            N_u[picked] = N_sel
+            pi_of.append(pi_u)
+            N_of.append(N_u)
+            chosen = np.sort(picked)
+        cnt = prep.row_count[chosen]
+        idx = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        rows = prep.row_order[np.repeat(prep.row_start[chosen], cnt) + idx]
+        units = np.empty((len(rows), K), dtype=np.int64)
+        units[:, K - 1] = np.repeat(chosen, cnt)
+        for k in range(K - 1, 0, -1):
+            units[:, k - 1] = prep.parent[k][units[:, k]]
+        pi = np.column_stack([pi_of[k][units[:, k]] for k in range(K)])
+        N = np.column_stack([N_of[k][units[:, k]] for k in range(K)])
         certain = prep.cert[0][units[:, 0]]
         return Draw(rows, pi, N, units, certain)
 
@@ -334,12 +369,13 @@ class Plan:
         out["pi"] = np.prod(dr.pi, axis=1)
         out["base_weight"] = 1.0 / out["pi"]
         out["certainty"] = dr.certain
-        ds, dp = self._design_keys(prep, dr)
+        ds, dp = self.design_keys(prep, dr)
         out["design_stratum"] = ds
         out["design_psu"] = dp
         return out
 
-    def _design_keys(self, prep: PreparedFrame, dr: Draw) -> tuple[np.ndarray, np.ndarray]:
+    def design_keys(self, prep: PreparedFrame, dr: Draw) -> tuple[np.ndarray, np.ndarray]:
+        """Integer stratum and PSU codes of the variance design (see :meth:`design`)."""
         s_code = prep.stratum_of_unit[0][dr.unit[:, 0]].astype(np.int64)
         u1 = dr.unit[:, 0].astype(np.int64)
         if self.equal_probability or len(self.stages) == 1:
