@@ -614,6 +614,7 @@ def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
 
     - values of :data:`LONG` (6) characters or more: anywhere as whole words, ignoring case
       ("Lê Văn Tám" is found in "… lê văn tám …" but not inside a longer word or number);
+    - a value of digits also without its leading zeros (a phone number read as a number);
     - shorter values (a "7" typed into a phone field): only as a whole cell, that is a table
       cell of HTML, a string of a JSON or notebook file, an image's alt text or a CSV field —
       a short value searched as a word would be found in every figure.
@@ -638,10 +639,14 @@ def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
     short_owner: dict[str, str] = {}
     for col, vals in values.by_column.items():
         for v in vals:
-            if len(v) >= LONG:
-                long_owner[v.casefold()] = col
-            else:
-                short_owner[v] = col
+            variants = {v}
+            if v.isdigit() and len(v.lstrip("0")) >= LONG:
+                variants.add(v.lstrip("0"))  # a phone read as a number loses its leading 0
+            for x in variants:
+                if len(x) >= LONG:
+                    long_owner[x.casefold()] = col
+                else:
+                    short_owner[x] = col
     rx = _trie_regex(long_owner)
     leaks: list[Leak] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

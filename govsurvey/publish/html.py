@@ -35,13 +35,16 @@ def external_references(text: str) -> int:
     return len(_EXTERNAL.findall(text)) + len(_CSS_URL.findall(text))
 
 
-def render_html(notebook: str | Path, html_path: str | Path, failure: bool = False) -> Path:
+def render_html(
+    notebook: str | Path, html_path: str | Path, failure: bool = False, language: str = "en"
+) -> Path:
     """Render an executed notebook as a code-free, self-contained HTML report.
 
     Code cells' input and prompts are left out and the parameters cells dropped; figures are
     embedded as data URIs; the page loads no script, style or font from the network. With
     ``failure=True`` (a notebook that stopped with an error) the failing cell's code is shown
-    with its error, so the reader of the failed run sees where and why it stopped.
+    with its error, so the reader of the failed run sees where and why it stopped. The page's
+    ``<html lang>`` is ``language`` (the run's: "vi" or "en").
 
     Raises
     ------
@@ -79,6 +82,7 @@ def render_html(notebook: str | Path, html_path: str | Path, failure: bool = Fal
             extra_template_basedirs=[str(templates)],
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            language_code=language,
         )
         exporter.register_preprocessor(
             TagRemovePreprocessor(remove_input_tags={"govsurvey-hide-input"}, enabled=True),
@@ -91,6 +95,7 @@ def render_html(notebook: str | Path, html_path: str | Path, failure: bool = Fal
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            language_code=language,
         )
     body, _ = exporter.from_notebook_node(nb)
     if external_references(body):

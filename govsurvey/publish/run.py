@@ -320,7 +320,7 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
             timings[nid] = round(time.perf_counter() - t0, 3)
             html_name = target.with_suffix(".html").name
             try:
-                render_html(target, out / html_name, failure=True)
+                render_html(target, out / html_name, failure=True, language=lang)
             except Exception:  # noqa: BLE001 - the failure itself is what must be reported
                 log.exception("could not render the failed notebook %s", spec.file)
                 html_name = None
@@ -332,7 +332,7 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
                 )
             failure = RunFailed(None, nid, exc.exec_count, exc.ename, exc.evalue)
             return _Executed(entries, timings, _suppression(out), failure)
-        html_path = render_html(target, out / target.with_suffix(".html").name)
+        html_path = render_html(target, out / target.with_suffix(".html").name, language=lang)
         timings[nid] = round(time.perf_counter() - t0, 3)
         entries.append(IndexEntry(nid, title, html_path.name))
     return _Executed(entries, timings, _suppression(out))
