@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from .allocation import allocate, quota
 from .plan import Draw, Plan, PreparedFrame, Stage
+from .precision import expected_precision, precision_inputs, satisfaction_score
 from .probabilities import inclusion_probabilities
 from .selection import (
     rank_within,
@@ -34,6 +35,9 @@ __all__ = [
     "Plan",
     "PreparedFrame",
     "Stage",
+    "expected_precision",
+    "precision_inputs",
+    "satisfaction_score",
     "PlanSimulation",
     "simulate_plans",
     "summarise_replicates",

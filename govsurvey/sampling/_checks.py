@@ -92,6 +92,7 @@ def has_columns(frame: pd.DataFrame, columns: list[str], role: str) -> None:
     if missing:
         raise InputError.one(
             f"the frame has no {role} column {missing[0]!r}",
-            f"name one of the frame's columns as {role} ({', '.join(map(str, frame.columns[:12]))})",
+            f"name one of the frame's columns as {role} "
+            f"({', '.join(map(str, frame.columns[:12]))})",
             column=missing[0],
         )

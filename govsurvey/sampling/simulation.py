@@ -94,11 +94,11 @@ def summarise_replicates(replicates: pd.DataFrame, truth: pd.DataFrame) -> pd.Da
     >>> import pandas as pd
     >>> from govsurvey.sampling import summarise_replicates
     >>> r = pd.DataFrame({"plan": "A", "replication": [0, 1], "domain": "all",
-    ...                   "estimate": [79.0, 81.0], "se": [1.0, 1.0], "ci_low": [77.0, 79.5],
+    ...                   "estimate": [79.0, 81.0], "se": [1.0, 1.0], "ci_low": [77.0, 80.5],
     ...                   "ci_high": [81.0, 82.5], "n": [100, 100]})
     >>> s = summarise_replicates(r, pd.DataFrame({"domain": ["all"], "truth": [80.0]}))
     >>> s[["bias", "coverage", "margin"]].values.tolist()
-    [[0.0, 0.5, 1.75]]
+    [[0.0, 0.5, 1.5]]
     """
     r = replicates.merge(truth, on="domain", how="left", validate="many_to_one")
     r["covered"] = (r["ci_low"] <= r["truth"]) & (r["truth"] <= r["ci_high"])

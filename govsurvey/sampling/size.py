@@ -133,6 +133,7 @@ def domain_sizes(
     confidence: float = 0.95,
     deff: float | Mapping[str, float] = 1.0,
     response_rate: float | Mapping[str, float] = 1.0,
+    sd: float | Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Size of each domain's sample for its own margin (e.g. every district within 5 points).
 
@@ -142,6 +143,10 @@ def domain_sizes(
         Domain -> population size.
     moe, p, confidence, deff, response_rate
         As in :func:`cochran`; ``p``, ``deff`` and ``response_rate`` may be per-domain mappings.
+    sd : float or mapping, optional
+        Element standard deviation (as a fraction) used instead of ``sqrt(p (1 - p))`` — e.g.
+        the SD of each respondent's share of satisfied answers, for an index that averages
+        many criteria (see :func:`govsurvey.sampling.precision_inputs`).
 
     Returns
     -------
@@ -184,7 +189,17 @@ def domain_sizes(
         moe, "the margin of error", "give the margin as a fraction, e.g. 0.05", allow_one=False
     )
     z = z_value(confidence)
-    n0 = z * z * pv * (1 - pv) / (m * m) * dv
+    var = pv * (1 - pv)
+    if sd is not None:
+        sv = per(sd, "sd")
+        if (~np.isfinite(sv) | (sv <= 0)).any():
+            raise InputError.one(
+                "an element SD is missing or not positive",
+                "give SDs above 0 (as fractions, e.g. 0.25)",
+                value=sd,
+            )
+        var = sv * sv
+    n0 = z * z * var / (m * m) * dv
     n_resp = n0 / (1.0 + (n0 - 1.0) / N)
     return pd.DataFrame(
         {
