@@ -434,7 +434,16 @@ TEXT: dict[str, dict[str, str]] = {
             "{level} intervals ({share}) contain the true value; about {level} should."
         ),
     },
-    "truth_by": {"vi": "Theo {unit}: ", "en": "By {unit}: "},
+    "truth_by_text": {
+        "vi": (
+            "Theo {unit}: {k} trên {total} khoảng tin cậy {level} ({share}) của các nhóm được "
+            "công bố chứa giá trị thật; kỳ vọng khoảng {level}."
+        ),
+        "en": (
+            "By {unit}: {k} of {total} {level} intervals ({share}) of the published groups "
+            "contain the true value; about {level} should."
+        ),
+    },
     # --- verify -----------------------------------------------------------------------------
     "verify_text": {
         "vi": (
@@ -464,11 +473,21 @@ TEXT: dict[str, dict[str, str]] = {
     "col_before": {"vi": "Năm gốc {year}", "en": "Baseline {year}"},
     "col_after": {"vi": "Năm nay", "en": "This survey"},
     "col_change": {"vi": "Thay đổi (điểm %)", "en": "Change (points)"},
+    "col_test": {"vi": "Kiểm định", "en": "Test"},
+    "test_rise": {"vi": "Có tăng so với năm {year}", "en": "Has risen since {year}"},
+    "test_gain_points": {"vi": "Tăng ít nhất {gain} điểm", "en": "Rose at least {gain} points"},
+    "test_gain_relative": {
+        "vi": "Tăng ít nhất {gain}% giá trị năm gốc",
+        "en": "Rose at least {gain}% of the baseline",
+    },
     "col_threshold": {"vi": "Ngưỡng cần vượt", "en": "Threshold"},
     "col_rank": {"vi": "Thứ hạng", "en": "Rank"},
     "col_rank_interval": {"vi": "Khoảng thứ hạng", "en": "Rank interval"},
     "col_truth": {"vi": "Giá trị thật", "en": "True value"},
-    "col_covered": {"vi": "Khoảng chứa giá trị thật", "en": "Interval contains it"},
+    "col_covered": {
+        "vi": "Khoảng tin cậy chứa giá trị thật",
+        "en": "Interval contains the true value",
+    },
     "col_row": {"vi": "Dòng", "en": "Row"},
     "col_check": {"vi": "Kiểm tra", "en": "Check"},
     "col_reason": {"vi": "Lý do", "en": "Reason"},

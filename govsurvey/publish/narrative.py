@@ -105,8 +105,6 @@ def describe_accounting(
         counts = excluded["check"].astype(str).str.split(", ").explode().value_counts()
         reasons = "; ".join(f"{k} ({n(v)})" for k, v in counts.items())
         parts.append(text("acc_reasons", lang, reasons=reasons))
-    elif not len(excluded):
-        parts.append(text("acc_no_exclusion", lang))
     return " ".join(parts)
 
 
@@ -501,7 +499,6 @@ def describe_truth(
     k = int(check["covered"].sum())
     total = len(check)
     share = i18n.pct(100.0 * k / total, lang) if total else i18n.DASH
-    out = text("truth_text", lang, k=k, total=total, level=lv, share=share)
     if unit_label:
-        out = text("truth_by", lang, unit=unit_label) + out
-    return out
+        return text("truth_by_text", lang, unit=unit_label, k=k, total=total, level=lv, share=share)
+    return text("truth_text", lang, k=k, total=total, level=lv, share=share)

@@ -236,12 +236,16 @@ def criteria_heatmap(
     wide = d.pivot(index=unit, columns="code", values="estimate")[codes].dropna(how="all")
     wide = wide.loc[wide.mean(axis=1).sort_values(ascending=False).index]
     ax = _ax(ax, (11, max(3.0, 0.25 * len(wide) + 1.5)))
+    from matplotlib.colors import Normalize, TwoSlopeNorm
+
     values = wide.to_numpy(float)
-    lo, hi = np.nanmin(values), np.nanmax(values)
-    if center is not None:
-        half = max(center - lo, hi - center, 1e-9)
-        lo, hi = center - half, center + half
-    im = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", vmin=lo, vmax=hi, aspect="auto")
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    norm = (
+        TwoSlopeNorm(vcenter=center, vmin=min(lo, center - 1e-6), vmax=max(hi, center + 1e-6))
+        if center is not None
+        else Normalize(vmin=lo, vmax=max(hi, lo + 1e-6))
+    )
+    im = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", norm=norm, aspect="auto")
     if values.shape[0] <= 40:
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):

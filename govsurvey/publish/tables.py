@@ -37,14 +37,19 @@ __all__ = [
 
 #: CSS for tables, figures and notes; the notebook displays it once (:func:`Table` classes).
 STYLE = """<style>
-.gs-table { border-collapse: collapse; margin: 0.4em 0 0.2em; font-size: 0.9em; }
-.gs-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.3em 0; }
-.gs-table th { background: #eef3f8; text-align: left; padding: 0.35em 0.6em;
+table.gs-table { border-collapse: collapse; margin: 0.4em 0 0.2em; font-size: 0.9em; }
+table.gs-table caption { caption-side: top; text-align: left; font-weight: 600;
+  padding: 0.3em 0; color: #1a1a1a; }
+table.gs-table th { background: #eef3f8; text-align: left !important; padding: 0.35em 0.6em;
   border-bottom: 2px solid #1f4e79; vertical-align: bottom; }
-.gs-table td { padding: 0.3em 0.6em; border-bottom: 1px solid #dde3ea; }
-.gs-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.gs-table tr.gs-strong td { font-weight: 600; }
-.gs-note { font-size: 0.85em; color: #444; margin: 0 0 1.2em; }
+table.gs-table td { text-align: left !important; padding: 0.3em 0.6em;
+  border-bottom: 1px solid #dde3ea; }
+table.gs-table th.num { text-align: right !important; }
+table.gs-table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
+table.gs-table th { max-width: 11em; }
+table.gs-table tr.gs-strong td { font-weight: 600; }
+p.gs-note { font-size: 0.85em; color: #444; margin: 0 0 1.2em; }
 figure.gs-figure { margin: 1em 0 1.5em; }
 figure.gs-figure img { max-width: 100%; height: auto; }
 figure.gs-figure figcaption { font-size: 0.9em; color: #222; margin-top: 0.3em; }
@@ -91,8 +96,11 @@ class Table:
         """
         esc = html.escape
         cap = " ".join(x for x in (self.number, self.caption) if x)
-        head = "".join(f"<th>{esc(str(c))}</th>" for c in self.frame.columns)
         num = {i for i, c in enumerate(self.frame.columns) if c in self.numeric}
+        head = "".join(
+            f'<th class="num">{esc(str(c))}</th>' if i in num else f"<th>{esc(str(c))}</th>"
+            for i, c in enumerate(self.frame.columns)
+        )
         rows = []
         for r, values in enumerate(self.frame.itertuples(index=False, name=None)):
             cells = "".join(
@@ -455,8 +463,8 @@ def baseline_table(
     >>> r = baseline_test(idx, {"C5": 79.73}, gain=3.0)
     >>> t = baseline_table(r, gs.load_instrument("sipas-2017"), "vi", 2021)
     >>> t.frame.iloc[1].tolist()[2:]
-    ['79,73%', '84,00%', '+4,27', '82,73%', '82,36%', '85,64%', 'Chưa kết luận được']
-    """
+    ['Tăng ít nhất 3,00 điểm', '79,73%', '84,00%', '+4,27', '82,73%', '82,36%', '85,64%', 'Chưa kết luận được']
+    """  # noqa: E501
     lv = _level(test, level)
     lvp = i18n.level_pct(lv, lang)
     first = test.drop_duplicates(subset=["code"]).assign(
@@ -482,11 +490,28 @@ def baseline_table(
     order = {c: i for i, c in enumerate(dict.fromkeys(test["code"]))}
     rows = rows.assign(_c=rows["code"].map(order)).sort_values(["_c", "_order", "_thr"])
     rows = rows.reset_index(drop=True)
+    yr = year if year is not None else ""
+    tests = [
+        text("test_rise", lang, year=yr)
+        if o == 0
+        else text(
+            "test_gain_points" if u == "points" else "test_gain_relative",
+            lang,
+            gain=i18n.num(g, lang),
+        )
+        for o, u, g in zip(
+            rows["_order"],
+            rows.get("gain_unit", pd.Series([None] * len(rows))),
+            rows.get("gain", pd.Series([np.nan] * len(rows))),
+            strict=True,
+        )
+    ]
     cols: dict[str, list[str]] = {
         text("col_code", lang): [str(c) for c in rows["code"]],
         text("col_label", lang): [code_label(instrument, c, lang) for c in rows["code"]],
+        text("col_test", lang): tests,
     }
-    h_b = text("col_before", lang, year=year if year is not None else "")
+    h_b = text("col_before", lang, year=yr)
     h_a, h_c = text("col_after", lang), text("col_change", lang)
     h_t = text("col_threshold", lang)
     h_lo, h_hi = text("col_lower", lang, level=lvp), text("col_upper", lang, level=lvp)
