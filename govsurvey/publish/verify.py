@@ -229,8 +229,9 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
     now = file_sha256(lock) if lock.is_file() else None
     if manifest.get("constraints_sha256") != now:
         out.append(
-            "constraints.txt differs from the run's lock "
-            f"({short(manifest.get('constraints_sha256'), 20)} in the run, {short(now, 20)} here)"
+            "constraints.txt differs from the run's lock (SHA-256 "
+            f"{str(manifest.get('constraints_sha256'))[:12]}… in the run, "
+            f"{str(now)[:12]}… here)"
         )
     from .run import _git_commit
 
@@ -238,7 +239,7 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
     then_git = manifest.get("git") or {}
     if then_git.get("commit") != git.get("commit") or then_git.get("dirty") != git.get("dirty"):
         out.append(
-            f"git commit differs: {short(then_git.get('commit'), 50)}"
+            f"git commit differs: {str(then_git.get('commit'))[:40]}"
             f"{' (with uncommitted changes)' if then_git.get('dirty') else ''} in the run, "
             f"{git.get('commit')}{' (with uncommitted changes)' if git.get('dirty') else ''} here"
         )
