@@ -482,8 +482,10 @@ class Design(Estimators):
         if z.ndim == 1:
             z = z[:, None]
         if z.shape != (len(self.data), est.shape[-1]):
-            raise ValueError(
-                f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}"
+            raise InputError.one(
+                f"influence() returned shape {z.shape}, expected "
+                f"{(len(self.data), est.shape[-1])}",
+                "return one row per row of the data and one column per statistic of point()",
             )
         V = self._variance(z, dom, obs)
         V = np.where(np.isnan(est), np.nan, V)  # no estimate, no variance
