@@ -16,8 +16,17 @@ the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
 from __future__ import annotations
 
 from .allocation import allocate, quota
+from .fieldwork import fieldwork_sheet, write_fieldwork
 from .plan import Draw, Plan, PreparedFrame, Stage
 from .precision import expected_precision, precision_inputs, satisfaction_score
+from .presets import (
+    PLAN_KINDS,
+    PLAN_LABELS,
+    plan_label,
+    recommend_plan,
+    register_from_counts,
+    standard_plan,
+)
 from .probabilities import inclusion_probabilities
 from .selection import (
     rank_within,
@@ -35,6 +44,14 @@ __all__ = [
     "Plan",
     "PreparedFrame",
     "Stage",
+    "PLAN_KINDS",
+    "PLAN_LABELS",
+    "plan_label",
+    "recommend_plan",
+    "register_from_counts",
+    "standard_plan",
+    "fieldwork_sheet",
+    "write_fieldwork",
     "expected_precision",
     "precision_inputs",
     "satisfaction_score",
