@@ -187,7 +187,10 @@ def _fit_batch(X, y, W, family: str, beta0=None, tol=1e-12, maxit=100):
         v = mu * (1.0 - mu)
         H = np.einsum("nr,ni,nj->rij", W * v, X, X, optimize=True)
         g = (W * (y[:, None] - mu)).T @ X
-        step = np.linalg.solve(H, g[..., None])[..., 0]
+        try:
+            step = np.linalg.solve(H, g[..., None])[..., 0]
+        except np.linalg.LinAlgError:  # fitted probabilities of exactly 0 or 1: separation
+            return beta, np.zeros(R, bool)
         beta = beta + step
         conv = np.abs(step).max(axis=1) <= tol * (1.0 + np.abs(beta).max(axis=1))
         if conv.all():
@@ -281,8 +284,9 @@ def glm(design, formula: str, family: str = "gaussian", level: float = 0.95) -> 
         method = "taylor"
     df = float(design.df) + 1.0 - p
     out = _frame(terms, beta, np.sqrt(var), df, level)
-    out.attrs.update(family=family, n=int((ok & (w > 0)).sum()), level=level, method=method,
-                     formula=formula)
+    out.attrs.update(
+        family=family, n=int((ok & (w > 0)).sum()), level=level, method=method, formula=formula
+    )
     return out
 
 
@@ -424,6 +428,7 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
     names = [*terms, *(f"{levels[j]:g}|{levels[j + 1]:g}" for j in range(J - 1))]
     df = float(design.df) + 1.0 - k
     out = _frame(names, theta[0], np.sqrt(var), df, level)
-    out.attrs.update(family="ordinal", n=int(used.sum()), level=level, method=method,
-                     formula=formula)
+    out.attrs.update(
+        family="ordinal", n=int(used.sum()), level=level, method=method, formula=formula
+    )
     return out

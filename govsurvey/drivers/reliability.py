@@ -31,7 +31,16 @@ from ..errors import InputError
 
 __all__ = ["Reliability", "reliability", "omega_total"]
 
-SCALE_COLUMNS = ["scale", "items", "n", "raw_alpha", "std_alpha", "omega_total", "average_r", "note"]
+SCALE_COLUMNS = [
+    "scale",
+    "items",
+    "n",
+    "raw_alpha",
+    "std_alpha",
+    "omega_total",
+    "average_r",
+    "note",
+]
 ITEM_COLUMNS = ["scale", "item", "alpha_if_deleted", "std_alpha_if_deleted", "item_total_r"]
 
 

@@ -24,7 +24,9 @@ def _instrument(instrument):
     return instrument
 
 
-def clean_scale(data: pd.DataFrame, columns: list[str], low: int = 1, high: int = 5) -> pd.DataFrame:
+def clean_scale(
+    data: pd.DataFrame, columns: list[str], low: int = 1, high: int = 5
+) -> pd.DataFrame:
     """The given columns as floats, with every value outside ``low..high`` set to NaN.
 
     Don't-know (8) and no-answer (9) codes, blanks and text become missing values, so no
