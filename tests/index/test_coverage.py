@@ -19,8 +19,8 @@ RUNS = 1000
 
 
 @pytest.fixture(scope="module")
-def sim():
-    return gs.synth.simulate(seed=11, nonresponse="none")
+def sim(city):
+    return city
 
 
 def test_census_reproduces_the_truth(sim):
