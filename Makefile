@@ -41,8 +41,9 @@ format: venv
 lab: venv
 	$(BIN)/jupyter lab notebooks/
 
+# Every benchmark in bench/, each timing govsurvey against its peer (svy, pandas) in the same run.
 bench: venv
-	$(BIN)/python bench/estimation.py
+	@set -e; for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 # Regenerate the embedded synthetic data (byte-identical to the committed files).
 data: venv
