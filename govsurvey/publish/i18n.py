@@ -243,8 +243,18 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "With few sampled units, the intervals are wide.",
     },
     "dom_suppressed": {
-        "vi": "{k} nhóm có dưới {min_cell} người trả lời nên không được công bố (ô “—”).",
-        "en": "{k} group(s) with fewer than {min_cell} respondents are not published (cells “—”).",
+        "vi": (
+            "{k} nhóm không được công bố (ô “—”): có dưới {min_cell} người trả lời, hoặc ẩn "
+            "thêm để không suy ra được số liệu đã ẩn."
+        ),
+        "en": (
+            "{k} group(s) are not published (cells “—”): fewer than {min_cell} respondents, "
+            "or hidden as well so that a suppressed figure cannot be worked out."
+        ),
+    },
+    "dom_single": {
+        "vi": "Theo {unit}, chỉ một nhóm được công bố: {name}, Chỉ số SIPAS {est}.",
+        "en": "By {unit}, only one group is published: {name}, SIPAS index {est}.",
     },
     "dom_all_suppressed": {
         "vi": (
@@ -495,8 +505,14 @@ TEXT: dict[str, dict[str, str]] = {
     "no": {"vi": "Không", "en": "No"},
     "rank_range": {"vi": "{low} – {high}", "en": "{low} – {high}"},
     "footnote_suppressed": {
-        "vi": "— : không công bố vì có dưới {min_cell} người trả lời.",
-        "en": "— : not published, fewer than {min_cell} respondents.",
+        "vi": (
+            "— : không công bố vì có dưới {min_cell} người trả lời, hoặc ẩn thêm để không "
+            "suy ra được số liệu đã ẩn từ các số liệu khác."
+        ),
+        "en": (
+            "— : not published: fewer than {min_cell} respondents, or hidden as well so that "
+            "no suppressed figure can be worked out from the others."
+        ),
     },
     "footnote_missing": {
         "vi": "— : không có số liệu.",

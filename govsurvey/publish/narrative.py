@@ -262,6 +262,14 @@ def describe_domains(
     hi = shown.loc[shown["estimate"].idxmax()]
     parts = [
         text(
+            "dom_single",
+            lang,
+            unit=uname,
+            name=value_label(instrument, unit, lo[unit], lang),
+            est=i18n.pct(lo["estimate"], lang),
+        )
+        if len(shown) == 1
+        else text(
             "dom_range",
             lang,
             unit=uname,
