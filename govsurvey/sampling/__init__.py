@@ -15,8 +15,10 @@ the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
 
 from __future__ import annotations
 
+from . import narrative, plots
 from .allocation import allocate, quota
 from .fieldwork import fieldwork_sheet, write_fieldwork
+from .narrative import describe_recommendation, describe_simulation, describe_sizes
 from .plan import Draw, Plan, PreparedFrame, Stage
 from .precision import expected_precision, precision_inputs, satisfaction_score
 from .presets import (
@@ -40,10 +42,15 @@ from .simulation import PlanSimulation, simulate_plans, summarise_replicates
 from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_deff, yamane, z_value
 
 __all__ = [
+    "narrative",
+    "plots",
     "Draw",
     "Plan",
     "PreparedFrame",
     "Stage",
+    "describe_recommendation",
+    "describe_simulation",
+    "describe_sizes",
     "PLAN_KINDS",
     "PLAN_LABELS",
     "plan_label",

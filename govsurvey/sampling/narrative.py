@@ -1,0 +1,208 @@
+"""Text of the sampling-design report, generated from the numbers (Vietnamese or English).
+
+Every function takes result frames and returns Markdown; none computes a statistic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from govsurvey.errors import InputError
+
+__all__ = ["number", "describe_sizes", "describe_recommendation", "describe_simulation"]
+
+
+def _lang(language: str) -> str:
+    if language not in ("vi", "en"):
+        raise InputError.one(
+            "language must be 'vi' or 'en'", "give language='vi' or 'en'", value=language
+        )
+    return language
+
+
+def number(x: float, language: str = "vi", digits: int = 2) -> str:
+    """A number as the language writes it: ``79,73`` and ``40.230`` in Vietnamese.
+
+    Examples
+    --------
+    >>> from govsurvey.sampling.narrative import number
+    >>> number(79.7312, "vi"), number(40230, "vi", 0), number(40230.5, "en", 1)
+    ('79,73', '40.230', '40,230.5')
+    """
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    s = f"{float(x):,.{digits}f}"
+    if language == "vi":
+        s = s.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return s
+
+
+def describe_sizes(
+    N: int,
+    margin: float,
+    confidence: float,
+    yamane_n: int,
+    cochran_n: int,
+    forms: int,
+    language: str = "vi",
+) -> str:
+    """Why the plan's size differs from Yamane's formula (the Ministry's training material).
+
+    Examples
+    --------
+    >>> from govsurvey.sampling import describe_sizes
+    >>> print(describe_sizes(700000, 0.05, 0.95, 400, 385, 17000, "en"))  # doctest: +ELLIPSIS
+    For the whole city (700,000 dossiers) Yamane's formula gives **400** forms ...
+    """
+    lang = _lang(language)
+    e = number(100 * margin, lang, 2)
+    c = number(100 * confidence, lang, 0)
+    if lang == "vi":
+        return (
+            f"Với toàn thành phố ({number(N, lang, 0)} hồ sơ), công thức Yamane cho **"
+            f"{number(yamane_n, lang, 0)}** phiếu và công thức Cochran (độ tin cậy {c}%, sai số "
+            f"±{e} điểm phần trăm) cho **{number(cochran_n, lang, 0)}** phiếu. Hai con số này chỉ "
+            "đủ cho một ước lượng chung của thành phố, với mẫu ngẫu nhiên đơn giản và mọi phiếu "
+            "đều được trả lời. Muốn mỗi quận/huyện có sai số ±"
+            f"{e} điểm khi chọn mẫu theo cụm phường/xã và có người không trả lời, kế hoạch "
+            f"đề xuất cần **{number(forms, lang, 0)}** phiếu."
+        )
+    return (
+        f"For the whole city ({number(N, lang, 0)} dossiers) Yamane's formula gives "
+        f"**{number(yamane_n, lang, 0)}** forms and Cochran's ({c}% confidence, ±{e} "
+        f"percentage points) **{number(cochran_n, lang, 0)}**. Either is enough only for one "
+        "city-wide estimate from a simple random sample in which every form comes back. For "
+        f"every district to be within ±{e} points, with wards as clusters and some people not "
+        f"answering, the recommended plan needs **{number(forms, lang, 0)}** forms."
+    )
+
+
+def describe_recommendation(
+    plan: pd.DataFrame,
+    stratum: str,
+    margin: float,
+    per_cluster: int,
+    response_rate: float,
+    rho: float,
+    language: str = "vi",
+) -> str:
+    """The recommended plan read out: totals, the design effect, the districts off target.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.sampling import describe_recommendation
+    >>> t = pd.DataFrame({"district": ["A", "B"], "clusters": [5, 4], "forms": [250, 200],
+    ...                   "n_respondents": [175.0, 140.0], "deff": [1.7, 1.7],
+    ...                   "margin": [4.8, 5.6]})
+    >>> print(describe_recommendation(t, "district", 0.05, 50, 0.7, 0.02, "en"))
+    ... # doctest: +ELLIPSIS
+    The plan draws **9** wards and **450** forms ...
+    """
+    lang = _lang(language)
+    wards = int(plan["clusters"].sum())
+    forms = int(plan["forms"].sum())
+    resp = float(plan["n_respondents"].sum())
+    deff = float(plan["deff"].mean())
+    target = 100 * margin
+    off = plan[plan["margin"] > target + 1e-9]
+    worst = plan.loc[plan["margin"].idxmax()]
+    e = number(target, lang, 2)
+    if lang == "vi":
+        text = (
+            f"Kế hoạch chọn **{number(wards, lang, 0)}** phường/xã và **{number(forms, lang, 0)}"
+            f"** phiếu ({per_cluster} phiếu mỗi phường/xã); với tỷ lệ trả lời dự kiến "
+            f"{number(100 * response_rate, lang, 2)}% sẽ thu về khoảng "
+            f"{number(resp, lang, 0)} phiếu hợp lệ. Hệ số tương quan nội cụm ρ = "
+            f"{number(rho, lang, 4)} làm hiệu ứng thiết kế bằng {number(deff, lang, 2)}: một "
+            f"phiếu trong mẫu cụm có giá trị như {number(1 / deff, lang, 2)} phiếu của mẫu "
+            "ngẫu nhiên đơn giản."
+        )
+        if len(off):
+            text += (
+                f" {len(off)} quận/huyện không đạt sai số ±{e} điểm vì không đủ phường/xã "
+                f"để chọn; lớn nhất là {worst[stratum]} (±{number(worst['margin'], lang, 2)} "
+                "điểm)."
+            )
+        else:
+            text += (
+                f" Mọi quận/huyện đều đạt sai số dự kiến ±{e} điểm hoặc nhỏ hơn (lớn nhất: "
+                f"{worst[stratum]}, ±{number(worst['margin'], lang, 2)} điểm)."
+            )
+        return text
+    text = (
+        f"The plan draws **{number(wards, lang, 0)}** wards and **{number(forms, lang, 0)}** "
+        f"forms ({per_cluster} per ward); at the expected response rate of "
+        f"{number(100 * response_rate, lang, 2)}% about {number(resp, lang, 0)} completed forms "
+        f"come back. The intra-class correlation ρ = {number(rho, lang, 4)} makes the design "
+        f"effect {number(deff, lang, 2)}: a form of the clustered sample is worth "
+        f"{number(1 / deff, lang, 2)} of a simple random sample's."
+    )
+    if len(off):
+        text += (
+            f" {len(off)} district(s) cannot reach ±{e} points because they have too few wards "
+            f"to draw; the widest is {worst[stratum]} (±{number(worst['margin'], lang, 2)} "
+            "points)."
+        )
+    else:
+        text += (
+            f" Every district is expected within ±{e} points (the widest: {worst[stratum]}, "
+            f"±{number(worst['margin'], lang, 2)} points)."
+        )
+    return text
+
+
+def describe_simulation(
+    summary: pd.DataFrame, confidence: float = 0.95, language: str = "vi"
+) -> str:
+    """The plans compared by simulation: margin, coverage and bias, overall and by district.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.sampling import describe_simulation
+    >>> s = pd.DataFrame({"plan": ["P", "P"], "domain": ["all", "A"], "bias": [0.01, 0.1],
+    ...                   "margin": [0.8, 4.0], "coverage": [0.95, 0.93],
+    ...                   "se_ratio": [1.0, 0.97], "replications": [100, 100]})
+    >>> print(describe_simulation(s, 0.95, "en"))  # doctest: +ELLIPSIS
+    Each plan was drawn 100 times from the synthetic city...
+    """
+    lang = _lang(language)
+    reps = int(summary["replications"].max())
+    lines = []
+    c = number(100 * confidence, lang, 0)
+    if lang == "vi":
+        lines.append(
+            f"Mỗi phương án được chọn mẫu {reps} lần từ thành phố mô phỏng (biết giá trị "
+            f"thật) và ước lượng bằng đúng phương pháp của báo cáo. Khoảng tin cậy {c}% nên "
+            f"chứa giá trị thật khoảng {c}% số lần."
+        )
+    else:
+        lines.append(
+            f"Each plan was drawn {reps} times from the synthetic city (whose true values are "
+            f"known) and estimated with the report's own method. A {c}% interval should hold "
+            f"the true value about {c}% of the time."
+        )
+    for plan, g in summary.groupby("plan", sort=False):
+        city = g[g["domain"] == "all"]
+        dist = g[g["domain"] != "all"]
+        cm = number(city["margin"].iloc[0], lang, 2) if len(city) else "—"
+        cc = number(100 * city["coverage"].iloc[0], lang, 2) if len(city) else "—"
+        dm = number(dist["margin"].mean(), lang, 2) if len(dist) else "—"
+        dc = number(100 * dist["coverage"].mean(), lang, 2) if len(dist) else "—"
+        db = number(dist["bias"].abs().max(), lang, 2) if len(dist) else "—"
+        if lang == "vi":
+            lines.append(
+                f"- **{plan}**: toàn thành phố sai số ±{cm} điểm, khoảng tin cậy chứa giá trị "
+                f"thật {cc}% số lần; trung bình quận/huyện ±{dm} điểm, chứa giá trị thật {dc}% "
+                f"số lần; độ chệch lớn nhất của một quận/huyện {db} điểm."
+            )
+        else:
+            lines.append(
+                f"- **{plan}**: city-wide margin ±{cm} points, intervals held the truth {cc}% of "
+                f"the time; districts ±{dm} points on average, {dc}% coverage; the largest "
+                f"district bias {db} points."
+            )
+    return "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])

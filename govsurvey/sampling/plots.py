@@ -1,0 +1,102 @@
+"""Figures of the sampling-design report: each takes a result frame and an ``ax``, returns the ax.
+
+matplotlib is imported inside the functions, so ``import govsurvey`` stays light.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from govsurvey.errors import InputError
+
+__all__ = ["margin_plot", "simulation_plot"]
+
+
+def _need(frame: pd.DataFrame, cols: list[str], fn: str) -> None:
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise InputError.one(
+            f"{fn} needs column {missing[0]!r}",
+            "pass the frame the sampling functions return",
+            column=missing[0],
+        )
+
+
+def margin_plot(
+    plan: pd.DataFrame,
+    ax: Any = None,
+    label: str = "district",
+    target: float | None = None,
+    xlabel: str = "Expected margin (± percentage points)",
+    target_label: str = "target",
+) -> Any:
+    """Expected margin per domain as horizontal bars, with the target as a line.
+
+    Examples
+    --------
+    >>> import pandas as pd, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from govsurvey.sampling.plots import margin_plot
+    >>> ax = margin_plot(pd.DataFrame({"district": ["A", "B"], "margin": [4.0, 5.5]}), target=5)
+    >>> len(ax.patches)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    _need(plan, [label, "margin"], "margin_plot")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, max(3, 0.22 * len(plan))))
+    d = plan.sort_values("margin")
+    colors = [
+        "#b2182b" if target is not None and m > target + 1e-9 else "#2166ac" for m in d["margin"]
+    ]
+    ax.barh(d[label].astype(str), d["margin"], color=colors)
+    if target is not None:
+        ax.axvline(target, color="black", linestyle="--", linewidth=1, label=target_label)
+        ax.legend(loc="lower right")
+    ax.set_xlabel(xlabel)
+    ax.tick_params(axis="y", labelsize=8)
+    return ax
+
+
+def simulation_plot(
+    summary: pd.DataFrame,
+    metric: str = "margin",
+    ax: Any = None,
+    nominal: float | None = None,
+    xlabel: str | None = None,
+    order: list[str] | None = None,
+) -> Any:
+    """One marker per plan and district for ``metric`` (``"margin"``, ``"coverage"``, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from govsurvey.sampling.plots import simulation_plot
+    >>> s = pd.DataFrame({"plan": ["P", "P", "Q", "Q"], "domain": ["A", "B", "A", "B"],
+    ...                   "coverage": [0.95, 0.9, 0.94, 0.96]})
+    >>> ax = simulation_plot(s, "coverage", nominal=0.95)
+    >>> len(ax.get_legend().get_texts())
+    3
+    """
+    import matplotlib.pyplot as plt
+
+    _need(summary, ["plan", "domain", metric], "simulation_plot")
+    d = summary[summary["domain"] != "all"]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, max(3, 0.22 * d["domain"].nunique())))
+    domains = order or sorted(d["domain"].unique(), key=str)
+    pos = {k: i for i, k in enumerate(domains)}
+    markers = ["o", "s", "^", "D", "v"]
+    for j, (plan, g) in enumerate(d.groupby("plan", sort=False)):
+        y = g["domain"].map(pos).to_numpy() + (j - 1) * 0.2
+        ax.scatter(g[metric], y, marker=markers[j % len(markers)], s=18, label=str(plan))
+    if nominal is not None:
+        ax.axvline(nominal, color="black", linestyle="--", linewidth=1, label=f"{nominal:g}")
+    ax.set_yticks(range(len(domains)), [str(k) for k in domains], fontsize=8)
+    ax.set_xlabel(xlabel or metric)
+    ax.legend(fontsize=7, loc="best")
+    return ax
