@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -396,7 +397,9 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
     yi = np.searchsorted(levels, y)  # 0..J-1 on used rows
     yi[~used] = 0
     om = OrderedModel(yi[used], X[used], distr="logit")
-    start = om.fit(method="bfgs", disp=False, maxiter=200).params
+    with warnings.catch_warnings():  # only a start: Newton steps below converge exactly
+        warnings.simplefilter("ignore")
+        start = om.fit(method="bfgs", disp=False, maxiter=200).params
     cuts0 = om.transform_threshold_params(start)[1:-1]
     theta0 = np.concatenate([start[: X.shape[1]], cuts0])[None, :]
     theta, conv = _olr_newton(X, yi, J, w[:, None], theta0)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import time
 from math import factorial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,7 +71,7 @@ def test_lmg_equals_weighted_refits_and_sums_to_r2(data):
 
 
 def test_johnson_matches_its_definition(data):
-    """Johnson (2000): Z = X_std Rxx^{-1/2}; beta = OLS of y_std on Z; eps_j = sum_k L_jk^2 b_k^2."""
+    """Johnson (2000): Z = X_std Rxx^{-1/2}; b = OLS of y_std on Z; eps_j = sum_k L_jk^2 b_k^2."""
     y, X, w = data["y"].to_numpy(), data[["a", "b", "c", "d"]].to_numpy(), data["w"].to_numpy()
     W = w / w.sum()
 
