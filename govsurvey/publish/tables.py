@@ -290,7 +290,7 @@ def index_table(
     >>> t = index_table(idx, gs.load_instrument("sipas-2017"), "vi", by=["mode"], min_cell=30)
     >>> t.frame.iloc[0].tolist()
     ['Phỏng vấn trực tiếp', 'SIPAS', 'Chỉ số SIPAS', '79,73%', '1,20', '77,10% – 82,00%', '640']
-    >>> t.frame.iloc[1, 3], t.notes[0][:44]
+    >>> t.frame.iloc[1, 3], t.notes[0][:45]
     ('—', '— : không công bố vì có dưới 30 người trả lời')
     """
     lv = _level(index, level)
