@@ -137,3 +137,10 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_public_name_resolves():
+    import govsurvey as gs
+
+    missing = [n for n in gs.__all__ if n != "__version__" and not hasattr(gs, n)]
+    assert not missing, f"gs.{missing} do not resolve"
