@@ -260,6 +260,13 @@ class Publisher:
                 column=leaked[0],
             )
         variables = set(self.instrument.variables)
+        ident = getattr(self.instrument, "id_column", None)
+        if ident and ident in names:
+            raise InputError.one(
+                f"refusing to publish the respondent-id column '{ident}'",
+                "drop it before publishing: ids link figures to people",
+                column=ident,
+            )
         not_domains = sorted((variables - self.domains) & names)
         if not_domains:
             raise InputError.one(
@@ -468,6 +475,7 @@ def _rows_of(path: Path) -> Iterable[list[Any]]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             for ws in wb.worksheets:
+                yield None  # a new table starts: look for its header again
                 yield from ([*r] for r in ws.iter_rows(values_only=True))
         finally:
             wb.close()
@@ -497,9 +505,9 @@ def _rows_of(path: Path) -> Iterable[list[Any]]:
 def personal_values(path: str | Path, instrument: Any) -> PersonalValues:
     """Every personal value of every row of a responses file, kept or excluded.
 
-    The file is read here on its own (any header row whose cells name a personal column, by
-    its name or label, starts a table), so a row the reader excludes, or a file it refuses,
-    is covered too.
+    The file is read here on its own (the first row whose cells name a personal column, by
+    its name or label, is the header; in a workbook, of each sheet), so a row the reader
+    excludes, or a file it refuses, is covered too.
 
     Examples
     --------
@@ -520,11 +528,17 @@ def personal_values(path: str | Path, instrument: Any) -> PersonalValues:
         return PersonalValues({})
     cols: dict[int, str] = {}
     for row in _rows_of(Path(path)):
-        keys = [_header_key(c) if c is not None else "" for c in row]
-        hit = {i: headers[k] for i, k in enumerate(keys) if k in headers}
-        if hit:  # a header row (or a row that repeats one)
-            cols = hit
+        if row is None:
+            cols = {}
             continue
+        if not cols or (min(cols) < len(row) and _header_key(row[min(cols)]) in headers):
+            keys = [_header_key(c) if c is not None else "" for c in row]
+            hit = {i: headers[k] for i, k in enumerate(keys) if k in headers}
+            # the header is the first row naming personal columns; a later row is one only
+            # when it repeats it (a value such as the survey mode "phone" is not a header)
+            if hit and (not cols or hit == cols):
+                cols = hit
+                continue
         for i, col in cols.items():
             if i < len(row) and row[i] is not None:
                 v = row[i]
