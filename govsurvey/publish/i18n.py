@@ -771,8 +771,9 @@ def level_pct(level: float, lang: str) -> str:
 def english_strings(min_words: int = 3) -> list[str]:
     """The fixed English fragments of :data:`TEXT` that have at least ``min_words`` words.
 
-    Each sentence is cut at its ``{fields}``, so the fragments can be searched for in a
-    rendered report: a Vietnamese report must contain none of them.
+    Each sentence is cut at its ``{fields}`` and punctuation, and commands in backticks are left
+    out (they are names), so the fragments can be searched for in a rendered report: a
+    Vietnamese report must contain none of them.
 
     Examples
     --------
@@ -784,7 +785,9 @@ def english_strings(min_words: int = 3) -> list[str]:
 
     out: set[str] = set()
     for entry in TEXT.values():
-        for piece in re.split(r"\{[^}]*\}|[*“”()`:;]", entry["en"]):
+        # commands and file names in backticks are names, the same in both languages
+        plain = re.sub(r"`[^`]*`", "|", entry["en"])
+        for piece in re.split(r"\{[^}]*\}|[*“”()|:;]", plain):
             piece = piece.strip(" .,—–-")
             if len(piece.split()) >= min_words:
                 out.add(piece)
