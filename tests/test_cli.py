@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -146,23 +147,43 @@ def test_help_and_version_exit_0(capsys) -> None:
     assert code == 0 and out.startswith("govsurvey ")
 
 
-def test_an_unexpected_error_is_one_line(capsys, monkeypatch) -> None:
+def test_an_unexpected_error_says_it_is_a_bug_and_exits_3(capsys, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("disk\non fire")
 
-    monkeypatch.setattr("govsurvey.io.read_responses", boom)
-    code, out, err = run(capsys, "validate", str(FIXTURES / "clean_utf8.csv"))
-    assert code == 1
+    monkeypatch.setattr("govsurvey.publish.run.run", boom)
+    code, out, err = run(capsys, "run", "params/default.yaml")
+    assert code == 3
     assert out == ""
-    assert err == (
-        "govsurvey: unexpected error (RuntimeError: disk on fire); please report it with the "
-        "command you ran\n"
+    assert err.startswith(
+        "govsurvey: unexpected error (RuntimeError: disk on fire): this is a bug in govsurvey, "
+        "not a problem with your input; please report it at "
     )
+    assert err.count("\n") == 1 and "--version" in err
+
+
+def test_a_notebook_failure_is_a_bug_unless_it_is_bad_input(capsys, monkeypatch, tmp_path):
+    from govsurvey.publish.run import RunFailed
+
+    def fails(ename):
+        def _run(*args, **kwargs):
+            raise RunFailed(tmp_path / "x.failed-1", "03", 7, ename, "it broke")
+
+        return _run
+
+    monkeypatch.setattr("govsurvey.publish.run.run", fails("ZeroDivisionError"))
+    code, _, err = run(capsys, "run", "p.yaml")
+    assert code == 3
+    assert "notebook 03, cell 7 stopped: ZeroDivisionError" in err
+    assert "the failed run is kept in" in err and "this is a bug in govsurvey" in err
+    monkeypatch.setattr("govsurvey.publish.run.run", fails("InputError"))
+    code, _, err = run(capsys, "run", "p.yaml")
+    assert code == 2 and "InputError: 'it broke'" in err and "bug" not in err
 
 
 def test_commands_are_registered_in_one_list() -> None:
     names = [add.__name__.removeprefix("_add_") for add, _ in cli._COMMANDS]
-    assert names == ["validate", "run", "verify"]
+    assert {"validate", "run", "verify"} <= set(names)
     sub = next(a for a in cli.build_parser()._actions if a.dest == "command")
     assert list(sub.choices) == names
 
@@ -193,15 +214,43 @@ def test_run_with_bad_parameters_names_each_problem_and_exits_2(capsys, tmp_path
     assert len(lines) == 3
     assert all(line.startswith(f"govsurvey: {params}: ") for line in lines)
     assert "unknown parameter 'colour'" in err
-    assert "parameter 'min_cell' is 0, outside [1, None]" in err
+    assert "parameter 'min_cell': input should be greater than or equal to 1 (value 0)" in err
     assert "parameter 'responses': file 'nowhere.csv' not found" in err
     assert not (tmp_path / "reports").exists()
+
+
+def test_run_refuses_an_alias_bomb_at_once_with_exit_2(capsys, tmp_path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for x, y in zip("bcdefgh", "abcdefg", strict=True):
+        lines.append(f"{x}: &{x} [" + ",".join([f"*{y}"] * 9) + "]")
+    lines.append("psu: [" + ",".join(["*h"] * 9) + "]")
+    params = tmp_path / "bomb.yaml"
+    params.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    code, out, err = run(capsys, "run", str(params), "--reports", str(tmp_path / "reports"))
+    assert time.perf_counter() - t0 < 2
+    assert code == 2 and out == ""
+    assert err == (
+        f"govsurvey: {params}, row 1: the parameters file uses a YAML anchor (&'a'). Fix: "
+        "remove the anchor; aliases are not allowed in parameters files\n"
+    )
+    assert not (tmp_path / "reports").exists()
+
+
+def test_run_only_names_the_notebooks_there_are(capsys, tmp_path) -> None:
+    code, _, err = run(
+        capsys, "run", "params/default.yaml", "--only", "07", "--reports", str(tmp_path / "r")
+    )
+    assert code == 2
+    assert "no notebook '07' to run. Fix: choose among " in err
+    assert not (tmp_path / "r").exists()
 
 
 def test_verify_of_a_folder_without_a_run_exits_2(capsys, tmp_path) -> None:
     code, out, err = run(capsys, "verify", str(tmp_path))
     assert code == 2
     assert err == (
-        f"govsurvey: {tmp_path}: no manifest.json in this folder. Fix: give the folder a "
-        "`govsurvey run` wrote\n"
+        f"govsurvey: {tmp_path}: no manifest.json in this folder: it was not written by "
+        "`govsurvey run`, or the manifest was deleted. Fix: give the folder `govsurvey run` "
+        "wrote (reports/<run_name>/), complete\n"
     )
