@@ -153,7 +153,7 @@ def sipas_index(
         z[~inside] = 0.0
         return z @ lin
 
-    res = design.estimate_smooth(columns, point, influence, by=by)
+    res = design.estimate_smooth(columns, point, influence, by=by, linear=True)
     est = np.asarray(res.estimate, dtype=float)
     var = np.where(np.isnan(est), np.nan, res.variance)
     dom = res.domains.reset_index(drop=True)

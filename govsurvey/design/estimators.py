@@ -88,6 +88,7 @@ class Estimators:
         point: Callable[[np.ndarray], np.ndarray],
         influence: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
         by: Columns = None,
+        linear: bool = False,
     ) -> SmoothEstimate:
         """Estimate smooth functions of weighted domain totals, with their variances.
 
@@ -151,7 +152,7 @@ class Estimators:
                 "columns holds NaN or infinite values",
                 "zero-fill missing values and add an indicator column for them",
             )
-        return self._smooth(columns, point, influence, self._domains(by))
+        return self._smooth(columns, point, influence, self._domains(by), linear=linear)
 
     # --- public estimators -----------------------------------------------------------------
     def _analysis(self, variables: Columns, role: str) -> tuple[list[str], np.ndarray]:

@@ -491,7 +491,7 @@ class ReplicateDesign(Estimators):
             TR = np.asarray(Cs @ self._repw)
         return TR.T.reshape(-1, G, p)
 
-    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:
+    def _smooth(self, columns, point, influence, dom, obs=None, linear=False) -> SmoothEstimate:
         T = group_sum(dom.gi, columns, dom.G + 1, self._weights)[: dom.G]
         est = np.asarray(point(T), dtype=float)
         TR = self._replicate_totals(columns, dom)

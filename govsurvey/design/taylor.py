@@ -475,7 +475,22 @@ class Design(Estimators):
         n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
         return nobs, n_units - n_strata
 
-    def _smooth(self, columns, point, influence, dom, obs=None) -> SmoothEstimate:
+    def _smooth(self, columns, point, influence, dom, obs=None, linear=False) -> SmoothEstimate:
+        st = self._stages[0]
+        if linear and len(self._stages) == 1 and not self._calibration and not st.rows_are_units:
+            # influence is linear in the columns: apply it to (domain, PSU) sums
+            keys = self._stage_keys(0, dom)
+            S = keys["grouper"].sum(columns)
+            kg = keys["kg"]
+            T = group_sum(kg, S, dom.G + 1)[: dom.G]
+            est = np.asarray(point(T), dtype=float)
+            X = np.asarray(influence(T, S, np.where(kg < dom.G, kg, -1)), dtype=float)
+            X = X[:, None] if X.ndim == 1 else X
+            V = self._unit_variance(0, X, dom)
+            V = np.where(np.isnan(est), np.nan, V)
+            return SmoothEstimate(
+                dom.table, est, V, self._domain_df(dom), dom.n, T, domain_of_row=dom.g
+            )
         T = dom.sum(columns, self._weights)
         est = np.asarray(point(T), dtype=float)
         z = np.asarray(influence(T, columns, dom.g), dtype=float)
@@ -483,8 +498,7 @@ class Design(Estimators):
             z = z[:, None]
         if z.shape != (len(self.data), est.shape[-1]):
             raise InputError.one(
-                f"influence() returned shape {z.shape}, expected "
-                f"{(len(self.data), est.shape[-1])}",
+                f"influence() returned shape {z.shape}, expected {(len(self.data), est.shape[-1])}",
                 "return one row per row of the data and one column per statistic of point()",
             )
         V = self._variance(z, dom, obs)
