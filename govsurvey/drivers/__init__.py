@@ -9,12 +9,25 @@ importance–performance and the facts of the service.
 - :mod:`~govsurvey.drivers.facts`: the facts of the service and what they cost in satisfaction.
 """
 
+from .facts import FACTS, fact_effects, fact_indicators, service_facts
+from .importance import johnson, lmg, relative_importance, weighted_covariances
+from .ipa import importance_performance, stated_importance
 from .models import glm, ordinal
 from .reliability import Reliability, reliability
 from .scores import clean_scale, component_scores, score_coverage
 
 __all__ = [
+    "FACTS",
     "Reliability",
+    "fact_effects",
+    "fact_indicators",
+    "importance_performance",
+    "johnson",
+    "lmg",
+    "relative_importance",
+    "service_facts",
+    "stated_importance",
+    "weighted_covariances",
     "clean_scale",
     "component_scores",
     "glm",

@@ -82,7 +82,7 @@ def weighted_covariances(Z: np.ndarray, W: np.ndarray) -> np.ndarray:
     >>> Z = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0], [4.0, 5.0]])
     >>> W = np.ones((4, 1))
     >>> weighted_covariances(Z, W)[0].round(4).tolist()
-    [[1.25, 1.25], [1.25, 2.1875]]
+    [[1.25, 1.375], [1.375, 2.1875]]
     """
     Z = np.asarray(Z, dtype=float)
     W = np.asarray(W, dtype=float)

@@ -96,7 +96,7 @@ def model_frame(
     scale = _scale_columns() & set(frame.columns)
     if scale:
         cols = sorted(scale)
-        x = frame[cols].apply(pd.to_numeric, errors="coerce")
+        x = frame[cols].apply(pd.to_numeric, errors="coerce").astype("float64")
         frame = frame.assign(**{c: x[c].where((x[c] >= 1) & (x[c] <= 5)) for c in cols})
     try:
         yd, Xd = patsy.dmatrices(formula, frame, return_type="dataframe", NA_action="drop")

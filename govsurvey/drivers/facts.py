@@ -1,0 +1,283 @@
+"""The facts of the service: what happened to the dossier, and what it costs in satisfaction.
+
+The plans promise concrete things — one trip per dossier, results on time, an apology when
+late, no harassment, no informal payment. :func:`service_facts` estimates how often each
+promise was broken (design-based shares with logit intervals, for the population and by
+domain); :func:`fact_effects` estimates how each fact moves satisfaction: the design-based
+difference in the share satisfied overall (answers 4–5) between people with and without the
+fact, a linear model through :func:`govsurvey.drivers.models.glm` (so its SE is the design's).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..results import t_quantile
+from .models import glm
+
+__all__ = ["FACTS", "fact_indicators", "service_facts", "fact_effects", "with_columns"]
+
+#: fact -> (assessment column, English and Vietnamese label, what the share measures)
+FACTS: dict[str, dict[str, str]] = {
+    "multiple_trips": {
+        "column": "trips",
+        "en": "More than one trip",
+        "vi": "Phải đi lại nhiều hơn một lần",
+    },
+    "late_result": {"column": "late_result", "en": "Result late", "vi": "Trả kết quả trễ hẹn"},
+    "no_apology_when_late": {
+        "column": "apology",
+        "en": "No apology when late",
+        "vi": "Trễ hẹn mà không có thư xin lỗi",
+    },
+    "harassment": {
+        "column": "harassment",
+        "en": "Official caused trouble",
+        "vi": "Công chức gây phiền hà, sách nhiễu",
+    },
+    "informal_payment": {
+        "column": "informal_payment",
+        "en": "Asked for money outside the rules",
+        "vi": "Công chức vòi vĩnh, đòi tiền ngoài quy định",
+    },
+}
+
+
+def with_columns(design, columns: pd.DataFrame | dict):
+    """The same design with extra analysis columns in its data (rows aligned with ``data``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.design import Design
+    >>> d = Design(pd.DataFrame({"y": [1.0, 2.0]}))
+    >>> list(with_columns(d, {"z": [3.0, 4.0]}).data.columns)
+    ['y', 'z']
+    """
+    cols = pd.DataFrame(columns)
+    if len(cols) != len(design.data):
+        raise InputError.one(
+            f"{len(cols)} rows of new columns for {len(design.data)} rows of the design",
+            "compute the columns on design.data",
+        )
+    new = copy.copy(design)
+    new.data = design.data.assign(**{c: np.asarray(cols[c]) for c in cols.columns})
+    return new
+
+
+def fact_indicators(data: pd.DataFrame) -> pd.DataFrame:
+    """0/1 indicators of each fact (NaN where it does not apply or was not answered).
+
+    ``multiple_trips`` = trips > 1 (trips a whole number ≥ 1); ``late_result`` = 1 (yes) of
+    1/2; ``no_apology_when_late`` = 2 (no) of 1/2, only for late results (code 0 = not late is
+    not applicable); ``harassment`` and ``informal_payment`` = 1 (yes) of 1/2.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"trips": [1, 3], "late_result": [2, 1], "apology": [0, 2],
+    ...                    "harassment": [2, 9], "informal_payment": [2, 2]})
+    >>> fact_indicators(df).to_dict("list")["no_apology_when_late"]
+    [nan, 1.0]
+    """
+    need = [f["column"] for f in FACTS.values()]
+    missing = [c for c in need if c not in data.columns]
+    if missing:
+        raise InputError.one(
+            f"the facts of the service need column(s) {', '.join(missing)}",
+            "use a file with the instrument's assessment items (trips, late_result, apology, "
+            "harassment, informal_payment)",
+            column=missing[0],
+        )
+    num = data[need].apply(pd.to_numeric, errors="coerce").astype("float64")
+    out = pd.DataFrame(index=data.index)
+    t = num["trips"]
+    out["multiple_trips"] = np.where(t >= 1, (t > 1).astype(float), np.nan)
+    for key in ("late_result", "harassment", "informal_payment"):
+        v = num[FACTS[key]["column"]]
+        out[key] = np.where(v.isin([1, 2]), (v == 1).astype(float), np.nan)
+    a = num["apology"]
+    late = num["late_result"] == 1
+    out["no_apology_when_late"] = np.where(late & a.isin([1, 2]), (a == 2).astype(float), np.nan)
+    return out[list(FACTS)]
+
+
+def _logit_ci(p, se, df, level):
+    q = t_quantile(np.asarray(df, float), level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = np.log(p / (1 - p))
+        h = q * se / (p * (1 - p))
+        lo, hi = 1 / (1 + np.exp(-(eta - h))), 1 / (1 + np.exp(-(eta + h)))
+    edge = (p <= 0) | (p >= 1)
+    return np.where(edge, p, lo), np.where(edge, p, hi)
+
+
+def service_facts(
+    design,
+    by: str | Sequence[str] | None = None,
+    min_cell: int = 30,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Design-based share of dossiers with each fact, for the population or by domain.
+
+    Parameters
+    ----------
+    design : Design or ReplicateDesign
+        Its data holds the assessment columns.
+    by : str or list of str, optional
+        Domain columns (district, field, …).
+    min_cell : int, default 30
+        A domain with fewer respondents answering the item gets NaN and a ``note``.
+    level : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[*by, fact, estimate, se, ci_low, ci_high, df, n, note]``; estimates are
+        percentages with logit intervals.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from govsurvey.design import Design
+    >>> df = pd.DataFrame({"trips": [1, 2, 1, 1] * 25, "late_result": [2, 2, 1, 2] * 25,
+    ...                    "apology": [0, 0, 1, 0] * 25, "harassment": 2,
+    ...                    "informal_payment": 2})
+    >>> f = service_facts(Design(df), min_cell=10)
+    >>> f.set_index("fact").loc["multiple_trips", "estimate"]
+    np.float64(25.0)
+    """
+    ind = fact_indicators(design.data)
+    d = with_columns(design, ind)
+    res = d.mean(list(FACTS), by=by, level=level)
+    by_cols = [
+        c
+        for c in res.columns
+        if c not in ("variable", "estimate", "se", "ci_low", "ci_high", "df", "n", "deff")
+    ]
+    # n is rows in the domain; count the respondents to whom each fact applies
+    keys = [ind[c].notna() for c in FACTS]
+    if by_cols:
+        cnt = pd.concat(keys, axis=1).set_axis(list(FACTS), axis=1)
+        cnt[by_cols] = design.data[by_cols].to_numpy() if by else None
+        n_app = cnt.groupby(by_cols, observed=True)[list(FACTS)].sum().reset_index()
+        n_app = n_app.melt(id_vars=by_cols, var_name="variable", value_name="n_applies")
+        res = res.merge(n_app, on=[*by_cols, "variable"], how="left")
+    else:
+        res["n_applies"] = res["variable"].map(
+            {c: int(k.sum()) for c, k in zip(FACTS, keys, strict=True)}
+        )
+    res["n_applies"] = res["n_applies"].fillna(0).astype(np.int64)
+    p = res["estimate"].to_numpy(float)
+    se = res["se"].to_numpy(float)
+    lo, hi = _logit_ci(p, se, res["df"].to_numpy(float), level)
+    small = res["n_applies"].to_numpy() < min_cell
+    note = np.where(small, f"fewer than {min_cell} respondents: not estimated", "")
+    out = res[by_cols].copy()
+    out["fact"] = res["variable"].to_numpy()
+    out["estimate"] = np.where(small, np.nan, 100 * p)
+    out["se"] = np.where(small, np.nan, 100 * se)
+    out["ci_low"] = np.where(small, np.nan, 100 * lo)
+    out["ci_high"] = np.where(small, np.nan, 100 * hi)
+    out["df"] = res["df"].to_numpy(float)
+    out["n"] = res["n_applies"].to_numpy()
+    out["note"] = note
+    return out.reset_index(drop=True)
+
+
+def fact_effects(
+    design,
+    instrument=None,
+    outcome: str = "overall",
+    satisfied: Sequence[int] = (4, 5),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """How each fact moves overall satisfaction: difference in the share satisfied, in points.
+
+    For each fact a design-based linear model ``100 * satisfied ~ fact`` on the respondents to
+    whom the fact applies and who answered the overall item (1–5; don't know and no answer are
+    left out): the coefficient is the difference in percentage points between people with and
+    without the fact, with the design's SE (R's ``svyglm``).
+
+    Parameters
+    ----------
+    design : Design or ReplicateDesign
+    instrument : Instrument, optional
+        Gives the overall column and satisfied answers; else ``outcome`` and ``satisfied``.
+    outcome : str
+    satisfied : sequence of int
+    level : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[fact, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without]``:
+        ``share_with`` / ``share_without`` are the percentages satisfied in the two groups.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from govsurvey.design import Design
+    >>> rng = np.random.default_rng(0)
+    >>> n = 400
+    >>> late = rng.random(n) < 0.3
+    >>> df = pd.DataFrame({"trips": 1 + (rng.random(n) < 0.2), "late_result": 2 - late,
+    ...     "apology": np.where(late, 1 + (rng.random(n) < 0.5), 0),
+    ...     "harassment": 2 - (rng.random(n) < 0.1), "informal_payment": 2 - (rng.random(n) < .1),
+    ...     "overall": np.where(late, 3, 4), "psu": np.arange(n)})
+    >>> e = fact_effects(Design(df, psu="psu"))
+    >>> round(float(e.set_index("fact").loc["late_result", "estimate"]), 1)
+    -100.0
+    """
+    if instrument is not None:
+        outcome = instrument.overall_column
+        satisfied = instrument.satisfied
+    if outcome not in design.data.columns:
+        raise InputError.one(
+            f"the overall satisfaction column {outcome!r} is not in the data",
+            "name the overall item's column",
+            column=outcome,
+        )
+    ind = fact_indicators(design.data)
+    o = pd.to_numeric(design.data[outcome], errors="coerce").astype("float64")
+    sat = np.where(o.between(1, 5), 100.0 * o.isin(list(satisfied)), np.nan)
+    d = with_columns(design, ind.assign(_gs_satisfied=sat))
+    rows = []
+    for fact in FACTS:  # one model per fact (five), not a loop over rows
+        used = ind[fact].notna() & np.isfinite(sat)
+        vals = ind.loc[used, fact]
+        if vals.nunique() < 2:
+            rows.append(
+                {
+                    "fact": fact,
+                    "estimate": np.nan,
+                    "se": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "df": np.nan,
+                    "p_value": np.nan,
+                    "n": int(used.sum()),
+                    "share_with": np.nan,
+                    "share_without": np.nan,
+                    "note": "everyone answered the same: no comparison",
+                }
+            )
+            continue
+        fit = glm(d, f"_gs_satisfied ~ {fact}", level=level).set_index("term")
+        b0, b1 = fit.loc["Intercept", "estimate"], fit.loc[fact, "estimate"]
+        rows.append(
+            {
+                "fact": fact,
+                **fit.loc[fact].to_dict(),
+                "n": int(used.sum()),
+                "share_with": b0 + b1,
+                "share_without": b0,
+                "note": "",
+            }
+        )
+    return pd.DataFrame(rows)
