@@ -23,6 +23,7 @@ and the loader refuses the stray key that results.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -454,6 +455,14 @@ def load_instrument(name_or_path: str | Path) -> Instrument:
         path = Path(str(shipped))
     if not path.is_file():
         raise InputError.one("instrument file not found", "check the path", file=str(path))
+    stat = path.stat()
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(file: str, mtime_ns: int, size: int) -> Instrument:
+    """The instrument of a file, cached while the file is unchanged (it is immutable)."""
+    path = Path(file)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -62,6 +62,7 @@ class CellIssue:
     check: str
     what: str
     fix: str
+    keeps: bool = False  # the value was read correctly (e.g. unified): never excludes the row
 
 
 @dataclass
@@ -298,27 +299,46 @@ def _check_quotes(buf: bytes, a: np.ndarray, q: np.ndarray, d: int, name: str) -
         return
     first = int(bad[0]) if bad.size else len(q) - 1
     at = int(q[first - (first % 2)])  # the quote that opened the value
-    line = buf.count(b"\n", 0, at) + 1
-    start = buf.rfind(b"\n", 0, at) + 1
-    column = buf.count(bytes([d]), start, at) + 1
+    row, column = _where_in_records(buf, a, q, at, d)
     if bad.size and first % 2 == 0 and not ok_open[first]:
-        what = f"a quote inside a value (cell {column} of line {line}) that is not itself quoted"
+        what = "a quote inside a value that is not itself quoted"
         fix = 'quote the whole value and double the quote inside it ("5"" screen"), or remove it'
     elif bad.size:
-        to = buf.count(b"\n", 0, int(q[first])) + 1
+        to = row + buf.count(b"\n", at, int(q[first]))
         what = (
-            f"a quote opens the value in cell {column} of line {line} and is not closed at its "
-            f"end: the value would run on to line {to}"
+            f"a quote opens this value and is not closed at its end: the value would run on "
+            f"to row {to}, swallowing the rows between"
         )
         fix = "close the quote after the value, or delete it"
     else:
-        rest = buf.count(b"\n", at) + (0 if buf.endswith(b"\n") else 1)
+        after = buf.count(b"\n", at) - (1 if buf.endswith(b"\n") else 0)
         what = (
-            f"a quote opens the value in cell {column} of line {line} and is never closed: the "
-            f"rest of the file ({rest} lines) would be read as one value"
+            f"a quote opens this value and is never closed: the {after} rows after it would "
+            "be read as part of this one value"
         )
         fix = "close the quote after the value, or delete it"
-    raise InputError.one(what, fix, file=name, row=line)
+    raise InputError.one(what, fix, file=name, row=row, column=column)
+
+
+def _where_in_records(
+    buf: bytes, a: np.ndarray, q: np.ndarray, at: int, d: int
+) -> tuple[int, str | None]:
+    """The record number (1-based) holding byte ``at``, and its column's header name.
+
+    Quotes before ``at`` are assumed balanced (they are: ``at`` is the first bad one).
+    """
+    nl = np.flatnonzero(a[:at] == 10)
+    inside = np.searchsorted(q, nl) % 2 == 1
+    row = 1 + int((~inside).sum())
+    start = int(nl[~inside][-1]) + 1 if (~inside).any() else 0
+    delim = chr(d)
+    cell = len(next(csv.reader([buf[start:at].decode("utf-8", "replace")], delimiter=delim), []))
+    cell = max(cell, 1)
+    end = buf.find(b"\n")
+    first = buf[: end if end >= 0 else len(buf)].decode("utf-8", "replace").rstrip("\r")
+    header = next(csv.reader([first], delimiter=delim), [])
+    column = header[cell - 1].strip() if row > 1 and cell - 1 < len(header) else None
+    return row, column or f"cell {cell}"
 
 
 def read_csv(
@@ -331,54 +351,126 @@ def read_csv(
     numeric_columns: set[str],
 ) -> tuple[Table, str]:
     """Read CSV bytes into a :class:`Table` (see the module docstring)."""
-    if not raw.strip():
+    if not raw[:65536].strip() and not raw.strip():
         raise InputError.one(
             "the file is empty", "export the responses again, with a header row", file=name
         )
+    boms = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+    if encoding is None and not raw.startswith(boms) and not _utf16_without_bom(raw):
+        # most files are UTF-8: let pyarrow check the text cells instead of decoding it all
+        try:
+            table = _read_fast(raw, name, delimiter, locate, canonical, numeric_columns)
+        except UnicodeDecodeError:
+            table = None
+        if table is not None:
+            return table, "utf-8"
     text, enc = decode(raw, name, encoding)
     if enc != (encoding or "utf-8"):
         log.info("%s read as %s", name, enc)
-    text = text.lstrip("\ufeff")
-    buf = raw[3:] if enc in ("utf-8", "utf-8-sig") and raw.startswith(b"\xef\xbb\xbf") else raw
-    if enc not in ("utf-8", "utf-8-sig"):
-        buf = text.encode("utf-8")
-    if delimiter is None:
-        first = text[: text.find("\n")] if "\n" in text else text
-        delimiter = max((",", ";", "\t"), key=first.count)
-    scan = _scan(buf, delimiter, name)
-    if not (scan.cells > 0).any():
+    if enc in ("utf-8", "utf-8-sig"):
+        buf = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    else:
+        buf = text.lstrip("\ufeff").encode("utf-8")
+    del text
+    table = _read_fast(buf, name, delimiter, locate, canonical, numeric_columns)
+    if table is None:
+        table = _read_slow(buf, name, delimiter, locate)
+    return table, enc
+
+
+def _delimiter(buf: bytes, delimiter: str | None) -> str:
+    if delimiter is not None:
+        return delimiter
+    end = buf.find(b"\n")
+    first = buf[: end if end >= 0 else len(buf)]
+    return max((",", ";", "\t"), key=lambda d: first.count(d.encode()))
+
+
+def _head_records(buf: bytes, scan: _Scan | None, delimiter: str) -> list[list[str]]:
+    """The first records as text cells (for finding the header row)."""
+    rows = []
+    if scan is None:
+        pos = 0
+        for _ in range(HEADER_SEARCH_ROWS):
+            if pos >= len(buf):
+                break
+            end = buf.find(b"\n", pos)
+            end = len(buf) if end < 0 else end
+            rec = buf[pos:end].rstrip(b"\r").decode("utf-8")
+            rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
+            pos = end + 1
+        return rows
+    for i in range(min(HEADER_SEARCH_ROWS, len(scan.starts))):
+        rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
+        rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
+    return rows
+
+
+def _read_fast(
+    buf: bytes,
+    name: str,
+    delimiter: str | None,
+    locate: Any,
+    canonical: Any,
+    numeric_columns: set[str],
+    blank_lines: bool = False,
+) -> Table | None:
+    """Parse with pyarrow; None when the file needs the record-by-record reader."""
+    delimiter = _delimiter(buf, delimiter)
+    if b"\x00" in buf:
+        return None
+    # without quotes a record is a line; blank lines show up as a row count that differs from
+    # the line count, and then the byte scan numbers the records
+    scan = None if b'"' not in buf and not blank_lines else _scan(buf, delimiter, name)
+    head = _head_records(buf, scan, delimiter)
+    if not any(any(r) for r in head):
         raise InputError.one(
             "the file is empty", "export the responses again, with a header row", file=name
         )
-    head_rows = []
-    for i in range(min(HEADER_SEARCH_ROWS, len(scan.starts))):
-        rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
-        head_rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
-    h = locate(head_rows)
-    header = head_rows[h]
-    width = len(header)
-    body = np.arange(h + 1, len(scan.starts))
-    blank = scan.cells[body] == 0
-    irregular = body[(scan.cells[body] != width) & ~blank]
-    has_nul = b"\x00" in buf
-    if not irregular.size and not has_nul and body.size:
-        table = _read_arrow(buf, scan, body[~blank], header, delimiter, numeric_columns, canonical)
-        if table is not None:
-            table.header_row = h + 1
-            return table, enc
-    return _read_python(buf, scan, h, header, delimiter, name), enc
+    h = locate(head)
+    header = head[h]
+    if scan is None:
+        start = 0
+        for _ in range(h + 1):
+            start = buf.find(b"\n", start) + 1
+            if start == 0:
+                start = len(buf)
+                break
+        expected = buf.count(b"\n", start) + (0 if buf.endswith(b"\n") else 1)
+        if start >= len(buf):
+            expected = 0
+        numbers = np.arange(h + 2, h + 2 + expected, dtype=np.int64)
+    else:
+        body = np.arange(h + 1, len(scan.starts))
+        body = body[scan.cells[body] > 0]
+        if (scan.cells[body] != len(header)).any():
+            return None
+        start = int(scan.starts[body[0]]) if body.size else len(buf)
+        numbers = (body + 1).astype(np.int64)
+    if not len(numbers):
+        return Table(header, [pd.Series([], dtype="str") for _ in header], numbers, h + 1)
+    parsed = _arrow_table(buf, start, header, delimiter, numeric_columns, canonical, scan)
+    if parsed is not None and parsed[1] != len(numbers) and scan is None:
+        return _read_fast(buf, name, delimiter, locate, canonical, numeric_columns, True)
+    if parsed is None or parsed[1] != len(numbers):
+        return None
+    table = parsed[0]
+    table.numbers = numbers[table.numbers]
+    table.header_row = h + 1
+    return table
 
 
-def _read_arrow(
+def _arrow_table(
     buf: bytes,
-    scan: _Scan,
-    records: np.ndarray,
+    start: int,
     header: list[str],
     delimiter: str,
     numeric_columns: set[str],
     canonical: Any,
-) -> Table | None:
-    """Parse the regular body with pyarrow; None when its rows do not match the scan's."""
+    scan: _Scan | None,
+) -> tuple[Table, int] | None:
+    """The body parsed by pyarrow, ``numbers`` holding the positions of rows with a value, and
+    the number of rows parsed (blank ones included)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -388,13 +480,21 @@ def _read_arrow(
     for j, h in enumerate(header):
         if not h or canonical(h) not in numeric_columns:
             types[names[j]] = pa.string()
-    start = int(scan.starts[records[0]])
+    invalid: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(1)
+        return "skip"
+
     try:
         t = pcsv.read_csv(
             pa.py_buffer(memoryview(buf)[start:]),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 20),
             parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=scan.multiline, ignore_empty_lines=True
+                delimiter=delimiter,
+                newlines_in_values=bool(scan is not None and scan.multiline),
+                ignore_empty_lines=True,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types=types,
@@ -405,43 +505,107 @@ def _read_arrow(
                 false_values=[],
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # pragma: no cover
-        log.info("pyarrow could not parse the file (%s): read with the csv module", exc)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a text cell") from None
+        log.info("pyarrow could not parse the file (%s): read record by record", exc)
         return None
-    if t.num_rows != len(records):
-        log.info("pyarrow read %d rows, the scan %d: read with csv", t.num_rows, len(records))
+    if invalid:
         return None
     cols = []
+    unicode_rows: list[tuple[int, int]] = []
     for j in range(len(header)):
         arr = t.column(j)
+        if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell")
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            arr = pc.utf8_trim_whitespace(arr)
-            if pc.all(pc.string_is_ascii(arr)).as_py() is False:
-                arr = pc.utf8_normalize(arr, form="NFC")
-            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
-            cols.append(arr.to_pandas().astype("str"))
+            s, mixed_rows = _arrow_text(arr)
+            cols.append(s)
+            if mixed_rows is not None:
+                unicode_rows.extend((int(i), j) for i in mixed_rows)
         elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
             cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
-        else:  # booleans, dates, timestamps: back to text
+        else:  # dates, timestamps: back to text
             txt = pc.cast(arr, pa.string())
             cols.append(text_series([str_cell(v) if v else "" for v in txt.to_pylist()]))
     present = np.zeros(t.num_rows, dtype=bool)
     for s in cols:
         present |= s.notna().to_numpy()
-    numbers = records + 1
-    if not present.all():
-        keep = np.flatnonzero(present)
+    keep = np.flatnonzero(present)
+    if len(keep) < t.num_rows:
         cols = [s.iloc[keep].reset_index(drop=True) for s in cols]
-        numbers = numbers[keep]
-    return Table(header, cols, numbers.astype(np.int64))
+    table = Table(header, cols, keep)
+    if unicode_rows:
+        at = {int(p): k for k, p in enumerate(keep)}
+        table.cells = [unicode_issue(at[i], j) for i, j in unicode_rows if i in at]
+    return table, t.num_rows
 
 
-def _read_python(
-    buf: bytes, scan: _Scan, h: int, header: list[str], delimiter: str, name: str
-) -> Table:
+def unicode_issue(pos: int, column: int) -> CellIssue:
+    """A cell whose text is written in decomposed Unicode while the same text elsewhere in its
+    column is composed: read as one value, reported so the file can be made consistent."""
+    return CellIssue(
+        pos,
+        column,
+        "unicode_form",
+        "written here with decomposed accents (Unicode NFD), elsewhere in this column with "
+        "composed ones (NFC); both are read as the same text",
+        "save the file from one program as 'CSV UTF-8', or retype the cell",
+        keeps=True,
+    )
+
+
+def _arrow_text(arr: Any) -> pd.Series:
+    """A pyarrow text column as stripped, NFC text with blanks missing.
+
+    The work is done on the column's distinct values, and the column rewritten only when one of
+    them changes (a file saved by one program seldom needs it).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    uniq = pc.unique(arr)
+    fixed = pc.utf8_trim_whitespace(uniq)
+    mixed = None
+    if pc.all(pc.string_is_ascii(fixed)).as_py() is False:
+        nfc = pc.utf8_normalize(fixed, form="NFC")
+        changed = pc.not_equal(fixed, nfc).fill_null(False)
+        if pc.any(changed).as_py():
+            both = set(pc.filter(nfc, changed).to_pylist()) & set(
+                pc.filter(nfc, pc.invert(changed)).to_pylist()
+            )
+            if both:
+                flag = pc.and_(changed, pc.is_in(nfc, value_set=pa.array(sorted(both))))
+                mixed = (flag, nfc)
+        fixed = nfc
+    fixed = pc.if_else(pc.equal(fixed, ""), pa.scalar(None, pa.string()), fixed)
+    rows = None
+    if not pc.all(pc.equal(uniq, fixed).fill_null(True)).as_py() or pc.any(
+        pc.is_null(fixed).fill_null(False)
+    ).as_py() != pc.any(pc.is_null(uniq)).as_py():
+        idx = pc.index_in(arr, value_set=uniq, skip_nulls=False)
+        arr = pc.take(fixed, idx)
+        if mixed is not None:
+            rows = np.flatnonzero(pc.take(mixed[0], idx).fill_null(False).to_numpy(False))
+    s = arr.to_pandas()
+    return (s if s.dtype == "str" else s.astype("str")), rows
+
+
+def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Table:
     """Parse record by record (a file with irregular rows or NUL bytes)."""
+    delimiter = _delimiter(buf, delimiter)
+    scan = _scan(buf, delimiter, name)
+    head = _head_records(buf, scan, delimiter)
+    if not any(any(r) for r in head):
+        raise InputError.one(
+            "the file is empty", "export the responses again, with a header row", file=name
+        )
+    h = locate(head)
+    header = head[h]
     width = len(header)
     rows, numbers, issues, cells = [], [], [], []
+    forms: dict[int, dict[str, set[bool]]] = {}
+    decomposed: list[tuple[int, int, str]] = []
     last = len(scan.starts) - 1
     for i in range(h + 1, len(scan.starts)):
         if scan.cells[i] == 0:
@@ -449,6 +613,13 @@ def _read_python(
         rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
         values = next(csv.reader([rec], delimiter=delimiter), [])
         row = [str_cell(v.replace("\x00", "")) for v in values]
+        for j, v in enumerate(values):
+            if not v.isascii():
+                forms.setdefault(j, {}).setdefault(row[j], set()).add(
+                    unicodedata.is_normalized("NFC", v.strip())
+                )
+                if not unicodedata.is_normalized("NFC", v.strip()):
+                    decomposed.append((len(rows), j, row[j]))
         if not any(row) and "\x00" not in rec:
             continue
         pos = len(rows)
@@ -478,7 +649,8 @@ def _read_python(
         numbers.append(i + 1)
     table = table_from_rows(rows, numbers, header, h + 1)
     table.rows = issues
-    table.cells = cells
+    mixed = [unicode_issue(p, j) for p, j, v in decomposed if len(forms[j][v]) > 1]
+    table.cells = cells + mixed
     return table
 
 

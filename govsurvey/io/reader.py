@@ -64,11 +64,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from ..config.instrument import Instrument, load_instrument
-from ..errors import InputError, Problem
+from ..errors import InputError
 from . import formats
 from .formats import HEADER_SEARCH_ROWS, Table
 from .validate import CELL_ACCOUNT_COLUMNS, ColumnSpec, validate

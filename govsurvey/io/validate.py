@@ -224,13 +224,14 @@ def _numbers(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Values (NaN where blank or unreadable), the blank mask and the unreadable mask."""
     if pd.api.types.is_numeric_dtype(s.dtype):
-        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        v = s.to_numpy() if s.dtype == np.float64 else s.to_numpy("float64", na_value=np.nan)
         blank = np.isnan(v)
         return v, blank, np.zeros(len(v), dtype=bool)
     blank = s.isna().to_numpy()
-    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
+    v = _to_float(s)
     bad = np.isnan(v) & ~blank
     if lookup and bad.any():
+        v = v.copy()
         idx = np.flatnonzero(bad)
         words = s.iloc[idx]
         codes, uniques = pd.factorize(words)
@@ -238,6 +239,19 @@ def _numbers(
         v[idx] = mapped[codes]
         bad = np.isnan(v) & ~blank
     return v, blank, bad
+
+
+def _to_float(s: pd.Series) -> np.ndarray:
+    """Text as float, NaN where blank or not a number (pyarrow's cast when it can)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(s, from_pandas=True, type=pa.string())
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except Exception:  # noqa: BLE001 - some cell is not a number: find which, cell by cell
+        v = pd.to_numeric(s, errors="coerce")
+        return v.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _codes_text(codes: Any) -> str:
@@ -276,7 +290,20 @@ def _integers(
 
 def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
     mask = np.isnan(v)
-    return pd.arrays.IntegerArray(np.where(mask, 0, v).astype(np.int64), mask)
+    values = v.astype(np.int64) if not mask.any() else np.where(mask, 0, v).astype(np.int64)
+    return pd.arrays.IntegerArray(values, mask)
+
+
+def _coded_and_valid(
+    v: np.ndarray, missing: np.ndarray
+) -> tuple[pd.arrays.IntegerArray, pd.arrays.IntegerArray]:
+    """The codes as answered, and the same values with the missing codes masked (one buffer)."""
+    mask = np.isnan(v)
+    values = v.astype(np.int64) if not mask.any() else np.where(mask, 0, v).astype(np.int64)
+    hit = mask.copy()
+    for m in missing:
+        hit |= values == m
+    return pd.arrays.IntegerArray(values, mask), pd.arrays.IntegerArray(values, hit)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -315,11 +342,14 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 value,
             )
             chk.found.append(Found(int(pos), "stray_value", p, True))
+    lost: set[tuple[int, str]] = set()  # cells the reader could not read: blank, not "missing"
     for issue in table.cells:
         c = header[issue.column] if issue.column < len(header) else ""
         p = Problem(issue.what, issue.fix, name, int(table.numbers[issue.pos]), c or None)
-        chk.found.append(Found(issue.pos, issue.check, p, not c or c in spec.essential))
-        if c and c not in spec.essential:
+        excludes = not issue.keeps and (not c or c in spec.essential)
+        chk.found.append(Found(issue.pos, issue.check, p, excludes))
+        lost.add((issue.pos, c))
+        if c and not issue.keeps and c not in spec.essential:
             s = cols[c].copy()
             s.iloc[issue.pos] = None if not pd.api.types.is_numeric_dtype(s.dtype) else np.nan
             cols[c] = s
@@ -338,8 +368,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             chk.flag(s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}")
         if col in spec.scale:
             v = _integers(chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup)
-            coded[col] = _int64(v)
-            out[col] = _int64(np.where(np.isin(v, missing), np.nan, v))
+            coded[col], out[col] = _coded_and_valid(v, missing)
         elif col in spec.assessment:
             a = spec.assessment[col]
             if a.get("type") == "count":
@@ -350,8 +379,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
                 fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
                 v = _integers(chk, s, col, allowed, fix, lookup=spec.choice_lookups.get(col))
-            coded[col] = _int64(v)
-            out[col] = _int64(np.where(np.isin(v, missing), np.nan, v))
+            coded[col], out[col] = _coded_and_valid(v, missing)
         elif col in spec.expectations:
             fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
             v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1")
@@ -380,9 +408,9 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             t = _text(s)
             lookup = spec.lookups[col]
             codes_, uniques = pd.factorize(t)
-            mapped = np.array([lookup.get(text_key(u)) for u in uniques] + [None], dtype=object)
-            m = mapped[codes_]
-            bad = (codes_ >= 0) & pd.isna(m)
+            found_ = [lookup.get(text_key(u)) for u in uniques] + [None]
+            m = pd.array(found_, dtype="str").take(codes_)  # -1 (a blank) takes the last: NA
+            bad = (codes_ >= 0) & np.array([x is None for x in found_])[codes_]
             chk.flag(
                 bad,
                 col,
@@ -392,7 +420,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
                 "or English labels), or leave the cell blank",
             )
-            out[col] = pd.Series(m, dtype="str")
+            out[col] = pd.Series(m)
         elif col in spec.text_domains:
             out[col] = _variants(chk, _text(s), col)
         elif col in spec.filled or col in spec.variables or col in spec.personal:
@@ -400,6 +428,11 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         else:
             out[col] = _extra_column(s)
     check_ids(cols[spec.id], spec.id, chk)
+    chk.found = [
+        f
+        for f in chk.found
+        if not (f.check == "missing_value" and (f.pos, f.problem.column) in lost)
+    ]
 
     order = {c: j for j, c in enumerate(header) if c}
     found = sorted(
@@ -413,8 +446,8 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         listed = [f.problem for f in found if f.listed]
         if listed:
             raise InputError(listed)
-    data = pd.DataFrame(out, index=pd.RangeIndex(n))
-    codes_frame = pd.DataFrame(coded, index=pd.RangeIndex(n))
+    data = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
+    codes_frame = pd.DataFrame(coded, index=pd.RangeIndex(n), copy=False)
     ids = _text(cols[spec.id])
     excluded = sorted({f.pos for f in found if f.excludes})
     by_pos: dict[int, list[Found]] = {}
@@ -553,7 +586,15 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
             chk.found.append(Found(int(idx[0]), "duplicate_id", p, True, listed=False))
     if pd.api.types.is_numeric_dtype(raw_ids.dtype):
         return
-    num = pd.to_numeric(ids, errors="coerce")
+    # only an id written as a number in a non-canonical way (01, 1.0, +1, 1e3) can collide
+    odd = ids.str.contains(r"^[+-]|^0\d|[.eE]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not odd.any():
+        return
+    odd_num = pd.to_numeric(ids[odd], errors="coerce")
+    canon = {cell_text(x) for x in odd_num.dropna()}
+    cand = odd | ids.isin(canon).to_numpy(dtype=bool)
+    num = pd.Series(np.nan, index=ids.index)
+    num[cand] = pd.to_numeric(ids[cand], errors="coerce")
     clash = (num.duplicated(keep=False) & num.notna()).to_numpy() & ~dup
     if not clash.any():
         return
@@ -585,9 +626,11 @@ def _extra_column(s: pd.Series) -> pd.Series:
     """A column the instrument does not know: numbers when every value is one, else text."""
     if pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64")
+    s = s.astype("str")
     filled = s.dropna()
-    num = pd.to_numeric(filled, errors="coerce")
-    leading_zero = filled.str.match(r"^-?0\d").any()
-    if len(filled) and num.notna().all() and not leading_zero:
-        return pd.to_numeric(s, errors="coerce").astype("float64")
-    return s.astype("str")
+    if not len(filled) or filled.str.match(r"^-?0\d").any():
+        return s
+    v = _to_float(s)
+    if np.isnan(v[s.notna().to_numpy()]).any():
+        return s
+    return pd.Series(v, dtype="float64")

@@ -357,6 +357,76 @@ def make_malformed() -> None:
     (HERE / "corrupt.parquet").write_bytes(b"PAR1 truncated")
 
 
+def make_no_silent_loss() -> None:
+    """Files that lose data silently in a naive reader (issue 11 item 4, issue 6 item 1)."""
+    base = clean_rows()[:4]
+
+    def forty() -> list[dict[str, object]]:
+        out = []
+        for k in range(40):
+            r = dict(clean_rows()[k % 8])
+            r["respondent_id"] = f"R{k + 1:03d}"
+            out.append(r)
+        return out
+
+    # an opening quote never closed: a naive reader swallows the 35 rows below
+    text = csv_text(forty()).replace(",Ba Đình,", ',"Ba Đình,', 3)
+    text = text.replace(',"Ba Đình,', ",Ba Đình,", 2)  # only the third one (row 6) opens
+    (HERE / "unclosed_quote.csv").write_text(text, encoding="utf-8")
+    # an unclosed quote in row 3 whose value runs on to a quoted label in row 6
+    rows6 = clean_rows()[:6]
+    rows6[4]["occupation"] = "Hưu trí, khác"  # quoted by the csv writer
+    lines = csv_text(rows6).split("\r\n")
+    lines[2] = lines[2].replace(",Ba Đình,", ',"Ba Đình,', 1)
+    (HERE / "quote_runs_on.csv").write_text("\r\n".join(lines), encoding="utf-8")
+    # a short row and a last row cut mid-line (no line end)
+    lines = csv_text(base).split("\r\n")
+    lines[3] = ",".join(lines[3].split(",")[:40])
+    (HERE / "short_row.csv").write_text("\r\n".join(lines), encoding="utf-8")
+    text = csv_text(base).rstrip("\r\n")
+    cut = text.rsplit("\r\n", 1)
+    cut[1] = ",".join(cut[1].split(",")[:30])
+    (HERE / "cut_last_row.csv").write_text("\r\n".join(cut), encoding="utf-8")
+    # NUL bytes: in an answer (that answer is lost) and in the district (the row is)
+    raw = csv_text(base).encode("utf-8")
+    lines = raw.split(b"\r\n")
+    cells = lines[2].split(b",")
+    cells[17] = b"4\x00"  # C1_2 of row 3
+    lines[2] = b",".join(cells)
+    lines[3] = lines[3].replace("Hoàn Kiếm".encode(), "Hoàn\x00Kiếm".encode(), 1)
+    (HERE / "nul_byte.csv").write_bytes(b"\r\n".join(lines))
+    # UTF-16 without a byte-order mark
+    (HERE / "utf16_no_bom.csv").write_bytes(csv_text(base).encode("utf-16-le"))
+    # ids that are one number written three ways
+    ids = [dict(r) for r in base]
+    for r, v in zip(ids, ["1", "01", "1.0", "R004"], strict=True):
+        r["respondent_id"] = v
+    _write_csv("id_collision.csv", ids)
+    # one district spelled several ways: case, spacing and Unicode form are reported (and
+    # read as one); the last row writes "Ba Đình" with decomposed accents (NFD)
+    seven = [dict(r) for r in clean_rows()[:7]]
+    spellings = ["Ba Đình", "Ba Đình", "ba đình", "Ba  Đình", "Hoàn Kiếm", "HOÀN KIẾM",
+                 unicodedata.normalize("NFD", "Ba Đình")]  # fmt: skip
+    for r, v in zip(seven, spellings, strict=True):
+        r["district"] = v
+    _write_csv("label_variants.csv", seven)
+    # a phone number typed into an answer cell, "Không biết" typed, labels that are accepted
+    typed = [dict(r) for r in base]
+    typed[0]["C1_1"] = "0912345678"
+    typed[1]["C1_1"] = "Không biết"
+    typed[1]["C1_2"] = "Không biết / không áp dụng"  # the don't-know label: code 8
+    typed[1]["C1_3"] = "abc"
+    typed[1]["C1_4"] = "Hài lòng"  # the scale label of 4
+    _write_csv("typed_answers.csv", typed)
+    # Excel formulas whose results were never saved (written by a program that does not
+    # calculate): one in an answer, one in the weight
+    wb_rows = [[xlsx_cell(r[c]) for c in COLUMNS] for r in base]
+    wb_rows[1][COLUMNS.index("C1_1")] = "=2+2"
+    wb_rows[2][COLUMNS.index("base_weight")] = "=B2*2"
+    write_xlsx(HERE / "formula_no_value.xlsx", COLUMNS, wb_rows)
+
+
 if __name__ == "__main__":
     make_clean()
     make_malformed()
+    make_no_silent_loss()
