@@ -188,7 +188,9 @@ def recommend_plan(
     Without ``total_forms``: each district gets the forms its own margin needs
     (:func:`domain_sizes` with ``deff = 1 + (m - 1) rho``, ``m`` respondents per ward, or the
     ``deff`` given), rounded up to whole wards, at least ``minimum_clusters`` and at most the
-    wards it has. With ``total_forms``: ``total_forms / per_cluster`` wards are allocated over
+    wards it has; then wards are added while the margin on the district's t quantile (wards
+    minus one degrees of freedom) is still above the target. With ``total_forms``:
+    ``total_forms / per_cluster`` wards are allocated over
     the districts by ``allocation`` (:func:`allocate` with the same bounds).
 
     Parameters
@@ -268,17 +270,32 @@ def recommend_plan(
         )
         clusters = alloc.to_numpy()
         forms_needed = np.full(len(N), np.nan)
+
+    def precision(cl: np.ndarray) -> pd.DataFrame:
+        return expected_precision(
+            N,
+            pd.Series(cl * m, index=N.index),
+            sd=sd_map,
+            rho=0.0 if deff is not None else rho,
+            cluster_size=m if deff is None else None,
+            clusters=pd.Series(cl, index=N.index),
+            response_rate=response_rate,
+            confidence=confidence,
+        )
+
+    prec = precision(clusters)
+    if total_forms is None:
+        # the district's interval uses t on (wards - 1) df: add wards until the margin holds
+        for _ in range(int(wards.max())):
+            short = (
+                prec["margin"].to_numpy() * (np.sqrt(d) if deff is not None else 1.0)
+                > 100 * margin + 1e-9
+            ) & (clusters < wards.to_numpy())
+            if not short.any():
+                break
+            clusters = clusters + short
+            prec = precision(clusters)
     forms = clusters * m
-    prec = expected_precision(
-        N,
-        pd.Series(forms, index=N.index),
-        sd=sd_map,
-        rho=0.0 if deff is not None else rho,
-        cluster_size=m if deff is None else None,
-        clusters=pd.Series(clusters, index=N.index),
-        response_rate=response_rate,
-        confidence=confidence,
-    )
     if deff is not None:  # a given deff: scale the SRS precision
         prec["se"] *= np.sqrt(d)
         prec["margin"] *= np.sqrt(d)
