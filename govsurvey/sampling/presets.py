@@ -230,7 +230,7 @@ def recommend_plan(
     >>> w = pd.DataFrame({"district": ["A"] * 20 + ["B"] * 20, "N": [1000] * 40})
     >>> r = recommend_plan(w, sd=0.3, rho=0.02, response_rate=0.7, per_cluster=50)
     >>> r[["district", "clusters", "forms"]].values.tolist()
-    [['A', 7, 350], ['B', 7, 350]]
+    [['A', 10, 500], ['B', 10, 500]]
     """
     has_columns(units, [stratum, size], "ward table")
     N_u = size_measure(units[size].to_numpy(), "register size", column=size)
