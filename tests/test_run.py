@@ -235,6 +235,23 @@ def test_a_stale_lock_of_a_dead_run_is_taken_over(probe, tmp_path):
     assert sorted(p.name for p in reports.iterdir()) == ["probe"] and out.is_dir()
 
 
+def test_what_a_killed_run_left_is_tidied_and_an_earlier_run_put_back(probe, tmp_path):
+    reports = tmp_path / "reports"
+    params = write_params(tmp_path)
+    good = run(params, reports_dir=reports, progress=False)
+    before = files_of(good)
+    # killed between its two renames: the complete run aside, a partial folder, a stale lock
+    os.rename(good, reports / ".probe.old-1-x")
+    (reports / ".probe.partial-1-x").mkdir()
+    (reports / ".probe.partial-1-x" / "figures.json").write_text("{}")
+    (reports / ".probe.lock").write_text("999999999 then\n")
+    from govsurvey.publish.run import _recover
+
+    _recover(reports, "probe")
+    assert sorted(p.name for p in reports.iterdir()) == [".probe.lock", "probe"]
+    assert files_of(good) == before
+
+
 def test_two_runs_at_once_one_is_refused_and_the_other_completes(probe, tmp_path):
     """Two processes: the second finds the first's lock and exits 2; the first completes."""
     params = write_params(tmp_path)

@@ -443,6 +443,7 @@ def run(
     lock = _lock(reports, name)
     tmp = reports / f".{name}.partial-{os.getpid()}-{_stamp()}"
     try:
+        _recover(reports, name)
         personal = _preflight(params)
         tmp.mkdir()
         started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -525,6 +526,20 @@ def write_index(folder: Path, params: dict[str, Any], done: _Executed) -> Path:
         suppressed=sum(sum(v.values()) for v in done.suppression.values()),
         version=_version(),
     )
+
+
+def _recover(reports: Path, name: str) -> None:
+    """Tidy what a killed run of this name left (we hold its lock, so none is going): its
+    partial folder is removed; a complete run moved aside just before a kill is put back."""
+    final = reports / name
+    olds = sorted(reports.glob(f".{name}.old-*"))
+    if not final.exists() and olds:
+        os.rename(olds[-1], final)
+        log.warning("put back the complete run %s that a killed run had moved aside", final)
+        olds = olds[:-1]
+    for p in [*olds, *reports.glob(f".{name}.partial-*")]:
+        log.warning("removing %s, left by a run that was killed", p)
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _version() -> str:
