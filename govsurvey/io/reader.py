@@ -129,7 +129,8 @@ class Responses:
         (what is wrong, column by column). Empty when nothing was excluded.
     cell_account : pandas.DataFrame
         One row per cell of a kept row that the reader set missing or rewrote: ``row``,
-        ``respondent_id``, ``column``, ``check``, ``reason``.
+        ``respondent_id``, ``column``, ``check``, ``action`` (``"set missing"``, or
+        ``"spelling unified"`` for a label spelled another way) and ``reason``.
     n_read : int
         Data rows read (blank rows and rows above the header are not counted).
     source : Source
@@ -195,8 +196,8 @@ class Responses:
         pandas.DataFrame
             Columns ``item`` and ``rows``: ``read`` and ``kept``, then one line per check that
             excluded rows (``excluded: <check>``; a row failing several counts under each), then
-            one per check that set answers of kept rows missing (``kept, answer set missing:
-            <check>``, counting rows).
+            one per check that changed cells of kept rows (``kept, set missing: <check>`` or
+            ``kept, spelling unified: <check>``, counting rows).
 
         Examples
         --------
@@ -211,9 +212,9 @@ class Responses:
             counts = self.account["check"].str.split(", ").explode().value_counts(sort=False)
             lines += [(f"excluded: {k}", int(v)) for k, v in counts.items()]
         if len(self.cell_account):
-            per = self.cell_account.drop_duplicates(["row", "check"])["check"]
-            counts = per.value_counts(sort=False)
-            lines += [(f"kept, answer set missing: {k}", int(v)) for k, v in counts.items()]
+            per = self.cell_account.drop_duplicates(["row", "check"])
+            counts = per.groupby(["action", "check"], sort=False).size()
+            lines += [(f"kept, {a}: {k}", int(v)) for (a, k), v in counts.items()]
         return pd.DataFrame(lines, columns=["item", "rows"])
 
 

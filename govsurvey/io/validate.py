@@ -33,7 +33,10 @@ log = logging.getLogger(__name__)
 
 #: Account columns: excluded rows, and cells set missing or rewritten in kept rows.
 ACCOUNT_COLUMNS = ["row", "respondent_id", "check", "reason"]
-CELL_ACCOUNT_COLUMNS = ["row", "respondent_id", "column", "check", "reason"]
+CELL_ACCOUNT_COLUMNS = ["row", "respondent_id", "column", "check", "action", "reason"]
+
+#: Checks that rewrite a value read correctly (a spelling unified) instead of losing it.
+UNIFYING_CHECKS = ("label_variant", "unicode_form")
 
 _DIGITS = re.compile(r"\d")
 
@@ -475,6 +478,10 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             "respondent_id": pd.Series([ids.iloc[f.pos] for f in cells], dtype="str"),
             "column": pd.Series([f.problem.column for f in cells], dtype="str"),
             "check": pd.Series([f.check for f in cells], dtype="str"),
+            "action": pd.Series(
+                ["spelling unified" if f.check in UNIFYING_CHECKS else "set missing" for f in cells],
+                dtype="str",
+            ),
             "reason": pd.Series([reason(f.problem) for f in cells], dtype="str"),
         }
     )

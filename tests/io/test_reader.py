@@ -1,4 +1,9 @@
-"""Reading and validating response files: the malformed corpus, clean files in every format."""
+"""Reading and validating response files: the malformed corpus, clean files in every format.
+
+Changed by issue 6 item 1 (and so changed here): a problem in an answer no longer excludes the
+row; that answer becomes missing and the cell is listed in ``cell_account``. Missing codes (8, 9)
+are missing in ``resp.data``; ``resp.codes`` keeps them.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,10 @@ import pytest
 import yaml
 
 from govsurvey.errors import MAX_LISTED, InputError
-from govsurvey.instrument import load_instrument
+from govsurvey.config import load_instrument
 from govsurvey.io import Responses, read_responses, valid_scale
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 MALFORMED = TESTS / "malformed"
 FIXTURES = TESTS / "fixtures" / "io"
 EXPECTED = yaml.safe_load((MALFORMED / "expected.yaml").read_text(encoding="utf-8"))
@@ -55,34 +60,60 @@ def test_message_lists_twenty_problems_but_the_error_holds_all(monkeypatch) -> N
     assert [(p.row, p.column) for p in err.problems[-2:]] == [(9, "C1_2"), (9, "C1_3")]
 
 
-ROW_LEVEL = {  # file -> (rows excluded, checks they failed)
-    "scale_codes.csv": ([2, 3, 5], {"invalid_code", "not_numeric", "not_whole_number"}),
-    "categories.csv": ([2, 3, 4], {"unknown_category"}),
+EXCLUDED = {  # file -> (rows excluded, checks they failed): identifying or design columns, shape
     "duplicate_ids.csv": ([2, 3, 5, 6, 7], {"duplicate_id"}),
     "weights.csv": ([2, 3, 4, 5, 6], {"invalid_weight", "not_numeric", "missing_value"}),
     "responded.csv": ([2, 3, 4], {"invalid_code", "missing_value", "not_numeric"}),
     "blank_required.csv": ([2, 3, 4], {"missing_value"}),
-    "assessment.csv": ([2, 3, 4], {"invalid_code", "not_whole_number"}),
     "stray_value.csv": ([4], {"stray_value"}),
+    "title_block_errors.xlsx": ([8], {"invalid_weight", "unknown_category"}),
+    "types.parquet": ([4], {"invalid_weight"}),
+    "short_row.csv": ([4], {"short_row"}),
+    "cut_last_row.csv": ([5], {"cut_row"}),
+    "nul_byte.csv": ([4], {"nul_byte"}),
+    "id_collision.csv": ([2, 3, 4], {"id_collision"}),
+    "formula_no_value.xlsx": ([7], {"formula_without_value"}),
+}
+CELLS = {  # file -> (rows kept with answers set missing or spellings unified, their checks)
+    "scale_codes.csv": ([2, 3, 5], {"invalid_code", "not_numeric", "not_whole_number"}),
+    "categories.csv": ([2, 3, 4], {"unknown_category"}),
+    "assessment.csv": ([2, 3, 4], {"invalid_code", "not_whole_number"}),
     "many_problems.csv": ([2, 3, 4, 5, 6, 7, 8, 9], {"invalid_code"}),
-    "title_block_errors.xlsx": ([6, 8], {"invalid_code", "invalid_weight", "unknown_category"}),
+    "title_block_errors.xlsx": ([6], {"invalid_code"}),
     "labels.sav": ([2, 3], {"unknown_category", "invalid_code"}),
-    "types.parquet": ([1, 4], {"not_numeric", "invalid_weight"}),
+    "types.parquet": ([1], {"not_numeric"}),
+    "nul_byte.csv": ([3], {"nul_byte"}),
+    "typed_answers.csv": ([2, 3], {"invalid_code", "not_numeric"}),
+    "label_variants.csv": ([4, 5, 7, 8], {"label_variant", "unicode_form"}),
+    "formula_no_value.xlsx": ([6], {"formula_without_value"}),
 }
 
 
-@pytest.mark.parametrize("name", sorted(ROW_LEVEL))
+@pytest.mark.parametrize("name", sorted(set(EXCLUDED) | set(CELLS)))
 def test_exclude_accounts_for_every_row(name: str, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
     r = read_responses(name, on_error="exclude")
-    rows, checks = ROW_LEVEL[name]
+    rows, checks = EXCLUDED.get(name, ([], set()))
     assert r.account["row"].tolist() == rows
-    assert set(r.account["check"].str.split(", ").explode()) == checks
+    assert set(r.account["check"].str.split(", ").explode().dropna()) == checks
     assert r.n_kept + r.n_excluded == r.n_read
     assert r.n_read == len(rows) + r.n_kept
     assert list(r.account.columns) == ["row", "respondent_id", "check", "reason"]
     kept_ids = set(r.data["respondent_id"])
     assert not kept_ids & set(r.account["respondent_id"].dropna())
+    cell_rows, cell_checks = CELLS.get(name, ([], set()))
+    ca = r.cell_account
+    assert sorted(set(ca["row"])) == cell_rows
+    assert set(ca["check"]) == cell_checks
+    assert list(ca.columns) == ["row", "respondent_id", "column", "check", "action", "reason"]
+    assert len(r.codes) == len(r.data)
+    # every cell set missing is missing in the analysis frame and in the codes
+    for row, col, action in ca[["row", "column", "action"]].itertuples(index=False):
+        if action != "set missing":
+            continue
+        rid = ca.loc[ca["row"] == row, "respondent_id"].iloc[0]
+        i = np.flatnonzero(r.data["respondent_id"].eq(rid).to_numpy(dtype=bool))
+        assert len(i) == 1 and pd.isna(r.data[col].iloc[i[0]]), (row, col)
 
 
 def test_exclude_drops_every_copy_of_a_duplicated_id_and_names_the_rows(monkeypatch) -> None:
@@ -94,25 +125,43 @@ def test_exclude_drops_every_copy_of_a_duplicated_id_and_names_the_rows(monkeypa
     assert "rows 3 and 5 hold the same ID" in reasons[5]
 
 
-def test_exclude_gives_reasons_column_by_column(monkeypatch) -> None:
+def test_a_bad_answer_is_set_missing_and_the_row_kept(monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
     r = read_responses("scale_codes.csv", on_error="exclude")
-    first = r.account.iloc[0]
-    assert first["respondent_id"] == "R001"
-    assert first["check"] == "invalid_code, not_numeric"
-    assert (
-        first["reason"] == "C1_1: not a valid answer (value '6'); C2_1: not a number (value 'four')"
-    )
-    assert r.data["respondent_id"].tolist() == ["R003"]  # row 4: its codes are fine
+    assert r.n_excluded == 0 and r.n_kept == 4
+    first = r.cell_account.iloc[:2]
+    assert first["respondent_id"].tolist() == ["R001", "R001"]
+    assert first["column"].tolist() == ["C1_1", "C2_1"]
+    assert first["reason"].tolist() == [
+        "C1_1: not a valid answer (value '6')",
+        "C2_1: not a number (value 'four')",
+    ]
+    d = r.data.set_index("respondent_id")
+    assert pd.isna(d.loc["R001", "C1_1"]) and pd.isna(d.loc["R001", "C2_1"])
+    assert d.loc["R001", "C1_2"] == 4  # '4 ' passes; the rest of the row is kept
     assert r.summary().to_dict("list") == {
         "item": [
             "read",
             "kept",
-            "excluded: invalid_code",
-            "excluded: not_numeric",
-            "excluded: not_whole_number",
+            "kept, set missing: invalid_code",
+            "kept, set missing: not_numeric",
+            "kept, set missing: not_whole_number",
         ],
-        "rows": [4, 1, 3, 1, 1],
+        "rows": [4, 4, 3, 1, 1],
+    }
+
+
+def test_a_bad_design_value_excludes_the_row_with_all_its_reasons(monkeypatch) -> None:
+    monkeypatch.chdir(MALFORMED)
+    r = read_responses("title_block_errors.xlsx", on_error="exclude")
+    assert r.account.to_dict("list") == {
+        "row": [8],
+        "respondent_id": ["R004"],
+        "check": ["invalid_weight, unknown_category"],
+        "reason": [
+            "base_weight: weight is not positive and finite (value '-1'); "
+            "sex: not a code of sex (value 'Khác')"
+        ],
     }
 
 
@@ -128,7 +177,7 @@ def test_exclude_still_raises_for_problems_with_the_whole_file(name: str, monkey
 
 
 def test_on_error_must_be_raise_or_exclude() -> None:
-    with pytest.raises(ValueError, match="on_error must be 'raise' or 'exclude', not 'skip'"):
+    with pytest.raises(InputError, match="on_error must be 'raise' or 'exclude', not 'skip'"):
         read_responses(FIXTURES / "clean_utf8.csv", on_error="skip")  # type: ignore[arg-type]
 
 
@@ -206,10 +255,14 @@ def test_clean_data_types_and_values(reference) -> None:
     assert d.loc[7, "ward"] == "Phường Khương Đình"
     assert d["phone"].iloc[0] == "0912345678"  # text, leading zero kept
     assert set(d["field"]) <= set(INST.variables["field"]["codes"])
-    # the missing codes stay as answered; a blank answer is <NA>
+    # the analysis frame holds missing codes as missing; the codes frame keeps them as answered
     row = d.set_index("respondent_id").loc["R001"]
-    assert row["C2_3"] == 8 and row["C3_1"] == 9
+    assert pd.isna(row["C2_3"]) and pd.isna(row["C3_1"])
+    codes = reference.codes.set_index(d["respondent_id"]).loc["R001"]
+    assert codes["C2_3"] == 8 and codes["C3_1"] == 9
     assert pd.isna(d.set_index("respondent_id").loc["R003", "C5_3"])
+    assert not d[INST.scale_columns].isin([8, 9]).any().any()
+    assert reference.codes[INST.scale_columns].isin([8, 9]).sum().sum() > 0
 
 
 def test_non_respondents_are_kept_with_their_flag_and_blank_answers(reference) -> None:
@@ -288,8 +341,10 @@ def test_numbers_with_blanks_around_pass_words_do_not(tmp_path: Path) -> None:
     path = _rewrite(tmp_path, "spaces.csv", edit)
     r = read_responses(path, on_error="exclude")
     assert r.data["C1_1"].tolist()[:2] == [4, 4]
-    assert r.account["reason"].tolist() == ["C1_1: not a number (value 'four')"]
-    assert r.account["row"].tolist() == [4]
+    assert pd.isna(r.data["C1_1"].iloc[2])  # the word is set missing, the row kept
+    assert r.cell_account["reason"].tolist() == ["C1_1: not a number (value 'four')"]
+    assert r.cell_account["row"].tolist() == [4]
+    assert r.n_excluded == 0
 
 
 def test_extra_columns_are_kept_as_numbers_or_as_text(tmp_path: Path) -> None:
@@ -335,18 +390,18 @@ def test_valid_scale_turns_missing_codes_and_blanks_into_nan(reference) -> None:
     v = valid_scale(reference)
     assert list(v.columns) == INST.scale_columns
     assert (v.dtypes == np.float64).all()
-    raw = reference.data[INST.scale_columns]
+    raw = reference.codes[INST.scale_columns]
     expected = (raw.isna() | raw.isin([8, 9])).fillna(True).to_numpy(dtype=bool)
     assert (v.isna().to_numpy() == expected).all()
     assert v.notna().to_numpy().sum() == raw.isin([1, 2, 3, 4, 5]).fillna(False).to_numpy().sum()
     assert v.loc[0, "C2_3"] != v.loc[0, "C2_3"]  # 8 -> NaN
     assert v.loc[0, "C1_1"] == 5.0
     pd.testing.assert_frame_equal(v, valid_scale(reference.data, INST))
-    pd.testing.assert_frame_equal(v, valid_scale(reference.data, "sipas-2017"))
+    pd.testing.assert_frame_equal(v, valid_scale(reference.codes, "sipas-2017"))
 
 
 def test_valid_scale_names_missing_columns() -> None:
-    with pytest.raises(ValueError, match=r"lack the scale columns \['C1_1'"):
+    with pytest.raises(InputError, match=r"lack the scale columns \['C1_1'"):
         valid_scale(pd.DataFrame({"x": [1]}), INST)
 
 
