@@ -1,0 +1,185 @@
+"""Figures of the drivers analysis: each takes a result frame and an ``ax`` and returns the ax.
+
+matplotlib is imported inside each function, so ``import govsurvey`` stays light. Labels come
+as a ``{code: label}`` mapping (the caller's language); axis titles from
+:mod:`govsurvey.drivers.report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .report import quadrant_label, text
+
+__all__ = ["coefficient_plot", "importance_plot", "ipa_plot", "facts_plot"]
+
+_QUAD_COLOURS = {
+    "concentrate_here": "#c0392b",
+    "keep_up": "#1e8449",
+    "low_priority": "#7f8c8d",
+    "possible_overkill": "#2471a3",
+    "not_determined": "#444444",
+}
+
+
+def _labels(codes, labels):
+    labels = labels or {}
+    return [str(labels.get(c, c)) for c in codes]
+
+
+def coefficient_plot(
+    frame: pd.DataFrame,
+    ax,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "en",
+    xlabel: str | None = None,
+):
+    """Coefficients with their confidence intervals (the intercept and cut points left out).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> f = pd.DataFrame({"term": ["Intercept", "C1"], "estimate": [1.0, 0.5],
+    ...                   "ci_low": [0.5, 0.2], "ci_high": [1.5, 0.8]})
+    >>> fig, ax = plt.subplots()
+    >>> coefficient_plot(f, ax) is ax
+    True
+    """
+    f = frame[(frame["term"] != "Intercept") & ~frame["term"].astype(str).str.contains(r"\|")]
+    f = f.iloc[::-1]
+    y = np.arange(len(f))
+    est = f["estimate"].to_numpy(float)
+    err = np.vstack([est - f["ci_low"].to_numpy(float), f["ci_high"].to_numpy(float) - est])
+    ax.errorbar(est, y, xerr=err, fmt="o", color="#1f4e79", capsize=3)
+    ax.axvline(0, color="#888888", lw=0.8, ls="--")
+    ax.set_yticks(y, _labels(f["term"], labels))
+    ax.set_xlabel(xlabel or text("ax_coef", lang))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def importance_plot(
+    frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, lang: str = "en"
+):
+    """Each predictor's share of R² (percent) as a bar with its confidence interval.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> f = pd.DataFrame({"term": ["A", "B"], "share": [0.7, 0.3],
+    ...                   "share_ci_low": [0.6, 0.2], "share_ci_high": [0.8, 0.4]})
+    >>> fig, ax = plt.subplots()
+    >>> importance_plot(f, ax) is ax
+    True
+    """
+    f = frame.sort_values("share")
+    y = np.arange(len(f))
+    s = 100 * f["share"].to_numpy(float)
+    err = np.vstack(
+        [s - 100 * f["share_ci_low"].to_numpy(float), 100 * f["share_ci_high"].to_numpy(float) - s]
+    )
+    ax.barh(y, s, color="#5b8db8", xerr=err, capsize=3, ecolor="#222222")
+    ax.axvline(100 / len(f), color="#888888", lw=0.8, ls="--")
+    ax.set_yticks(y, _labels(f["term"], labels))
+    ax.set_xlabel(text("ax_share", lang))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, lang: str = "en"):
+    """Importance (x) against performance (y), each with its interval, coloured by quadrant.
+
+    The dashed cross-hairs are ``frame.attrs["importance_line"]`` and ``["performance_line"]``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> f = pd.DataFrame({"component": ["A", "B"], "importance": [0.8, 0.2],
+    ...     "importance_ci_low": [0.7, 0.1], "importance_ci_high": [0.9, 0.3],
+    ...     "performance": [70.0, 90.0], "performance_ci_low": [65.0, 85.0],
+    ...     "performance_ci_high": [75.0, 95.0], "quadrant": ["concentrate_here", "keep_up"]})
+    >>> f.attrs.update(importance_line=0.5, performance_line=80.0)
+    >>> fig, ax = plt.subplots()
+    >>> ipa_plot(f, ax) is ax
+    True
+    """
+    x = 100 * frame["importance"].to_numpy(float)
+    y = frame["performance"].to_numpy(float)
+    xe = np.vstack(
+        [
+            x - 100 * frame["importance_ci_low"].to_numpy(float),
+            100 * frame["importance_ci_high"].to_numpy(float) - x,
+        ]
+    )
+    ye = np.vstack(
+        [
+            y - frame["performance_ci_low"].to_numpy(float),
+            frame["performance_ci_high"].to_numpy(float) - y,
+        ]
+    )
+    seen = set()
+    for i, q in enumerate(frame["quadrant"]):
+        lab = None if q in seen else quadrant_label(q, lang)
+        seen.add(q)
+        ax.errorbar(
+            x[i],
+            y[i],
+            xerr=xe[:, i : i + 1],
+            yerr=ye[:, i : i + 1],
+            fmt="o",
+            color=_QUAD_COLOURS.get(q, "#444444"),
+            capsize=3,
+            label=lab,
+        )
+    for i, code in enumerate(_labels(frame["component"], labels)):
+        ax.annotate(code, (x[i], y[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
+    ax.axvline(100 * frame.attrs.get("importance_line", np.nan), color="#888888", ls="--", lw=0.8)
+    ax.axhline(frame.attrs.get("performance_line", np.nan), color="#888888", ls="--", lw=0.8)
+    ax.set_xlabel(text("ax_importance", lang))
+    ax.set_ylabel(text("ax_performance", lang))
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def facts_plot(
+    frame: pd.DataFrame,
+    ax,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "en",
+    xlabel: str | None = None,
+    column: str = "fact",
+):
+    """Estimates (percent, or points) with intervals, one row per fact.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> f = pd.DataFrame({"fact": ["late_result"], "estimate": [8.0], "ci_low": [7.0],
+    ...                   "ci_high": [9.0]})
+    >>> fig, ax = plt.subplots()
+    >>> facts_plot(f, ax) is ax
+    True
+    """
+    f = frame.dropna(subset=["estimate"]).iloc[::-1]
+    y = np.arange(len(f))
+    est = f["estimate"].to_numpy(float)
+    err = np.vstack([est - f["ci_low"].to_numpy(float), f["ci_high"].to_numpy(float) - est])
+    ax.errorbar(est, y, xerr=err, fmt="s", color="#7d3c98", capsize=3)
+    if (est < 0).any():
+        ax.axvline(0, color="#888888", lw=0.8, ls="--")
+    ax.set_yticks(y, _labels(f[column], labels))
+    ax.set_xlabel(xlabel or text("ax_fact_share", lang))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
