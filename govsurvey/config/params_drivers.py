@@ -1,0 +1,61 @@
+"""Notebook 04's own parameters (drivers of satisfaction); the shared keys live in
+:mod:`govsurvey.config.params` (``SharedParams``).
+
+The integrator composes them: ``class DriversParams(SharedParams, DriversOwnParams)``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["DriversOwnParams", "DRIVERS_DEFAULTS"]
+
+
+class DriversOwnParams(BaseModel):
+    """Keys only notebook 04 reads.
+
+    Examples
+    --------
+    >>> p = DriversOwnParams()
+    >>> p.importance_method, p.replicates, p.min_valid
+    ('lmg', 200, 1)
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     DriversOwnParams(replicates=5)
+    ... except ValidationError as e:
+    ...     print(e.errors()[0]["loc"], e.errors()[0]["type"])
+    ('replicates',) greater_than_equal
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_valid: int = Field(
+        1, ge=1, le=6, description="valid answers a component score needs (1 to 6)"
+    )
+    importance_method: Literal["lmg", "johnson"] = Field(
+        "lmg", description='relative-importance method: "lmg" or "johnson"'
+    )
+    replicates: int = Field(
+        200, ge=20, le=2000, description="bootstrap replicates for importance intervals (20-2000)"
+    )
+    facts_by: list[str] = Field(
+        default_factory=lambda: ["district", "field"],
+        description="domain columns for the facts of the service, e.g. [district, field]",
+    )
+    stated_items: dict[str, str] | None = Field(
+        None,
+        description="component code -> its expectations column (default: sipas-2017's exp_*)",
+    )
+
+    @field_validator("facts_by")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v) or any(not x.strip() for x in v):
+            raise ValueError("must name distinct, non-empty columns")
+        return v
+
+
+#: The defaults, as notebook 04's parameters cell and params/default.yaml hold them.
+DRIVERS_DEFAULTS = DriversOwnParams().model_dump()
