@@ -78,14 +78,14 @@ def short(value: Any, limit: int = MAX_SHOWN) -> str:
     >>> short([1, 2])
     '[1, 2]'
     """
-    text = reprlib_safe(value)
+    text = _bounded_repr(value)
     if len(text) <= limit:
         return text
     size = f" ({len(value)} characters)" if isinstance(value, str) else ""
     return f"{text[: limit - 4]}…{size}"
 
 
-def reprlib_safe(value: Any) -> str:
+def _bounded_repr(value: Any) -> str:
     """``repr`` of a value without expanding deep or huge containers (a bounded repr)."""
     import reprlib
 
@@ -417,7 +417,13 @@ class IndexParams(SharedParams):
 
 @dataclass(frozen=True)
 class NotebookSpec:
-    """One of the package's notebooks: its identifier, file name and parameters model."""
+    """One of the package's notebooks: its identifier, file name and parameters model.
+
+    Examples
+    --------
+    >>> NOTEBOOKS["03"].file, NOTEBOOKS["03"].model.__name__
+    ('03_satisfaction_index.ipynb', 'IndexParams')
+    """
 
     id: str
     file: str
@@ -448,7 +454,13 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
 
 
 def notebooks_dir() -> Path:
-    """The project's ``notebooks/`` folder (next to the package in a source checkout)."""
+    """The project's ``notebooks/`` folder (next to the package in a source checkout).
+
+    Examples
+    --------
+    >>> notebooks_dir().name
+    'notebooks'
+    """
     return Path(__file__).resolve().parent.parent.parent / "notebooks"
 
 
@@ -506,7 +518,13 @@ def select_notebooks(only: str | list[str] | None = None) -> list[str]:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One run parameter as a notebook's parameters cell sees it: default and meaning."""
+    """One run parameter as a notebook's parameters cell sees it: default and meaning.
+
+    Examples
+    --------
+    >>> PARAMETERS["min_cell"].default, PARAMETERS["targets"].notebooks
+    (30, ('03',))
+    """
 
     default: Any
     help: str

@@ -290,6 +290,18 @@ class Publisher:
         InputError
             For a personal or free-text column, or an infinite figure in a published row
             (weights whose sums overflow).
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=30)
+        >>> f = pd.DataFrame({"district": ["A", "B", "C"], "code": "SIPAS",
+        ...                   "estimate": [80.0, 90.0, 70.0], "n": [100, 12, 45]})
+        >>> pub.guard(f)[["district", "estimate", "n", "suppressed"]]
+          district  estimate      n  suppressed
+        0        A      80.0  100.0       False
+        1        B       NaN    NaN        True
+        2        C       NaN    NaN        True
         """
         by = self._check_columns(frame)
         out = frame.copy()
@@ -328,7 +340,17 @@ class Publisher:
         return out
 
     def published(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The rows that may be shown (for plots and rankings): guarded, suppressed rows out."""
+        """The rows that may be shown (for plots and rankings): guarded, suppressed rows out.
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=30)
+        >>> f = pd.DataFrame({"district": ["A", "B", "C"], "code": "SIPAS",
+        ...                   "estimate": [80.0, 90.0, 70.0], "n": [100, 12, 45]})
+        >>> pub.published(f)["district"].tolist()
+        ['A']
+        """
         return self.guard(frame, drop=True)
 
     def all_suppressed(self, frame: pd.DataFrame) -> bool:
@@ -376,6 +398,14 @@ class Publisher:
         """The frame as a reader sees it: guarded, rounded, with a ``label`` beside ``code``.
 
         For display only; :meth:`record` keeps full precision. Suppressed rows keep no label.
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=30)
+        >>> t = pub.table(pd.DataFrame({"code": ["C1"], "estimate": [80.1234], "n": [100]}))
+        >>> t[["code", "label", "estimate"]].values.tolist()
+        [['C1', 'Access to the service', 80.12]]
         """
         out = self.guard(frame)
         if "code" in out.columns:
@@ -398,6 +428,15 @@ class Publisher:
         Published rows are written at full precision to ``<output_dir>/figures-<notebook>.json``;
         suppressed rows are not written at all (only their number, in
         ``suppressed-<notebook>.json``).
+
+        Examples
+        --------
+        >>> import pandas as pd, govsurvey as gs
+        >>> pub = gs.Publisher("sipas-2017", min_cell=30)
+        >>> _ = pub.record("overall", pd.DataFrame({"district": ["A", "B", "C"], "code": "SIPAS",
+        ...                "estimate": [80.0, 90.0, 70.0], "n": [100, 12, 45]}))
+        >>> pub.figures["overall"], pub.suppressed["overall"]
+        ([{'district': 'A', 'code': 'SIPAS', 'estimate': 80.0, 'n': 100.0, 'suppressed': False}], 2)
         """
         guarded = self.guard(frame)
         shown = guarded

@@ -66,6 +66,12 @@ class RunFailed(Exception):
 
     ``input_error`` is True when the notebook stopped on an :class:`~govsurvey.InputError`
     (bad data or parameters, not a bug).
+
+    Examples
+    --------
+    >>> err = RunFailed(None, "03", 7, "ZeroDivisionError", "division by zero")
+    >>> str(err), err.input_error
+    ('notebook 03, cell 7 stopped: ZeroDivisionError: division by zero', False)
     """
 
     def __init__(
@@ -76,7 +82,9 @@ class RunFailed(Exception):
         self.input_error = ename == "InputError"
         where = f"notebook {notebook}" + (f", cell {cell}" if cell is not None else "")
         kept = f"; the failed run is kept in {folder}/" if folder is not None else ""
-        super().__init__(f"{where} stopped: {ename}: {short(evalue, 400)}{kept}")
+        text = " ".join(str(evalue).split())
+        text = text if len(text) <= 400 else text[:399] + "…"
+        super().__init__(f"{where} stopped: {ename}: {text}{kept}")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -98,7 +106,13 @@ def file_sha256(path: str | Path) -> str:
 
 
 def constraints_path() -> Path:
-    """The project's lock file of exact versions (``constraints.txt`` at the top)."""
+    """The project's lock file of exact versions (``constraints.txt`` at the top).
+
+    Examples
+    --------
+    >>> constraints_path().name
+    'constraints.txt'
+    """
     return Path(__file__).resolve().parent.parent.parent / "constraints.txt"
 
 
@@ -285,6 +299,13 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
     Each notebook receives the keys its own model declares (that its parameters cell has).
     Stops at the first failing notebook: its executed copy keeps the error, its HTML shows the
     failing cell. Used by :func:`run` and by verify's rerun; ``out`` must exist.
+
+    Examples
+    --------
+    >>> from govsurvey.config.params import load_params
+    >>> p = load_params("params/default.yaml", notebooks="03")  # doctest: +SKIP
+    >>> execute(p, ["03"], Path("/tmp/out")).failure is None  # doctest: +SKIP
+    True
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -516,7 +537,13 @@ def run(
 
 
 def write_index(folder: Path, params: dict[str, Any], done: _Executed) -> Path:
-    """The ``index.html`` of a complete run (also what verify's rerun compares with)."""
+    """The ``index.html`` of a complete run (also what verify's rerun compares with).
+
+    Examples
+    --------
+    >>> write_index(Path("/tmp/out"), p, execute(p, ["03"], Path("/tmp/out")))  # doctest: +SKIP
+    PosixPath('/tmp/out/index.html')
+    """
     return render_index(
         folder / "index.html",
         params["run_name"],
