@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DriversOwnParams", "DRIVERS_DEFAULTS"]
+__all__ = ["DriversOwnParams", "DRIVERS_DEFAULTS", "validate_drivers_params"]
 
 
 class DriversOwnParams(BaseModel):
@@ -59,3 +59,49 @@ class DriversOwnParams(BaseModel):
 
 #: The defaults, as notebook 04's parameters cell and params/default.yaml hold them.
 DRIVERS_DEFAULTS = DriversOwnParams().model_dump()
+
+
+def validate_drivers_params(raw: dict) -> dict:
+    """Check notebook 04's own keys; every problem becomes one :class:`InputError`.
+
+    Parameters
+    ----------
+    raw : dict
+        Any mapping; only :class:`DriversOwnParams`'s keys are read.
+
+    Returns
+    -------
+    dict
+        Those keys, defaults filled in.
+
+    Examples
+    --------
+    >>> validate_drivers_params({"replicates": 100, "run_name": "x"})["replicates"]
+    100
+    >>> validate_drivers_params({"importance_method": "shapley"})
+    Traceback (most recent call last):
+    ...
+    govsurvey.errors.InputError: parameter 'importance_method': input should be 'lmg' or 'johnson' (value 'shapley'). Fix: set 'importance_method' to relative-importance method: "lmg" or "johnson"
+    """  # noqa: E501
+    from pydantic import ValidationError
+
+    from ..errors import InputError, Problem
+
+    fields = DriversOwnParams.model_fields
+    try:
+        return DriversOwnParams.model_validate(
+            {k: v for k, v in raw.items() if k in fields}
+        ).model_dump()
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors(include_url=False):
+            key = str(e["loc"][0]) if e["loc"] else ""
+            msg = e["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(
+                    what=f"parameter '{key}': {msg[0].lower() + msg[1:]} "
+                    f"(value {str(e.get('input'))[:40]!r})",
+                    fix=f"set '{key}' to {fields[key].description}" if key in fields else "",
+                )
+            )
+        raise InputError(problems) from None

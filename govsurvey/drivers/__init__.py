@@ -14,7 +14,7 @@ from .importance import johnson, lmg, relative_importance, weighted_covariances
 from .ipa import importance_performance, stated_importance
 from .models import glm, ordinal
 from .reliability import Reliability, reliability
-from .scores import clean_scale, component_scores, score_coverage
+from .scores import clean_scale, component_scores, score_coverage, with_scores
 
 __all__ = [
     "FACTS",
@@ -28,6 +28,7 @@ __all__ = [
     "service_facts",
     "stated_importance",
     "weighted_covariances",
+    "with_scores",
     "clean_scale",
     "component_scores",
     "glm",

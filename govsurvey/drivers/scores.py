@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["clean_scale", "component_scores", "score_coverage"]
+__all__ = ["clean_scale", "component_scores", "score_coverage", "with_scores"]
 
 
 def _instrument(instrument):
@@ -141,4 +141,44 @@ def score_coverage(scores: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"component": names, "n_scored": np.asarray(counts, dtype=np.int64)})
     out["n_missing"] = n - out["n_scored"]
     out["share_scored"] = 100.0 * out["n_scored"] / max(n, 1)
+    return out
+
+
+def with_scores(data: pd.DataFrame, instrument, min_valid: int = 1) -> pd.DataFrame:
+    """The data with the component scores and the overall answer ready for the models.
+
+    Adds one column per component code (:func:`component_scores`), ``overall_score`` (the
+    overall answer on 1–5, missing for don't know / no answer) and ``satisfied_overall``
+    (1 when the overall answer is a satisfied one, 4 or 5; 0 otherwise; missing when there is
+    no valid overall answer).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+    instrument : Instrument or str
+    min_valid : int, default 1
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with the new columns (existing columns of those names are replaced).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
+    >>> cols = [c.column for c in inst.criteria]
+    >>> df = pd.DataFrame([[4] * 22 + [5], [2] * 22 + [9]], columns=cols + ["overall"])
+    >>> with_scores(df, inst)[["C1", "overall_score", "satisfied_overall"]].values.tolist()
+    [[4.0, 5.0, 1.0], [2.0, nan, nan]]
+    """
+    inst = _instrument(instrument)
+    scores = component_scores(data, inst, min_valid)
+    o = clean_scale(data, [inst.overall_column], inst.scale_min, inst.scale_max).iloc[:, 0]
+    sat = np.where(o.notna(), o.isin(list(inst.satisfied)).astype(float), np.nan)
+    out = data.assign(**{c: scores[c] for c in scores.columns})
+    out["overall_score"] = o.to_numpy()
+    out["satisfied_overall"] = sat
+    out.attrs["min_valid"] = scores.attrs["min_valid"]
     return out
