@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 import govsurvey as gs
-from govsurvey.instrument import available_instruments
+from govsurvey.config import Instrument, available_instruments, load_instrument
 
 
 def test_sipas_2017_structure():
@@ -86,3 +86,130 @@ def test_bad_yaml(tmp_path):
     p.write_text("name: [unclosed\n", encoding="utf-8")
     with pytest.raises(gs.InputError, match="not a valid UTF-8 YAML file"):
         gs.load_instrument(p)
+
+
+# --------------------------------------------------------------------------- typed and whole
+
+
+def _labels(inst: Instrument) -> list[tuple[str, str]]:
+    """(where, label) for every label of the instrument, in both languages."""
+    s = inst.spec
+    out = [("title", s.title.vi), ("title", s.title.en)]
+    out += [(f"scale {k}", lab.vi) for k, lab in s.scale.labels.items()]
+    out += [(f"scale {k}", lab.en) for k, lab in s.scale.labels.items()]
+    out += [(f"missing {k}", m.vi) for k, m in s.missing_codes.items()]
+    out += [(f"missing {k}", m.en) for k, m in s.missing_codes.items()]
+    for c in s.components:
+        out += [(c.code, c.vi), (c.code, c.en)]
+        out += [(k.code, lab) for k in c.criteria for lab in (k.vi, k.en)]
+    out += [("overall", s.overall.vi), ("overall", s.overall.en)]
+    for a in s.assessment:
+        out += [(a.code, a.vi), (a.code, a.en)]
+        out += [(f"{a.code}={k}", lab) for k, v in (a.codes or {}).items() for lab in (v.vi, v.en)]
+    out += [(o.code, lab) for o in s.expectations.options for lab in (o.vi, o.en)]
+    for name, v in s.variables.items():
+        out += [(name, v.vi), (name, v.en)]
+        out += [(f"{name}={k}", lab) for k, c in (v.codes or {}).items() for lab in (c.vi, c.en)]
+    out += [(f"design {r}", lab) for r, d in s.design.items() for lab in (d.vi, d.en)]
+    out += [(f"personal {p.column}", lab) for p in s.personal for lab in (p.vi, p.en)]
+    return out
+
+
+def test_every_label_reads_back_whole_against_the_file_text():
+    """issue 6 item 2: no label is cut at a comma; each is in the file exactly as loaded."""
+    inst = gs.load_instrument("sipas-2017")
+    text = open(inst.path, encoding="utf-8").read()
+    labels = _labels(inst)
+    assert len(labels) > 200
+    for where, label in labels:
+        assert isinstance(label, str) and label, where
+        assert f'"{label}"' in text or f": {label}\n" in text, (where, label)
+    assert inst.label("C5.2", "vi") == "Góp ý, phản ánh, kiến nghị dễ dàng"
+    assert inst.label("C5.3", "vi") == "Góp ý, phản ánh, kiến nghị được tiếp nhận, xử lý tích cực"
+    occ = inst.variables["occupation"]["codes"]
+    assert occ["retired_other"]["vi"] == "Hưu trí, khác"
+    assert occ["business"]["vi"] == "Kinh doanh, buôn bán"
+    crit = [c.label_vi for c in inst.criteria]
+    assert len(set(crit)) == len(crit)
+
+
+def test_domain_columns_are_the_declared_coded_variables():
+    inst = gs.load_instrument("sipas-2017")
+    assert inst.domain_columns == [
+        "district", "ward", "field", "level", "mode", "sex", "age_group", "education",
+        "occupation", "ethnicity", "area",
+    ]  # fmt: skip
+    assert not set(inst.domain_columns) & set(inst.personal_columns)
+    assert inst.required_columns == ["district"]
+    assert inst.dont_know_codes == (8,) and inst.no_answer_codes == (9,)
+    assert inst.label("OVERALL", "vi") == "Mức độ hài lòng chung về sự phục vụ hành chính"
+
+
+def test_a_text_variable_can_be_refused_as_a_domain(tmp_path, raw):
+    raw["variables"]["ward"]["domain"] = False
+    raw["variables"]["sex"]["domain"] = False
+    inst = gs.load_instrument(_write(tmp_path, raw))
+    assert "ward" not in inst.domain_columns and "sex" not in inst.domain_columns
+    assert "district" in inst.domain_columns
+
+
+def _text_write(tmp_path, text):
+    p = tmp_path / "inst.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda t: t.replace('vi: "Hưu trí, khác"', "vi: Hưu trí, khác"),
+            "entry 'variables.occupation.codes.retired_other' has an unknown key 'khác'",
+        ),
+        (
+            lambda t: t.replace("      - {code: C2.1, column: C2_1, ", "      - {code: C2.1, "),
+            "entry 'components[1].criteria[0]' lacks the key 'column'",
+        ),
+        (lambda t: t.replace("  min: 1\n", "  min: one\n"), "'scale.min' is 'one'"),
+        (
+            lambda t: t.replace('{vi: "Có", en: "Yes"}', "{vi: Có, en: Yes}", 1),
+            "'assessment[1].codes[1].en' is True",
+        ),
+        (
+            lambda t: t.replace("id_column: respondent_id\n", "id_column: a\nid_column: b\n"),
+            "the key 'id_column' is written twice",
+        ),
+        (
+            lambda t: t.replace("    type: choice\n", "    type: choise\n", 1),
+            "'assessment[1].type' is 'choise'",
+        ),
+        (
+            lambda t: t.replace("  weight: {column: base_weight", "  weights: {column: base_weight"),
+            "'design.weights'",
+        ),
+    ],
+)
+def test_a_wrong_key_or_type_is_an_input_error_naming_file_and_key(tmp_path, edit, message):
+    text = open(gs.load_instrument("sipas-2017").path, encoding="utf-8").read()
+    changed = edit(text)
+    assert changed != text
+    path = _text_write(tmp_path, changed)
+    with pytest.raises(gs.InputError) as err:
+        load_instrument(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+    assert "Fix:" in str(err.value)
+
+
+def test_unquoted_yes_is_explained(tmp_path):
+    text = open(gs.load_instrument("sipas-2017").path, encoding="utf-8").read()
+    path = _text_write(tmp_path, text.replace('{vi: "Có", en: "Yes"}', "{vi: Có, en: Yes}", 1))
+    with pytest.raises(gs.InputError, match=r'quote it, "Yes"'):
+        load_instrument(path)
+
+
+def test_shim_and_config_give_the_same_loader():
+    from govsurvey import instrument as shim
+
+    assert shim.load_instrument is load_instrument
+    assert shim.Instrument is Instrument
