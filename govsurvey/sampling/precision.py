@@ -188,8 +188,10 @@ def precision_inputs(
     Returns
     -------
     DataFrame
-        ``domain, respondents, clusters, mean, sd, rho`` (``rho`` pooled over the whole survey
-        in every row: a district has too few wards to estimate its own).
+        ``domain, respondents, clusters, mean, sd, rho``: ``rho`` is the intra-class
+        correlation of the score within wards after removing the ``by`` domains' means (the
+        districts are strata, their differences are not cluster variance), pooled over the
+        survey and repeated on every row (a district has too few wards to estimate its own).
 
     Examples
     --------
@@ -208,7 +210,13 @@ def precision_inputs(
     df["w"] = 1.0 if weights is None else pd.to_numeric(data[weights], errors="coerce")
     df["domain"] = "all"
     df = df[np.isfinite(df["score"]) & np.isfinite(df["w"])]
-    rho = max(icc(df, "cluster", "score"), 0.0)
+    # rho within strata: the districts are strata, so their differences are not cluster
+    # variance; centre each score on its domain's mean before the one-way ANOVA
+    within = df.copy()
+    if by:
+        dom = data.loc[df.index, by].astype(str).to_numpy()
+        within["score"] = df["score"] - df.groupby(dom)["score"].transform("mean")
+    rho = max(icc(within, "cluster", "score"), 0.0)
     frames = [df]
     if by:
         frames.append(df.assign(domain=data.loc[df.index, by].astype(str).to_numpy()))
