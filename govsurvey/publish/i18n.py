@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "5. Mục tiêu và năm gốc",
         "en": "5. Targets and the baseline",
     },
-    "h_level_targets": {"vi": "Mục tiêu mức đạt", "en": "Level targets"},
+    "h_level_targets": {"vi": "Mục tiêu về mức đạt", "en": "Level targets"},
     "h_baseline": {
         "vi": "So với năm gốc {year}",
         "en": "Against the baseline year {year}",
@@ -366,12 +366,15 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "base_row": {
         "vi": (
-            "“{label}” ({code}): {after} năm nay so với {before} năm {year}, thay đổi {change}."
+            "“{label}” ({code}): {after} ở kỳ khảo sát này so với {before} năm {year}, thay "
+            "đổi {change}."
         ),
-        "en": "“{label}” ({code}): {after} now against {before} in {year}, a change of {change}.",
+        "en": "“{label}” ({code}): {after} in this survey against {before} in {year}, a "
+        "change of {change}.",
     },
     "base_rise_yes": {
-        "vi": "Mức tăng là chắc chắn (cận dưới một phía {level} của thay đổi: {bound}).",
+        "vi": "Chỉ số đã tăng một cách chắc chắn (cận dưới một phía {level} của thay đổi: "
+        "{bound}).",
         "en": "It has risen with confidence (one-sided {level} lower bound of the change: "
         "{bound}).",
     },
@@ -414,16 +417,16 @@ TEXT: dict[str, dict[str, str]] = {
         ),
     },
     "base_all_yes": {
-        "vi": "Cả {k} chỉ tiêu có số liệu năm gốc đều tăng một cách chắc chắn.",
-        "en": "All {k} figures with a baseline have risen with confidence.",
+        "vi": "Cả {k} tiêu chí có số liệu năm gốc đều tăng một cách chắc chắn.",
+        "en": "All {k} criteria with a baseline have risen with confidence.",
     },
     "base_all_no": {
-        "vi": "Không phải cả {k} chỉ tiêu đều tăng: ít nhất một chỉ tiêu giảm chắc chắn.",
-        "en": "Not all {k} figures have risen: at least one has fallen with confidence.",
+        "vi": "Không phải cả {k} tiêu chí đều tăng: ít nhất một tiêu chí đã giảm chắc chắn.",
+        "en": "Not all {k} criteria have risen: at least one has fallen with confidence.",
     },
     "base_all_undetermined": {
-        "vi": "Chưa thể kết luận cả {k} chỉ tiêu có số liệu năm gốc đều tăng.",
-        "en": "Whether all {k} figures with a baseline have risen cannot yet be told.",
+        "vi": "Chưa thể kết luận cả {k} tiêu chí có số liệu năm gốc đều tăng.",
+        "en": "Whether all {k} criteria with a baseline have risen cannot yet be told.",
     },
     "base_se_zero": {
         "vi": "Giá trị năm gốc được coi là đã biết (không có sai số chuẩn).",
@@ -481,7 +484,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_verdict": {"vi": "Kết luận", "en": "Verdict"},
     "col_p": {"vi": "Giá trị p", "en": "p-value"},
     "col_before": {"vi": "Năm gốc {year}", "en": "Baseline {year}"},
-    "col_after": {"vi": "Năm nay", "en": "This survey"},
+    "col_after": {"vi": "Kỳ khảo sát này", "en": "This survey"},
     "col_change": {"vi": "Thay đổi (điểm %)", "en": "Change (points)"},
     "col_test": {"vi": "Kiểm định", "en": "Test"},
     "test_rise": {"vi": "Có tăng so với năm {year}", "en": "Has risen since {year}"},
@@ -550,7 +553,7 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Xếp hạng Chỉ số SIPAS theo {unit}",
         "en": "Ranking of the SIPAS index by {unit}",
     },
-    "tab_level_targets": {"vi": "Đánh giá mục tiêu mức đạt", "en": "Level targets"},
+    "tab_level_targets": {"vi": "Đánh giá mục tiêu về mức đạt", "en": "Level targets"},
     "tab_baseline": {
         "vi": "So sánh với năm gốc {year}",
         "en": "Comparison with the baseline year {year}",

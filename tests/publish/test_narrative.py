@@ -142,7 +142,7 @@ def test_baseline_states_its_reading_of_the_gain(unit, reading):
     assert reading in text
     assert "năm 2021" in text and "75,00%" in text
     # criteria: C5.2 rose (81 vs 78, SE 0.9 at 90%), C5.3 did not rise credibly (78.5 vs 79)
-    assert "Chưa thể kết luận cả 2 chỉ tiêu" in text
+    assert "Chưa thể kết luận cả 2 tiêu chí" in text
     assert "coi là đã biết" in text
 
 
