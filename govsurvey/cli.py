@@ -206,6 +206,32 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+# --------------------------------------------------------------------------- template
+
+
+def _add_template(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "template",
+        help="write the data-entry workbook (.xlsx) for an instrument",
+        description="Write an Excel workbook to fill in: the data-entry sheet with the "
+        "instrument's columns under Vietnamese headers the reader accepts, the code lists with "
+        "Vietnamese and English labels, and which columns are required.",
+    )
+    p.add_argument("out", help="the workbook to write, e.g. phieu.xlsx")
+    p.add_argument(
+        "--instrument", default="sipas-2017", help="instrument name or YAML path (sipas-2017)"
+    )
+    return p
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .io import write_template
+
+    out = write_template(args.out, args.instrument)
+    print(f"{out}: data-entry template for instrument {args.instrument}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 _Command = tuple[
@@ -217,6 +243,7 @@ _COMMANDS: list[_Command] = [
     (_add_validate, _cmd_validate),
     (_add_run, _cmd_run),
     (_add_verify, _cmd_verify),
+    (_add_template, _cmd_template),
 ]
 
 
