@@ -141,6 +141,20 @@ TEXT: dict[str, dict[str, str]] = {
         ),
     },
     "acc_reasons": {"vi": "Lý do loại: {reasons}.", "en": "Reasons for exclusion: {reasons}."},
+    "acc_cells_missing": {
+        "vi": (
+            "{k} câu trả lời ở {rows} phiếu không đọc được nên được coi là để trống (vẫn giữ "
+            "các phiếu này): {checks}."
+        ),
+        "en": (
+            "{k} answers in {rows} rows could not be read and are treated as missing (the "
+            "rows are kept): {checks}."
+        ),
+    },
+    "acc_cells_unified": {
+        "vi": "{k} giá trị ghi khác cách viết trong danh mục mã đã được thống nhất theo danh mục.",
+        "en": "{k} values spelled differently from the code list were unified with it.",
+    },
     "acc_no_exclusion": {"vi": "Không có dòng nào bị loại.", "en": "No row was excluded."},
     "acc_excluded_table": {
         "vi": "Các dòng bị loại và lý do",

@@ -67,7 +67,12 @@ def describe_intro(lang: str, level: float, min_cell: int) -> str:
 
 
 def describe_accounting(
-    read: int, kept: int, excluded: pd.DataFrame, responded: int | None, lang: str
+    read: int,
+    kept: int,
+    excluded: pd.DataFrame,
+    responded: int | None,
+    lang: str,
+    cells: pd.DataFrame | None = None,
 ) -> str:
     """What happened to every row read; a response rate only when a response indicator exists.
 
@@ -81,6 +86,9 @@ def describe_accounting(
         Kept rows flagged as respondents; ``None`` when the file has no response indicator (then
         no response rate is printed, and the report says why).
     lang : {"vi", "en"}
+    cells : DataFrame, optional
+        The reader's account of answers it set missing or rewrote in kept rows (``row``,
+        ``check``, ``action``): counted, so nothing changes without the report saying so.
 
     Examples
     --------
@@ -91,6 +99,10 @@ def describe_accounting(
     Of 10 rows read, 9 are kept and 1 excluded. Of the 9 sampled units, 6 answered ... 66.67% ...
     >>> "a response rate of" in describe_accounting(300, 300, ex.iloc[:0], None, "en")
     False
+    >>> cells = pd.DataFrame({"row": [7, 7], "check": ["invalid_code"] * 2,
+    ...                       "action": ["set missing"] * 2})
+    >>> print(describe_accounting(10, 10, ex.iloc[:0], 10, "vi", cells))  # doctest: +ELLIPSIS
+    Đã đọc 10 dòng ... 2 câu trả lời ở 1 phiếu không đọc được ...: invalid_code (2).
     """
     n = lambda v: i18n.integer(v, lang)  # noqa: E731
     if not kept:
@@ -105,6 +117,23 @@ def describe_accounting(
         counts = excluded["check"].astype(str).str.split(", ").explode().value_counts()
         reasons = "; ".join(f"{k} ({n(v)})" for k, v in counts.items())
         parts.append(text("acc_reasons", lang, reasons=reasons))
+    if cells is not None and len(cells):
+        action = cells["action"] if "action" in cells else pd.Series("set missing", cells.index)
+        miss = cells[action.ne("spelling unified").to_numpy()]
+        if len(miss):
+            checks = miss["check"].astype(str).value_counts() if "check" in miss else {}
+            parts.append(
+                text(
+                    "acc_cells_missing",
+                    lang,
+                    k=n(len(miss)),
+                    rows=n(miss["row"].nunique() if "row" in miss else len(miss)),
+                    checks="; ".join(f"{c} ({n(v)})" for c, v in checks.items()),
+                )
+            )
+        unified = int(action.eq("spelling unified").sum())
+        if unified:
+            parts.append(text("acc_cells_unified", lang, k=n(unified)))
     return " ".join(parts)
 
 
