@@ -138,7 +138,8 @@ def service_facts(
     Returns
     -------
     pandas.DataFrame
-        ``[*by, fact, estimate, se, ci_low, ci_high, df, n, note]``; estimates are
+        ``[*by, variable, estimate, se, ci_low, ci_high, df, n, note]`` (``variable`` = the
+        fact); estimates are
         percentages with logit intervals.
 
     Examples
@@ -149,7 +150,7 @@ def service_facts(
     ...                    "apology": [0, 0, 1, 0] * 25, "harassment": 2,
     ...                    "informal_payment": 2})
     >>> f = service_facts(Design(df), min_cell=10)
-    >>> f.set_index("fact").loc["multiple_trips", "estimate"]
+    >>> f.set_index("variable").loc["multiple_trips", "estimate"]
     np.float64(25.0)
     """
     ind = fact_indicators(design.data)
@@ -179,7 +180,7 @@ def service_facts(
     small = res["n_applies"].to_numpy() < min_cell
     note = np.where(small, f"fewer than {min_cell} respondents: not estimated", "")
     out = res[by_cols].copy()
-    out["fact"] = res["variable"].to_numpy()
+    out["variable"] = res["variable"].to_numpy()
     out["estimate"] = np.where(small, np.nan, 100 * p)
     out["se"] = np.where(small, np.nan, 100 * se)
     out["ci_low"] = np.where(small, np.nan, 100 * lo)
@@ -216,7 +217,8 @@ def fact_effects(
     Returns
     -------
     pandas.DataFrame
-        ``[fact, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without]``:
+        ``[variable, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without,
+        note]`` (``variable`` = the fact):
         ``share_with`` / ``share_without`` are the percentages satisfied in the two groups.
 
     Examples
@@ -231,7 +233,7 @@ def fact_effects(
     ...     "harassment": 2 - (rng.random(n) < 0.1), "informal_payment": 2 - (rng.random(n) < .1),
     ...     "overall": np.where(late, 3, 4), "psu": np.arange(n)})
     >>> e = fact_effects(Design(df, psu="psu"))
-    >>> round(float(e.set_index("fact").loc["late_result", "estimate"]), 1)
+    >>> round(float(e.set_index("variable").loc["late_result", "estimate"]), 1)
     -100.0
     """
     if instrument is not None:
@@ -254,7 +256,7 @@ def fact_effects(
         if vals.nunique() < 2:
             rows.append(
                 {
-                    "fact": fact,
+                    "variable": fact,
                     "estimate": np.nan,
                     "se": np.nan,
                     "ci_low": np.nan,
@@ -272,7 +274,7 @@ def fact_effects(
         b0, b1 = fit.loc["Intercept", "estimate"], fit.loc[fact, "estimate"]
         rows.append(
             {
-                "fact": fact,
+                "variable": fact,
                 **fit.loc[fact].to_dict(),
                 "n": int(used.sum()),
                 "share_with": b0 + b1,

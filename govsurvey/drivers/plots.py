@@ -144,6 +144,7 @@ def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, l
         ax.annotate(code, (x[i], y[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
     ax.axvline(100 * frame.attrs.get("importance_line", np.nan), color="#888888", ls="--", lw=0.8)
     ax.axhline(frame.attrs.get("performance_line", np.nan), color="#888888", ls="--", lw=0.8)
+    ax.margins(x=0.2, y=0.1)
     ax.set_xlabel(text("ax_importance", lang))
     ax.set_ylabel(text("ax_performance", lang))
     ax.legend(fontsize=8, loc="best")
@@ -157,7 +158,7 @@ def facts_plot(
     labels: Mapping[str, str] | None = None,
     lang: str = "en",
     xlabel: str | None = None,
-    column: str = "fact",
+    column: str = "variable",
 ):
     """Estimates (percent, or points) with intervals, one row per fact.
 
@@ -166,7 +167,7 @@ def facts_plot(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, pandas as pd
-    >>> f = pd.DataFrame({"fact": ["late_result"], "estimate": [8.0], "ci_low": [7.0],
+    >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.0], "ci_low": [7.0],
     ...                   "ci_high": [9.0]})
     >>> fig, ax = plt.subplots()
     >>> facts_plot(f, ax) is ax

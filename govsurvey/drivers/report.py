@@ -163,16 +163,16 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": 'Chưa có thành phần nào có thể xếp chắc chắn vào ô "cần tập trung cải thiện".',
     },
     "ipa_stated": {
-        "en": "What people say they want improved most (stated importance) ranks the "
-        "components {agree} with the derived importance (Spearman rank correlation {rho}); "
-        "most often named: {top_stated} ({share}).",
+        "en": "What people say they want improved most (stated importance) agrees {agree} "
+        "with the derived importance in how it ranks the components (Spearman rank "
+        "correlation {rho}); most often named: {top_stated} ({share}).",
         "vi": "Điều người dân nói muốn cải thiện nhất (mức quan trọng được nêu) xếp hạng các "
-        "thành phần {agree} với mức quan trọng suy ra (hệ số tương quan hạng Spearman {rho}); "
+        "thành phần {agree} mức quan trọng suy ra (hệ số tương quan hạng Spearman {rho}); "
         "được nêu nhiều nhất: {top_stated} ({share}).",
     },
-    "agree_high": {"en": "much as", "vi": "gần giống"},
-    "agree_mid": {"en": "partly as", "vi": "một phần giống"},
-    "agree_low": {"en": "differently from", "vi": "khác"},
+    "agree_high": {"en": "closely", "vi": "gần giống với"},
+    "agree_mid": {"en": "partly", "vi": "giống một phần với"},
+    "agree_low": {"en": "little", "vi": "khác với"},
     "facts": {
         "en": "{parts}.",
         "vi": "{parts}.",
@@ -294,6 +294,14 @@ TEXT: dict[str, dict[str, str]] = {
     "model_linear": {"en": "Linear (1–5)", "vi": "Tuyến tính (1–5)"},
     "model_logistic": {"en": "Logistic, odds ratio", "vi": "Logistic, tỷ số chênh"},
     "model_ordinal": {"en": "Proportional odds", "vi": "Tỷ lệ chênh tỷ lệ"},
+    "model_note": {
+        "en": "Logistic model (satisfied overall, 4–5): estimate and CI are odds ratios, the SE "
+        "is that of the log odds ratio. Proportional-odds model of the overall answer: "
+        "coefficients on the log-odds scale; 1|2 … 4|5 are its cut points.",
+        "vi": "Mô hình logistic (hài lòng chung, 4–5): ước lượng và KTC là tỷ số chênh, sai số "
+        "chuẩn là của logarit tỷ số chênh. Mô hình tỷ lệ chênh tỷ lệ của câu trả lời hài lòng "
+        "chung: hệ số theo thang logarit chênh; 1|2 … 4|5 là các ngưỡng cắt.",
+    },
     "na_note": {
         "en": "— = not estimated: {reason}",
         "vi": "— = không ước lượng: {reason}",
@@ -569,7 +577,7 @@ def describe_facts(facts: pd.DataFrame, lang: str, level: float = 0.95) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> f = pd.DataFrame({"fact": ["late_result"], "estimate": [8.61], "ci_low": [7.7],
+    >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.61], "ci_low": [7.7],
     ...                   "ci_high": [9.6]})
     >>> describe_facts(f, "vi")
     'Trả kết quả trễ hẹn: 8,61% (KTC 95% từ 7,70% đến 9,60%).'
@@ -579,7 +587,7 @@ def describe_facts(facts: pd.DataFrame, lang: str, level: float = 0.95) -> str:
         text(
             "fact_part",
             lang,
-            label=fact_label(r.fact, lang),
+            label=fact_label(r.variable, lang),
             value=i18n.pct(r.estimate, lang),
             lv=_lv(level, lang),
             lo=i18n.pct(r.ci_low, lang),
@@ -596,7 +604,7 @@ def describe_effects(effects: pd.DataFrame, lang: str, level: float = 0.95) -> s
     Examples
     --------
     >>> import pandas as pd
-    >>> e = pd.DataFrame({"fact": ["late_result", "harassment"], "estimate": [-22.1, -1.0],
+    >>> e = pd.DataFrame({"variable": ["late_result", "harassment"], "estimate": [-22.1, -1.0],
     ...     "ci_low": [-25.0, -4.0], "ci_high": [-19.0, 2.0], "share_with": [67.0, 88.0],
     ...     "share_without": [89.1, 89.0]})
     >>> describe_effects(e, "en").endswith(
@@ -605,7 +613,7 @@ def describe_effects(effects: pd.DataFrame, lang: str, level: float = 0.95) -> s
     """
     f = effects.dropna(subset=["estimate"])
     top = f.loc[f["estimate"].idxmin()]
-    ns = f[(f["ci_low"] <= 0) & (f["ci_high"] >= 0)]["fact"]
+    ns = f[(f["ci_low"] <= 0) & (f["ci_high"] >= 0)]["variable"]
     others = (
         text("effects_ns", lang, names=", ".join(fact_label(x, lang) for x in ns))
         if len(ns)
@@ -614,7 +622,7 @@ def describe_effects(effects: pd.DataFrame, lang: str, level: float = 0.95) -> s
     return text(
         "effects",
         lang,
-        top=fact_label(top["fact"], lang),
+        top=fact_label(top["variable"], lang),
         d=i18n.signed(top["estimate"], lang),
         lv=_lv(level, lang),
         lo=i18n.signed(top["ci_low"], lang),
@@ -630,7 +638,7 @@ def _ci(lo, hi, lang, digits=2, pct=False):
     f = (lambda v: i18n.pct(v, lang, digits)) if pct else (lambda v: i18n.num(v, lang, digits))
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return i18n.DASH
-    return f"{f(lo)} – {f(hi)}"
+    return f"{f(lo)} – {f(hi)}".replace("-", "−")
 
 
 def reliability_table(rel, inst: Any, lang: str) -> tuple[Table, Table]:
@@ -708,7 +716,8 @@ def model_table(fits: dict[str, pd.DataFrame], inst: Any, lang: str, level: floa
     cols = ["col_model", "col_term", "col_estimate", "col_se", "col_ci", "col_p"]
     heads = [text(c, lang, level=_lv(level, lang)) for c in cols]
     frame = pd.DataFrame(rows, columns=heads)
-    return Table(frame, text("tab_glm", lang), [], heads[2:])
+    notes = [text("model_note", lang)] if {"logistic", "ordinal"} & set(fits) else []
+    return Table(frame, text("tab_glm", lang), notes, heads[2:])
 
 
 def importance_table(ri: pd.DataFrame, inst: Any, lang: str) -> Table:
@@ -793,7 +802,7 @@ def facts_table(
     Examples
     --------
     >>> import pandas as pd
-    >>> f = pd.DataFrame({"fact": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
+    >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
     ...                   "ci_high": [9.6], "n": [4458]})
     >>> facts_table(f, "en", 0.95).frame.iloc[0].tolist()
     ['Result late', '8.60%', '7.70% – 9.60%', '4,458']
@@ -803,7 +812,7 @@ def facts_table(
     if by is None:
         frame = pd.DataFrame(
             {
-                T("col_fact"): [fact_label(x, lang) for x in facts["fact"]],
+                T("col_fact"): [fact_label(x, lang) for x in facts["variable"]],
                 T("col_share_dossiers"): [i18n.pct(v, lang) for v in facts["estimate"]],
                 T("col_ci"): [
                     _ci(a, b, lang, pct=True)
@@ -819,8 +828,8 @@ def facts_table(
             list(frame.columns[1:]),
         )
     grid = facts.assign(cell=[i18n.pct(v, lang) for v in facts["estimate"]])
-    grid = grid.pivot(index=by, columns="fact", values="cell")
-    grid = grid[[c for c in facts["fact"].unique()]]
+    grid = grid.pivot(index=by, columns="variable", values="cell")
+    grid = grid[[c for c in facts["variable"].unique()]]
     grid.columns = [fact_label(c, lang) for c in grid.columns]
     frame = grid.reset_index().rename(columns={by: by_label or by})
     return Table(frame, caption or text("tab_facts", lang), notes, list(frame.columns[1:]))
@@ -832,7 +841,7 @@ def effects_table(effects: pd.DataFrame, lang: str, level: float) -> Table:
     Examples
     --------
     >>> import pandas as pd
-    >>> e = pd.DataFrame({"fact": ["late_result"], "estimate": [-22.1], "ci_low": [-25.0],
+    >>> e = pd.DataFrame({"variable": ["late_result"], "estimate": [-22.1], "ci_low": [-25.0],
     ...     "ci_high": [-19.0], "p_value": [0.0001], "share_with": [67.0],
     ...     "share_without": [89.1], "n": [4400]})
     >>> effects_table(e, "en", 0.95).frame.iloc[0, 1]
@@ -841,7 +850,7 @@ def effects_table(effects: pd.DataFrame, lang: str, level: float) -> Table:
     T = lambda k: text(k, lang, level=_lv(level, lang))  # noqa: E731
     frame = pd.DataFrame(
         {
-            T("col_fact"): [fact_label(x, lang) for x in effects["fact"]],
+            T("col_fact"): [fact_label(x, lang) for x in effects["variable"]],
             T("col_diff"): [i18n.signed(v, lang) for v in effects["estimate"]],
             T("col_ci"): [
                 _ci(a, b, lang) for a, b in zip(effects["ci_low"], effects["ci_high"], strict=True)
@@ -921,7 +930,7 @@ def alt_facts(frame: pd.DataFrame, lang: str, signed: bool = False) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> f = pd.DataFrame({"fact": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
+    >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
     ...                   "ci_high": [9.6]})
     >>> alt_facts(f, "en")
     'Dot plot with intervals: Result late 8.60% (7.70% – 9.60%).'
@@ -929,7 +938,7 @@ def alt_facts(frame: pd.DataFrame, lang: str, signed: bool = False) -> str:
     f = frame.dropna(subset=["estimate"])
     fmt = (lambda v: i18n.signed(v, lang)) if signed else (lambda v: i18n.pct(v, lang))
     parts = [
-        f"{fact_label(r.fact, lang)} {fmt(r.estimate)} ({fmt(r.ci_low)} – {fmt(r.ci_high)})"
+        f"{fact_label(r.variable, lang)} {fmt(r.estimate)} ({fmt(r.ci_low)} – {fmt(r.ci_high)})"
         for r in f.itertuples()
     ]
     return text("alt_facts", lang, parts="; ".join(parts))
