@@ -36,7 +36,7 @@ def build(path: Path, rows: int) -> None:
         for _ in range(reps):
             take = rest[: min(len(rest), rows - k)]
             ids = np.arange(k + 1, k + 1 + len(take)).astype(str)
-            f.write(b"".join(i.encode() + b"," + r + b"\n" for i, r in zip(ids, take)))
+            f.write(b"".join(i.encode() + b"," + r + b"\n" for i, r in zip(ids, take, strict=True)))
             k += len(take)
 
 

@@ -509,7 +509,7 @@ def _validate(raw: Any, file: str) -> InstrumentSpec:
                 what = f"'{_where(loc)}' is {shown}: {e['msg'][0].lower()}{e['msg'][1:]}"
                 fix = f"give '{_where(loc)}' a value of the right kind"
                 if isinstance(value, bool):
-                    fix += " (YAML reads an unquoted Yes/No as true/false: quote it, \"Yes\")"
+                    fix += ' (YAML reads an unquoted Yes/No as true/false: quote it, "Yes")'
             problems.append(Problem(what, fix, file))
         raise InputError(problems) from None
 

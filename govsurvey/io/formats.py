@@ -580,9 +580,10 @@ def _arrow_text(arr: Any) -> pd.Series:
         fixed = nfc
     fixed = pc.if_else(pc.equal(fixed, ""), pa.scalar(None, pa.string()), fixed)
     rows = None
-    if not pc.all(pc.equal(uniq, fixed).fill_null(True)).as_py() or pc.any(
-        pc.is_null(fixed).fill_null(False)
-    ).as_py() != pc.any(pc.is_null(uniq)).as_py():
+    if (
+        not pc.all(pc.equal(uniq, fixed).fill_null(True)).as_py()
+        or pc.any(pc.is_null(fixed).fill_null(False)).as_py() != pc.any(pc.is_null(uniq)).as_py()
+    ):
         idx = pc.index_in(arr, value_set=uniq, skip_nulls=False)
         arr = pc.take(fixed, idx)
         if mixed is not None:
@@ -721,9 +722,7 @@ def frame_table(df: pd.DataFrame) -> Table:
         if pd.api.types.is_bool_dtype(s.dtype):
             cols.append(pd.Series(s.to_numpy(dtype=float, na_value=np.nan), dtype="float64"))
         elif pd.api.types.is_numeric_dtype(s.dtype):
-            cols.append(
-                pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
-            )
+            cols.append(pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64"))
         else:
             cols.append(text_series([cell_text(v) for v in s.astype(object)]))
     present = np.zeros(len(df), dtype=bool)

@@ -108,8 +108,6 @@ class Source:
     header_row: int | None = None
 
 
-
-
 @dataclass(repr=False)
 class Responses:
     """Validated survey responses and the account of every row read.

@@ -365,10 +365,16 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
     design = spec.design
     out: dict[str, Any] = {}
     coded: dict[str, Any] = {}
+    for col in [c for c in cols if c in design.values() and c not in spec.filled]:
+        if cols[col].isna().all():  # e.g. a template's column the survey did not use
+            log.info("%s: column %r is blank in every row: read as absent", name, col)
+            del cols[col]
     for col, s in cols.items():
         if col in spec.filled:
             what = "respondent ID is blank" if col == spec.id else f"{col} is blank"
-            chk.flag(s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}")
+            chk.flag(
+                s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}"
+            )
         if col in spec.scale:
             v = _integers(chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup)
             coded[col], out[col] = _coded_and_valid(v, missing)
@@ -405,7 +411,14 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         elif col in (design.get("strata"), design.get("psu")):
             role = "stratum" if col == design.get("strata") else "PSU"
             t = _text(s)
-            chk.flag(t.isna().to_numpy(), col, t, "missing_value", f"{role} is blank", f"give every row its {role}")
+            chk.flag(
+                t.isna().to_numpy(),
+                col,
+                t,
+                "missing_value",
+                f"{role} is blank",
+                f"give every row its {role}",
+            )
             out[col] = _variants(chk, t, col)
         elif col in spec.lookups:
             t = _text(s)
@@ -479,7 +492,10 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             "column": pd.Series([f.problem.column for f in cells], dtype="str"),
             "check": pd.Series([f.check for f in cells], dtype="str"),
             "action": pd.Series(
-                ["spelling unified" if f.check in UNIFYING_CHECKS else "set missing" for f in cells],
+                [
+                    "spelling unified" if f.check in UNIFYING_CHECKS else "set missing"
+                    for f in cells
+                ],
                 dtype="str",
             ),
             "reason": pd.Series([reason(f.problem) for f in cells], dtype="str"),
@@ -612,12 +628,17 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
         if len(set(texts)) < 2:
             continue
         for i, r, t in zip(idx, rows, texts, strict=True):
-            others = ", ".join(f"{u!r} (row {q})" for u, q in zip(texts, rows, strict=True) if q != r)
+            others = ", ".join(
+                f"{u!r} (row {q})" for u, q in zip(texts, rows, strict=True) if q != r
+            )
             what = (
                 f"respondent ID is the same number as {others}, written differently: a program "
                 "that reads IDs as numbers would merge them"
             )
-            fix = "write every ID the same way (e.g. without leading zeros or '.0'), or make them differ"
+            fix = (
+                "write every ID the same way (e.g. without leading zeros or '.0'), or make "
+                "them differ"
+            )
             p = Problem(what, fix, chk.name, r, col, t)
             chk.found.append(Found(int(i), "id_collision", p, True))
 

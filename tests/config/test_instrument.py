@@ -184,7 +184,9 @@ def _text_write(tmp_path, text):
             "'assessment[1].type' is 'choise'",
         ),
         (
-            lambda t: t.replace("  weight: {column: base_weight", "  weights: {column: base_weight"),
+            lambda t: t.replace(
+                "  weight: {column: base_weight", "  weights: {column: base_weight"
+            ),
             "'design.weights'",
         ),
     ],

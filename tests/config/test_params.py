@@ -238,3 +238,14 @@ def test_only_accepts_identifiers_and_numbers():
     assert P.select_notebooks(["03", "3"]) == ["03"]
     with pytest.raises(gs.InputError, match="no notebook '07' to run"):
         P.select_notebooks("7,03")
+
+
+def test_notebook_04_keys_are_its_own_and_checked(tmp_path):
+    p = load_params(write(tmp_path, "replicates: 100\nfacts_by: [district]\n"), notebooks="04")
+    assert p["replicates"] == 100 and p["facts_by"] == ["district"]
+    msgs = problems(write(tmp_path, "replicates: 100\n"), notebooks="03")
+    assert "unknown parameter 'replicates' (it belongs to notebook 04)" in msgs[0]
+    msgs = problems(write(tmp_path, "facts_by: [district, district]\n"), notebooks="04")
+    assert "must name distinct" in msgs[0]
+    msgs = problems(write(tmp_path, "facts_by: [phone]\n"), notebooks="04")
+    assert "domain 'phone' is a personal column" in msgs[0]

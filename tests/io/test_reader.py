@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from govsurvey.errors import MAX_LISTED, InputError
 from govsurvey.config import load_instrument
+from govsurvey.errors import MAX_LISTED, InputError
 from govsurvey.io import Responses, read_responses, valid_scale
 
 TESTS = Path(__file__).resolve().parents[1]
