@@ -34,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError, Problem
+from .params_drivers import DriversOwnParams
 
 __all__ = [
     "MAX_BYTES",
@@ -271,7 +272,7 @@ class SharedParams(BaseModel):
 
     @field_validator("domains")
     @classmethod
-    def _distinct(cls, v: list[str]) -> list[str]:
+    def _distinct_domains(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
             raise ValueError("names a column twice")
         if any(not n.strip() for n in v):
@@ -294,8 +295,15 @@ class ResponseParams(SharedParams):
     """Notebook 02 (response bias): the shared keys; its own keys are added with the notebook."""
 
 
-class DriversParams(SharedParams):
-    """Notebook 04 (drivers): the shared keys; its own keys are added with the notebook."""
+class DriversParams(SharedParams, DriversOwnParams):
+    """Notebook 04 (drivers): the shared keys and notebook 04's own (``min_valid``,
+    ``importance_method``, ``replicates``, ``facts_by``, ``stated_items``).
+
+    Examples
+    --------
+    >>> sorted(set(DriversParams.model_fields) - set(SharedParams.model_fields))
+    ['facts_by', 'importance_method', 'min_valid', 'replicates', 'stated_items']
+    """
 
 
 def _percent_map(v: dict[str, float] | None, what: str) -> dict[str, float] | None:
@@ -739,12 +747,12 @@ def _check_domains(out: dict[str, Any], file: str | None) -> list[Problem]:
     allowed = allowed_domains(inst)
     personal = set(inst.personal_columns)
     problems = []
-    for d in out.get("domains") or []:
+    for d in [*(out.get("domains") or []), *(out.get("facts_by") or [])]:
         if d in personal:
             problems.append(
                 Problem(
                     what=f"domain {short(d, 40)} is a personal column; it can never be published",
-                    fix=f"remove it from 'domains'; domains allowed: {', '.join(allowed)}",
+                    fix=f"remove it; domains allowed: {', '.join(allowed)}",
                     file=file,
                 )
             )

@@ -25,6 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data" / "synthetic"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_commit():
+    """Other work may be committed while these tests run; run and verify see one commit here
+    (verify's comparison of commits is tested on its own)."""
+    pinned = gs.publish.run._git_commit()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("govsurvey.publish.run._git_commit", lambda: pinned)
+        yield
+
+
 def make_probe(folder: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
