@@ -166,6 +166,7 @@ def province_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
     names = {v: f"Huyện Sông {i:02d}" for i, v in enumerate(sorted(d["district"].unique()))}
     d = d.assign(district=d["district"].map(names), respondent_id=range(1, 301))
     d = d.drop(columns=["base_weight", "stratum", "psu", "fpc1", "fpc2", "responded"])
+    d.iloc[3, d.columns.get_loc("C5_2")] = "Không biết"  # words where a code is expected
     d.to_csv(tmp / "province.csv", index=False)
     none = dict.fromkeys(
         [
@@ -229,3 +230,5 @@ def test_province_report_is_honest_about_its_data(province_report):
     assert "level_domain" not in text and "By level" in text  # the domain's label
     assert "The parameters state no target" in text
     assert "79.73" not in text and "Thanh Xuân" not in text  # no Hà Nội figures
+    # the unreadable answer is accounted for, not dropped silently
+    assert "could not be read and are treated as missing" in text or "exclusion" in text
