@@ -15,6 +15,7 @@ from ..design import ReplicateDesign
 from ..errors import InputError
 
 __all__ = [
+    "Indicator",
     "is_replicate",
     "parse_margin",
     "level_index",
@@ -26,6 +27,31 @@ __all__ = [
 COUNT_NAMES = ("N", "Freq", "count", "total", "n", "Pop.Freq")
 
 
+class Indicator:
+    """Grouped sums by a fixed row → group index (``-1`` = no group), the sparse indicator
+    built once and reused by every sweep.
+
+    Examples
+    --------
+    >>> Indicator(np.array([0, 1, -1, 0]), 2).sum(np.array([[1.0], [2.0], [3.0], [4.0]]))
+    array([[5.],
+           [2.]])
+    """
+
+    def __init__(self, code: np.ndarray, size: int):
+        from scipy import sparse
+
+        code = np.asarray(code, dtype=np.int64)
+        keep = np.flatnonzero(code >= 0)
+        self.size = size
+        self.matrix = sparse.csr_matrix(
+            (np.ones(len(keep)), (code[keep], keep)), shape=(size, len(code))
+        )
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(self.matrix @ values)
+
+
 def is_replicate(design) -> bool:
     return isinstance(design, ReplicateDesign)
 
@@ -34,6 +60,26 @@ def _label(x) -> str:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
+
+
+def labels(s: pd.Series) -> np.ndarray:
+    """Each value as the text a level is matched by (``2.0`` reads ``"2"``), vectorised;
+    missing values stay ``None``.
+
+    Examples
+    --------
+    >>> labels(pd.Series([1.0, 2.0, None])).tolist()
+    ['1', '2', None]
+    """
+    miss = s.isna().to_numpy()
+    v = s
+    if pd.api.types.is_float_dtype(s.dtype):
+        x = s.to_numpy(dtype=float, na_value=np.nan)
+        if np.all(np.isnan(x) | (x == np.round(x))):
+            v = pd.Series(np.where(miss, 0, x).astype(np.int64), index=s.index)
+    out = v.astype(str).to_numpy(dtype=object)
+    out[miss] = None
+    return out
 
 
 def parse_margin(column: str, spec) -> tuple[list[str], np.ndarray]:
@@ -95,7 +141,7 @@ def level_index(
         )
     s = data[column]
     miss = s.isna().to_numpy()
-    txt = s.map(_label, na_action="ignore").astype(object).to_numpy()
+    txt = labels(s)
     code = pd.Categorical(txt, categories=levels).codes.astype(np.int64)
     bad = live & miss
     if bad.any():
@@ -183,7 +229,7 @@ def frame_counts(frame: pd.DataFrame, variables, count: str | None = None) -> pd
             raise InputError.one(
                 "frame counts must be non-negative numbers", "fix the frame", column=count
             )
-    keys = [frame[v].map(_label, na_action="ignore") for v in vars_]
+    keys = [pd.Series(labels(frame[v]), index=frame.index) for v in vars_]
     out = w.groupby(keys, sort=True, dropna=False).sum()
     out = out.rename("N").reset_index()
     out.columns = [*vars_, "N"]

@@ -125,8 +125,11 @@ def nonresponse_adjust(
                     "weighting classes need values known for every sampled unit",
                     column=c,
                 )
-        key = data[cells].astype(str).agg(" × ".join, axis=1).to_numpy()
-        labels, cell = np.unique(key, return_inverse=True)
+        grp = data.groupby(cells, sort=True, dropna=False, observed=True)
+        cell = grp.ngroup().to_numpy()
+        labels = np.array(
+            [" × ".join(map(str, k if isinstance(k, tuple) else (k,))) for k in grp.size().index]
+        )
         cell = np.where(live, cell, -1)
         details["cells"] = cells
     else:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..design import group_sum
 from ..errors import InputError
-from ._margins import COUNT_NAMES, _label, is_replicate, level_index, parse_margin
+from ._margins import COUNT_NAMES, is_replicate, labels, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
 __all__ = ["poststratify", "PostStratification"]
@@ -72,9 +72,9 @@ def _cells(design, by: list[str], totals, count: str | None):
                 "the totals table has no count column",
                 f"name it with count= (columns: {list(totals.columns)})",
             )
-        key = totals[by[0]].map(_label).astype(str)
+        key = pd.Series(labels(totals[by[0]]), index=totals.index).astype(str)
         for c in by[1:]:
-            key = key + _SEP + totals[c].map(_label).astype(str)
+            key = key + _SEP + pd.Series(labels(totals[c]), index=totals.index).astype(str)
         agg = pd.to_numeric(totals[count], errors="coerce").groupby(key.to_numpy()).sum()
         levels, pop = parse_margin("+".join(by), agg[agg > 0])
     else:
@@ -92,9 +92,9 @@ def _cells(design, by: list[str], totals, count: str | None):
                 raise InputError.one("by column not in the data", "check by=", column=c)
             if (data[c].isna().to_numpy() & live).any():
                 raise InputError.one(f"rows in the sample have no {c}", f"fill in {c}", column=c)
-        key = data[by[0]].map(_label, na_action="ignore").astype(str)
+        key = pd.Series(labels(data[by[0]]), index=data.index).astype(str)
         for c in by[1:]:
-            key = key + _SEP + data[c].map(_label, na_action="ignore").astype(str)
+            key = key + _SEP + pd.Series(labels(data[c]), index=data.index).astype(str)
         cell = level_index(pd.DataFrame({"+".join(by): key}), "+".join(by), levels, live, "totals")
     return cell, levels, pop
 

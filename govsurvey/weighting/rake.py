@@ -15,9 +15,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..design import group_sum
 from ..errors import InputError
-from ._margins import check_grand_totals, is_replicate, level_index, parse_margin
+from ._margins import Indicator, check_grand_totals, is_replicate, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
 __all__ = ["rake", "Raking", "ipf"]
@@ -33,28 +32,22 @@ class Raking:
 
     def __init__(self, codes: list[np.ndarray], sizes: list[int], psw: list[np.ndarray]):
         self.live = codes[0] >= 0
-        self.codes = [np.where(self.live, c, k) for c, k in zip(codes, sizes, strict=True)]
-        self.sizes = sizes
+        pairs = list(zip(codes, sizes, strict=True))
+        self.codes = [np.where(self.live, c, k) for c, k in pairs]
         self.psw = [np.where(self.live, p, 0.0) for p in psw]
-        self.counts = [
-            np.bincount(c, weights=self.live.astype(float), minlength=k + 1)
-            for c, k in zip(self.codes, sizes, strict=True)
-        ]
+        self.inv = [np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0) for p in self.psw]
+        self.ind = [Indicator(np.where(self.live, c, -1), k) for c, k in pairs]
+        self.counts = [np.maximum(np.bincount(c[self.live], minlength=k), 1) for c, k in pairs]
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
-        wl = self.psw[-1]
-        x = z * wl[:, None]
+        x = z * self.psw[-1][:, None]
+        parts = list(zip(self.codes, self.ind, self.psw, self.inv, self.counts, strict=True))
         for _ in range(10):
-            for code, k, psw, cnt in zip(
-                self.codes, self.sizes, self.psw, self.counts, strict=True
-            ):
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = np.where(self.live[:, None], x / psw[:, None], 0.0)
-                    m = group_sum(code, r, k + 1) / np.maximum(cnt, 1)[:, None]
-                m[k] = 0.0
+            for code, ind, psw, inv, cnt in parts:
+                m = ind.sum(x * inv[:, None]) / cnt[:, None]
+                m = np.vstack([m, np.zeros((1, m.shape[1]))])
                 x = x - psw[:, None] * m[code]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.live[:, None], x / wl[:, None], 0.0)
+        return x * self.inv[-1][:, None]
 
 
 def ipf(
@@ -76,16 +69,18 @@ def ipf(
     ji = np.where(live, joint, J - 1)
     old = np.bincount(ji, weights=W[:, 0], minlength=J)[: J - 1]
     W = W.copy()
+    parts = [
+        (Indicator(np.where(live, c, -1), len(t)), np.where(live, c, len(t)), t)
+        for c, t in zip(codes, targets, strict=True)
+    ]
     it, converged, last = 0, False, []
     while it < maxit:
         last = []
-        for code, target in zip(codes, targets, strict=True):
-            k = len(target)
-            ci = np.where(live, code, k)
-            S = group_sum(ci, W, k + 1)[:k]
+        for ind, ci, target in parts:
+            S = ind.sum(W)
             with np.errstate(divide="ignore", invalid="ignore"):
                 F = np.where(S > 0, target[:, None] / S, 0.0)
-            W = W * np.vstack([F, np.zeros((1, W.shape[1]))])[ci]
+            W *= np.vstack([F, np.zeros((1, W.shape[1]))])[ci]
             last.append(W[:, 0].copy())
         new = np.bincount(ji, weights=W[:, 0], minlength=J)[: J - 1]
         if np.max(np.abs(new - old)) < epsilon:
@@ -96,7 +91,7 @@ def ipf(
     return W, converged, it + 1 if converged else it, last
 
 
-def rake(design, margins: Mapping, epsilon: float = 1e-10, maxit: int = 100):
+def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
     """Rake a design's weights to population margins (iterative proportional fitting).
 
     Parameters
