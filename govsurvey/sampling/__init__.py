@@ -15,10 +15,11 @@ the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
 
 from __future__ import annotations
 
-from . import narrative, plots
+from . import narrative, plots, report
 from .allocation import allocate, quota
 from .fieldwork import fieldwork_sheet, write_fieldwork
 from .narrative import describe_recommendation, describe_simulation, describe_sizes
+from .params import SamplingOwnParams, validate_sampling_params
 from .plan import Draw, Plan, PreparedFrame, Stage
 from .precision import expected_precision, precision_inputs, satisfaction_score
 from .presets import (
@@ -44,6 +45,9 @@ from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_de
 __all__ = [
     "narrative",
     "plots",
+    "report",
+    "SamplingOwnParams",
+    "validate_sampling_params",
     "Draw",
     "Plan",
     "PreparedFrame",
