@@ -159,23 +159,16 @@ class PropensityModel:
         live = self.weights > 0
         for r in (0, 1):
             sel = live & (self.response == r)
-            p, w = self.propensity[sel], self.weights[sel]
-            o = np.argsort(p)
-            cw = np.cumsum(w[o]) / w.sum() if sel.any() else np.array([])
-
-            def q(a, p=p, o=o, cw=cw, has=bool(sel.any())):
-                return float(p[o][np.searchsorted(cw, a)]) if has else np.nan
-
-            rows.append(
-                {
-                    "responded": r,
-                    "n": int(sel.sum()),
-                    "mean": float(np.average(p, weights=w)) if sel.any() else np.nan,
-                    "q25": q(0.25),
-                    "median": q(0.5),
-                    "q75": q(0.75),
-                }
-            )
+            row = {"responded": r, "n": int(sel.sum())}
+            if sel.any():
+                p, w = self.propensity[sel], self.weights[sel]
+                o = np.argsort(p)
+                cw = np.cumsum(w[o]) / w.sum()
+                qs = p[o][np.minimum(np.searchsorted(cw, [0.25, 0.5, 0.75]), len(p) - 1)]
+                row.update(mean=float(np.average(p, weights=w)), q25=qs[0], median=qs[1], q75=qs[2])
+            else:
+                row.update(mean=np.nan, q25=np.nan, median=np.nan, q75=np.nan)
+            rows.append(row)
         return pd.DataFrame(rows)
 
 
