@@ -83,7 +83,7 @@ def disposition_group(codes: pd.Series | Sequence, column: str = "disposition") 
     if bad:
         problems = []
         for k in bad:
-            u = uniq[k] if uniq[k] else None
+            u = str(uniq[k]) if uniq[k] else None
             rows = np.flatnonzero(inv == k)
             problems.append(
                 Problem(
