@@ -209,9 +209,14 @@ def alt_change(change: pd.DataFrame, lang: str, year: int | None) -> str:
     'Biểu đồ thay đổi so với năm 2021: C5 +4,27 (+2,30 đến +6,20); ...'
     """
     sep = text("range_to", lang)
+    lo, hi = (
+        ("lower_bound", "upper_bound")
+        if {"lower_bound", "upper_bound"} <= set(change.columns)
+        else ("ci_low", "ci_high")
+    )
     items = "; ".join(
-        f"{r.code} {i18n.signed(r.change, lang)} "
-        f"({i18n.signed(r.ci_low, lang)}{sep}{i18n.signed(r.ci_high, lang)})"
-        for r in change.itertuples()
+        f"{r['code']} {i18n.signed(r['change'], lang)} "
+        f"({i18n.signed(r[lo], lang)}{sep}{i18n.signed(r[hi], lang)})"
+        for _, r in change.iterrows()
     )
     return text("alt_change", lang, year=year if year is not None else "", items=items)

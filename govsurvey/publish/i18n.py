@@ -631,6 +631,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Change since the baseline year {year} (percentage points), with {level} "
         "confidence intervals",
     },
+    "fig_change_bounds": {
+        "vi": (
+            "Thay đổi so với năm gốc {year} (điểm phần trăm); đoạn thẳng nối cận dưới và cận "
+            "trên một phía {level} mà các kết luận sử dụng"
+        ),
+        "en": (
+            "Change since the baseline year {year} (percentage points); the line joins the "
+            "one-sided {level} lower and upper bounds the verdicts use"
+        ),
+    },
     "alt_change": {
         "vi": "Biểu đồ thay đổi so với năm {year}: {items}; vùng tô màu là mức tăng mục tiêu.",
         "en": "Chart of the change since {year}: {items}; the shaded band is the planned rise.",
@@ -643,6 +653,10 @@ TEXT: dict[str, dict[str, str]] = {
     "ax_change": {
         "vi": "Thay đổi, điểm phần trăm (khoảng tin cậy {level})",
         "en": "Change in percentage points ({level} confidence interval)",
+    },
+    "ax_change_bounds": {
+        "vi": "Thay đổi, điểm phần trăm (từ cận dưới đến cận trên một phía {level})",
+        "en": "Change in percentage points (one-sided {level} lower to upper bound)",
     },
     "ax_criterion": {"vi": "Tiêu chí", "en": "Criterion"},
     "ax_pct": {"vi": "% hài lòng", "en": "% satisfied"},

@@ -274,7 +274,10 @@ def change_plot(
     Parameters
     ----------
     comparison : DataFrame
-        With ``change``, ``ci_low``, ``ci_high`` and a ``label`` column naming each row.
+        With ``change``, ``ci_low``, ``ci_high`` and a ``label`` column naming each row. When
+        it has the one-sided bounds ``lower_bound`` and ``upper_bound`` (as
+        :func:`~govsurvey.inference.compare_index` returns), those are drawn: they are what
+        the verdicts printed beside the figure are read from.
     gain : (low, high), optional
         A planned gain band (in points) drawn behind the intervals (e.g. 3 to 5 points).
     confidence : float, optional
@@ -291,15 +294,19 @@ def change_plot(
     """
     _need(comparison, [label, "change", "ci_low", "ci_high"], "change_plot")
     lv = _level(comparison, confidence)
+    # the bounds the verdicts are read from, when the comparison has them
+    one_sided = {"lower_bound", "upper_bound"} <= set(comparison.columns)
+    lo_col, hi_col = ("lower_bound", "upper_bound") if one_sided else ("ci_low", "ci_high")
     ax = _ax(ax, (6, 0.5 * len(comparison) + 1.5))
     y = np.arange(len(comparison))[::-1]
     if gain is not None:
         ax.axvspan(gain[0], gain[1], color="#f5cba7", alpha=0.6, label=text("lg_gain", lang))
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.axvline(0, color="black", lw=0.8)
-    ax.hlines(y, comparison["ci_low"], comparison["ci_high"], color=_DARK, lw=2.5)
+    ax.hlines(y, comparison[lo_col], comparison[hi_col], color=_DARK, lw=2.5)
     ax.scatter(comparison["change"], y, color=_DARK, zorder=3)
     ax.set_yticks(y, comparison[label].astype(str))
-    ax.set_xlabel(text("ax_change", lang, level=i18n.level_pct(lv, lang)))
+    key = "ax_change_bounds" if one_sided else "ax_change"
+    ax.set_xlabel(text(key, lang, level=i18n.level_pct(lv, lang)))
     _despine(ax)
     return ax

@@ -159,3 +159,23 @@ def test_figures_are_numbered_with_alt_text_from_the_numbers():
     alt = alt_components(_index(), INST, "vi")
     assert "87,12%" in alt and "89,60%" in alt and "79,73%" in alt
     assert re.search(r"khoảng tin cậy 90%", alt)
+
+
+def test_change_figure_draws_the_bounds_the_verdicts_use():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from govsurvey.inference import compare_index
+    from govsurvey.publish.figures import alt_change
+    from govsurvey.publish.plots import change_plot
+
+    base = pd.DataFrame({"code": ["C5"], "estimate": [79.73], "se": [0.0]})
+    after = pd.DataFrame({"code": ["C5"], "estimate": [84.0], "se": [1.0]})
+    r = compare_index(base, after, gain=3.0)
+    ax = change_plot(r, "code", gain=(3.0, 5.0), lang="vi")
+    (segment,) = ax.collections[-2].get_segments()  # hlines: the interval drawn
+    assert segment[:, 0].tolist() == pytest.approx(
+        [r.loc[0, "lower_bound"], r.loc[0, "upper_bound"]]
+    )
+    assert "một phía 95%" in ax.get_xlabel()
+    assert i18n.signed(r.loc[0, "lower_bound"], "vi") in alt_change(r, "vi", 2021)
