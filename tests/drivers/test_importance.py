@@ -183,3 +183,20 @@ def test_replicate_ci_of_lmg_share_covers_the_population_share(city):
     print("coverage", dict(zip(COMPS, rate, strict=True)))
     assert (rate >= 0.90).all(), dict(zip(COMPS, rate, strict=True))
     assert time.perf_counter() - t0 < 60
+
+
+def test_dont_know_codes_never_enter_as_scores(data):
+    """Codes 8/9 in the instrument's overall column are missing, as NaN would be."""
+    d = data.assign(overall=np.clip(np.round(3 + data["y"] / 3), 1, 5))
+    coded = d.copy()
+    coded.loc[coded.index[:40], "overall"] = 8
+    coded.loc[coded.index[40:60], "overall"] = 9
+    nan = coded.assign(overall=coded["overall"].where(coded["overall"] <= 5))
+    a = relative_importance(
+        Design(coded, weights="w", psu="psu"), "overall ~ a + b", replicates=30, seed=2
+    )
+    b = relative_importance(
+        Design(nan, weights="w", psu="psu"), "overall ~ a + b", replicates=30, seed=2
+    )
+    pd.testing.assert_frame_equal(a, b)
+    assert a["n"].iloc[0] == len(d) - 60
