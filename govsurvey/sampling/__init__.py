@@ -29,6 +29,7 @@ from .presets import (
     recommend_plan,
     register_from_counts,
     standard_plan,
+    with_seat,
 )
 from .probabilities import inclusion_probabilities
 from .selection import (
@@ -61,6 +62,7 @@ __all__ = [
     "recommend_plan",
     "register_from_counts",
     "standard_plan",
+    "with_seat",
     "fieldwork_sheet",
     "write_fieldwork",
     "expected_precision",

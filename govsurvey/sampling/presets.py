@@ -168,6 +168,33 @@ def register_from_counts(
     return out
 
 
+def with_seat(
+    frame: pd.DataFrame,
+    wards: pd.DataFrame,
+    stratum: str = "district",
+    ward: str = "psu",
+    position: int = 1,
+) -> pd.DataFrame:
+    """The frame with ``seat``: true in the ward at ``position`` of its district in ``wards``.
+
+    The ward table lists each district's seat first (the town of a rural district), as
+    ``data/synthetic/wards.csv`` does; PAPI-style plans take it with certainty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.sampling import with_seat
+    >>> w = pd.DataFrame({"district": ["A", "A", "B"], "psu": ["a1", "a2", "b1"]})
+    >>> with_seat(pd.DataFrame({"psu": ["a2", "b1"]}), w)["seat"].tolist()
+    [False, True]
+    """
+    has_columns(wards, [stratum, ward], "ward table")
+    has_columns(frame, [ward], "ward")
+    pos = wards.groupby(stratum, sort=False).cumcount().to_numpy() + 1
+    seats = set(wards.loc[pos == position, ward].astype(str))
+    return frame.assign(seat=frame[ward].astype(str).isin(seats).to_numpy())
+
+
 def recommend_plan(
     units: pd.DataFrame,
     stratum: str = "district",

@@ -242,16 +242,26 @@ def comparison_table(summary: pd.DataFrame, lang: str, caption: str) -> object:
     return Table(f, caption, numeric=list(f.columns[1:]))
 
 
-def sample_table(sheet: pd.DataFrame, caption: str, rows: int = 10) -> object:
-    """The first rows of the fieldwork sheet as a report table (numbers formatted as shown)."""
+def sample_table(sheet: pd.DataFrame, caption: str, lang: str = "vi", rows: int = 10) -> object:
+    """The first rows of the fieldwork sheet as a report table (numbers as the language writes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.sampling.report import sample_table
+    >>> sample_table(pd.DataFrame({"STT": [1], "pi": [0.04026]}), "x", "vi").frame.iloc[0].tolist()
+    ['1', '0,0403']
+    """
     from govsurvey.publish.tables import Table
 
     f = sheet.head(rows).copy()
+    numeric = []
     for c in f.columns:
         if pd.api.types.is_float_dtype(f[c]):
-            f[c] = f[c].map(lambda x: f"{x:.6g}")
+            f[c] = [number(x, lang, 4) for x in f[c]]
+            numeric.append(c)
         f[c] = f[c].astype(str)
-    return Table(f, caption)
+    return Table(f, caption, numeric=numeric)
 
 
 def alt_margin(rec: pd.DataFrame, stratum: str, target: float, lang: str) -> str:

@@ -286,7 +286,8 @@ def simulate_plans(
         log.info("plan %s: %d samples in %.1f s", name, reps, seconds[name])
     replicates = pd.concat(rows_out, ignore_index=True)
     replicates["_all"] = replicates["domain"] != _ALL
-    replicates = replicates.sort_values(["plan", "replication", "_all", "domain"], kind="stable")
-    replicates = replicates.drop(columns="_all").reset_index(drop=True)
+    replicates["_plan"] = replicates["plan"].map({k: i for i, k in enumerate(named)})
+    replicates = replicates.sort_values(["_plan", "replication", "_all", "domain"], kind="stable")
+    replicates = replicates.drop(columns=["_all", "_plan"]).reset_index(drop=True)
     summary = summarise_replicates(replicates, truth)
     return PlanSimulation(replicates, summary, seconds, by, code, float(confidence))
