@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -164,20 +165,16 @@ def test_suppressed_cells_are_not_in_figures(probe_run):
     assert len(figs) + m["suppression"]["99_probe"]["by_district"] == 30  # 30 districts
 
 
-def test_a_rerun_replaces_the_complete_run_in_one_piece(probe, tmp_path):
+def test_a_rerun_replaces_the_run_in_one_piece_and_a_failed_one_is_kept_aside(
+    probe, tmp_path, monkeypatch
+):
     reports = tmp_path / "reports"
     params = write_params(tmp_path)
     first = run(params, reports_dir=reports, progress=False)
     (first / "stale.txt").write_text("from an earlier run")
-    second = run(params, reports_dir=reports, progress=False)
-    assert second == first and not (second / "stale.txt").exists()
-    assert [p.name for p in reports.iterdir()] == ["probe"]
-
-
-def test_a_failed_run_is_kept_aside_with_the_failing_cell(probe, tmp_path, monkeypatch):
-    reports = tmp_path / "reports"
-    params = write_params(tmp_path)
     good = run(params, reports_dir=reports, progress=False)
+    assert good == first and not (good / "stale.txt").exists()
+    assert [p.name for p in reports.iterdir()] == ["probe"]
     before = files_of(good)
     monkeypatch.setenv("GOVSURVEY_PROBE", "fail")
     with pytest.raises(RunFailed) as err:
@@ -186,6 +183,7 @@ def test_a_failed_run_is_kept_aside_with_the_failing_cell(probe, tmp_path, monke
     failed = err.value.folder
     assert re.fullmatch(r"probe\.failed-\d{8}T\d{6}Z(-\d+)?", failed.name)
     assert failed.parent == reports
+    assert sorted(p.name for p in reports.iterdir()) == ["probe", failed.name]
     # the complete run is untouched, byte for byte
     assert files_of(good) == before
     page = (failed / "index.html").read_text(encoding="utf-8")
@@ -245,10 +243,10 @@ def test_a_stale_lock_of_a_dead_run_is_taken_over(probe, tmp_path):
     assert sorted(p.name for p in reports.iterdir()) == ["probe"] and out.is_dir()
 
 
-def test_what_a_killed_run_left_is_tidied_and_an_earlier_run_put_back(probe, tmp_path):
+def test_what_a_killed_run_left_is_tidied_and_an_earlier_run_put_back(probe_run, tmp_path):
     reports = tmp_path / "reports"
-    params = write_params(tmp_path)
-    good = run(params, reports_dir=reports, progress=False)
+    good = reports / "probe"
+    shutil.copytree(probe_run, good)
     before = files_of(good)
     # killed between its two renames: the complete run aside, a partial folder, a stale lock
     os.rename(good, reports / ".probe.old-1-x")
