@@ -91,7 +91,9 @@ def design_matrix(
         txt = s.astype(str).to_numpy()
         lv = sorted(set(txt[live]))
         levels[c] = lv
-        code = pd.Categorical(txt, categories=lv).codes
+        pos = {v: k for k, v in enumerate(lv)}
+        uniq, inv = np.unique(txt, return_inverse=True)
+        code = np.array([pos.get(u, -1) for u in uniq], dtype=np.int64)[inv]
         if response is not None:
             n_k = np.bincount(code[live], minlength=len(lv))
             r_k = np.bincount(code[live], weights=response[live], minlength=len(lv))

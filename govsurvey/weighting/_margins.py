@@ -142,7 +142,10 @@ def level_index(
     s = data[column]
     miss = s.isna().to_numpy()
     txt = labels(s)
-    code = pd.Categorical(txt, categories=levels).codes.astype(np.int64)
+    pos = {lv: k for k, lv in enumerate(levels)}
+    uniq, inv = np.unique(np.where(miss, "", txt).astype(str), return_inverse=True)
+    code = np.array([pos.get(u, -1) for u in uniq], dtype=np.int64)[inv]
+    code[miss] = -1
     bad = live & miss
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

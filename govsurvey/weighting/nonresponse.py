@@ -161,7 +161,7 @@ def nonresponse_adjust(
     if few.any():
         k = int(np.flatnonzero(few)[0])
         raise InputError.one(
-            f"weighting class {labels[k]!r} has {int(n_resp[k])} respondent(s) among "
+            f"weighting class {str(labels[k])!r} has {int(n_resp[k])} respondent(s) among "
             f"{int(n_all[k])} sampled units, so its nonrespondents' weight cannot be carried",
             "use fewer or coarser classes (collapse this class with a similar one)",
             value=str(labels[k]),
