@@ -1,12 +1,13 @@
 """The recommended weighting restores nominal coverage on the synthetic city with MAR nonresponse.
 
 Nonresponse in ``gs.synth.simulate(nonresponse="mar")`` depends on age group, survey mode, field
-and area. The recommended scheme adjusts for nonresponse within survey mode × area classes
+and area. The recommended scheme adjusts for nonresponse within survey mode x area classes
 (both known for every sampled unit; mode is not in the frame), then rakes to the frame's
 district, age group and field counts (area is a ward property, so a margin on it would clash
-with the district margin whenever a sample misses a mixed district's urban or rural wards). Over 200 fresh samples the 95% CI of the adjusted overall index must
-cover the truth at least 90% of the time; the unadjusted index's CI is shown to fall short
-(so the test would fail if the weighting did nothing).
+with the district margin whenever a sample misses a mixed district's urban or rural wards).
+Over 200 fresh samples the 95% CI of the adjusted overall index must cover the truth at least
+90% of the time; the unadjusted index's CI is shown to fall short (so the test would fail if
+the weighting did nothing).
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ def test_adjusted_index_covers_the_truth_under_mar():
             b = gs.sipas_index(sim.design(), inst).query("code == 'SIPAS'").iloc[0]
             raw.append((b["estimate"], b["ci_low"] <= truth <= b["ci_high"]))
     adj, raw = np.array(adj), np.array(raw)
-    print(f"coverage {adj[:, 1].mean():.3f} (unadjusted {raw[:, 1].mean():.3f}), "
-          f"bias {adj[:, 0].mean() - truth:+.3f} (unadjusted {raw[:, 0].mean() - truth:+.3f})")
+    print(
+        f"coverage {adj[:, 1].mean():.3f} (unadjusted {raw[:, 1].mean():.3f}), "
+        f"bias {adj[:, 0].mean() - truth:+.3f} (unadjusted {raw[:, 0].mean() - truth:+.3f})"
+    )
     assert adj[:, 1].mean() >= 0.90, f"coverage {adj[:, 1].mean():.3f}"
     assert abs(adj[:, 0].mean() - truth) < 0.15  # bias removed (unadjusted: about +0.6 points)
     assert raw[:, 1].mean() < 0.85
