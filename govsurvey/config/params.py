@@ -3,11 +3,12 @@
 A run is described by one flat YAML file (``params/default.yaml``) that ``papermill -f``
 accepts as it is. :func:`load_params` reads it with a bounded YAML loader (duplicate keys,
 aliases and anchors are refused, and so are files over :data:`MAX_BYTES`), then checks it
-against the models of the notebooks being run: a key is accepted when any selected notebook's
-model declares it, so a run of one notebook is not refused for another's keys. Every problem
-becomes one :class:`~govsurvey.errors.Problem` of a single :class:`~govsurvey.errors.InputError`
-that names the file, the key, what is wrong and how to fix it; a value is never expanded in a
-message beyond :data:`MAX_SHOWN` characters.
+against the models of the notebooks being run: a key is checked when a selected notebook's
+model declares it; a key only another notebook declares is left aside (one file serves every
+notebook, so a run of one notebook is not refused for another's keys); any other key is
+refused. Every problem becomes one :class:`~govsurvey.errors.Problem` of a single
+:class:`~govsurvey.errors.InputError` that names the file, the key, what is wrong and how to
+fix it; a value is never expanded in a message beyond :data:`MAX_SHOWN` characters.
 
 The models (pydantic v2, ``extra="forbid"``):
 
@@ -23,6 +24,7 @@ The models (pydantic v2, ``extra="forbid"``):
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import sys
@@ -64,6 +66,7 @@ MAX_SHOWN = 60
 #: The deepest nesting a parameters file may have (a flat file with mappings as values needs 3).
 MAX_DEPTH = 6
 
+log = logging.getLogger(__name__)
 _this = sys.modules[__name__]  # registry look-ups go through the module (tests swap them)
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _CODE = re.compile(r"SIPAS|C[0-9]+(\.[0-9]+)?")
@@ -631,8 +634,8 @@ def validate_params(
         Named in every problem.
     notebooks : str or list, default "all"
         Identifiers of the notebooks that will run (``"03"``, ``["01", "03"]``); a key is
-        accepted when any of their models declares it. ``"all"`` accepts every registered
-        notebook's keys (what a notebook's own parameters cell uses).
+        checked when any of their models declares it, left aside when only another
+        notebook's model does, refused otherwise. ``"all"``: every registered notebook.
 
     Returns
     -------
@@ -671,10 +674,12 @@ def validate_params(
     for key in raw:
         if not isinstance(key, str) or key not in declared:
             others = sorted(i for i, s in NOTEBOOKS.items() if key in s.model.model_fields)
+            if others:  # another notebook's key: one file serves every notebook
+                log.info("parameter %r is for notebook %s, which is not run", key, others)
+                continue
             problems.append(
                 Problem(
-                    what=f"unknown parameter {short(key, 40)}"
-                    + (f" (it belongs to notebook {', '.join(others)})" if others else ""),
+                    what=f"unknown parameter {short(key, 40)}",
                     fix=f"remove it or use one of: {', '.join(sorted(declared))}",
                     file=file,
                 )

@@ -81,8 +81,10 @@ def test_one_model_per_notebook_composed_with_the_shared_keys():
     assert "targets" in IndexParams.model_fields and "targets" not in SharedParams.model_fields
 
 
-def test_a_key_of_another_notebook_is_accepted_when_that_notebook_runs(tmp_path, monkeypatch):
-    """A run of one notebook is not refused for another's keys, when that other one runs."""
+def test_a_key_of_another_notebook_is_checked_when_it_runs_and_left_aside_when_not(
+    tmp_path, monkeypatch
+):
+    """A run of one notebook is not refused for another's keys."""
 
     class Other(SharedParams):
         sample_size: int = 400
@@ -93,8 +95,9 @@ def test_a_key_of_another_notebook_is_accepted_when_that_notebook_runs(tmp_path,
     path = write(tmp_path, "sample_size: 300\ntargets: {C5: 85}\n")
     p = load_params(path, notebooks=["01", "03"])
     assert p["sample_size"] == 300 and p["targets"] == {"C5": 85.0}
-    (msg,) = problems(path, notebooks="03")
-    assert "unknown parameter 'sample_size' (it belongs to notebook 01)" in msg
+    # running 03 alone: notebook 01's key is left aside, not refused, and not passed on
+    p = load_params(path, notebooks="03")
+    assert "sample_size" not in p and p["targets"] == {"C5": 85.0}
 
 
 def test_weight_omitted_is_equal_weights_and_empty_is_refused(tmp_path):
@@ -243,8 +246,7 @@ def test_only_accepts_identifiers_and_numbers():
 def test_notebook_04_keys_are_its_own_and_checked(tmp_path):
     p = load_params(write(tmp_path, "replicates: 100\nfacts_by: [district]\n"), notebooks="04")
     assert p["replicates"] == 100 and p["facts_by"] == ["district"]
-    msgs = problems(write(tmp_path, "replicates: 100\n"), notebooks="03")
-    assert "unknown parameter 'replicates' (it belongs to notebook 04)" in msgs[0]
+    assert "replicates" not in load_params(write(tmp_path, "replicates: 1\n"), notebooks="03")
     msgs = problems(write(tmp_path, "facts_by: [district, district]\n"), notebooks="04")
     assert "must name distinct" in msgs[0]
     msgs = problems(write(tmp_path, "facts_by: [phone]\n"), notebooks="04")
