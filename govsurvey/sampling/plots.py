@@ -71,6 +71,8 @@ def simulation_plot(
 ) -> Any:
     """One marker per plan and district for ``metric`` (``"margin"``, ``"coverage"``, ...).
 
+    Coverage (a share) and its ``nominal`` level are drawn as percentages.
+
     Examples
     --------
     >>> import pandas as pd, matplotlib
@@ -86,6 +88,7 @@ def simulation_plot(
 
     _need(summary, ["plan", "domain", metric], "simulation_plot")
     d = summary[summary["domain"] != "all"]
+    scale = 100.0 if metric == "coverage" else 1.0
     if ax is None:
         _, ax = plt.subplots(figsize=(7, max(3, 0.22 * d["domain"].nunique())))
     domains = order or sorted(d["domain"].unique(), key=str)
@@ -93,9 +96,15 @@ def simulation_plot(
     markers = ["o", "s", "^", "D", "v"]
     for j, (plan, g) in enumerate(d.groupby("plan", sort=False)):
         y = g["domain"].map(pos).to_numpy() + (j - 1) * 0.2
-        ax.scatter(g[metric], y, marker=markers[j % len(markers)], s=18, label=str(plan))
+        ax.scatter(scale * g[metric], y, marker=markers[j % len(markers)], s=18, label=str(plan))
     if nominal is not None:
-        ax.axvline(nominal, color="black", linestyle="--", linewidth=1, label=f"{nominal:g}")
+        ax.axvline(
+            scale * nominal,
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=f"{scale * nominal:g}" + ("%" if scale == 100 else ""),
+        )
     ax.set_yticks(range(len(domains)), [str(k) for k in domains], fontsize=8)
     ax.set_xlabel(xlabel or metric)
     ax.legend(fontsize=7, loc="best")

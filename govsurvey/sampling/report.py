@@ -77,7 +77,7 @@ _T: dict[str, dict[str, str]] = {
         "en": "Expected margin (± percentage points)",
     },
     "x_sim_margin": {"vi": "Sai số (± điểm phần trăm)", "en": "Margin (± percentage points)"},
-    "x_cov": {"vi": "Tỷ lệ bao phủ", "en": "Coverage"},
+    "x_cov": {"vi": "Tỷ lệ bao phủ (%)", "en": "Coverage (%)"},
     "target": {"vi": "mục tiêu", "en": "target"},
     "total": {"vi": "Toàn thành phố", "en": "Whole city"},
     "written": {
