@@ -558,7 +558,7 @@ def _parameters() -> dict[str, Parameter]:
 #: Every key some notebook declares, with its default and meaning (for the parameters cells).
 PARAMETERS: dict[str, Parameter] = _parameters()
 
-_PATHS = ("responses", "frame", "truth")
+_PATHS = ("responses", "frame", "truth", "ward_frame")  # input files, relative to the YAML
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
