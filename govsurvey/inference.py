@@ -408,10 +408,15 @@ def baseline_test(
     if "level" in after:
         base.insert(0, "level", base["code"].map(after.set_index("code")["level"]))
     after.attrs = dict(index.attrs)
-    is_crit = (
-        after.set_index("code")["level"].eq("criterion")
-        if "level" in after
-        else after.set_index("code").index.str.count(r"\.").astype(bool)
+    # a criterion: level "criterion", or (a hand-made frame without level) a code like C5.1
+    is_crit = dict(
+        zip(
+            after["code"],
+            after["level"].eq("criterion")
+            if "level" in after
+            else after["code"].astype(str).str.contains(".", regex=False),
+            strict=True,
+        )
     )
     parts = []
     gains = [g for g in (gain, gain_high) if g is not None]

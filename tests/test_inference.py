@@ -159,6 +159,13 @@ def test_baseline_rise_on_every_criterion_and_gain_on_the_component():
     assert all_rose(baseline_test(idx, baseline)) == "achieved"
 
 
+def test_baseline_without_level_column_reads_criteria_from_their_codes():
+    idx = _index().drop(columns="level")
+    r = baseline_test(idx, {"C5": 79.73, "C5.1": 80.0}, gain=3.0)
+    assert r["code"].tolist() == ["C5", "C5.1"]
+    assert r["gain"].isna().tolist() == [False, True]
+
+
 def test_baseline_se_enters_the_change():
     r = baseline_test(_index(), {"C5": 79.73}, baseline_se={"C5": 0.75}, gain=3.0)
     assert r.loc[0, "se"] == pytest.approx(1.25, rel=1e-12)
