@@ -9,6 +9,12 @@ mode assigned to each, and nonresponse by a chosen mechanism. The returned :clas
 knows the population value of every index figure (:meth:`Simulation.truth_index`), so estimators
 can be checked against it.
 
+Modules: :mod:`.constants` (districts, names, the model's parameters), :mod:`.model` (small
+building blocks), :mod:`.population` (the city and its latent answers), :mod:`.sample` (one
+survey sample, drawn with :mod:`govsurvey.sampling`'s kernels), :mod:`.truth` (population
+values), :mod:`.simulation` (:class:`Simulation`, :func:`simulate`), :mod:`.writer` (the
+embedded data set and ``python -m govsurvey.synth``).
+
 The structural model
 --------------------
 For unit *i* and component *k* the latent quality is::
