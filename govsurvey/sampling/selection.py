@@ -251,7 +251,9 @@ def _sampford(pi, g, start, end, H, rng, R):
     c2 = _within_cumsum(odds, start, g)
     c2 = g + c2 / np.where(c2[end - 1] > 0, c2[end - 1], 1.0)[g]
     pr, ph = np.nonzero(np.broadcast_to(n > 0, (R, H)))
-    while len(pr):
+    for _attempt in range(100_000):
+        if not len(pr):
+            break
         k = n[ph]
         m = int(k.max())
         u = rng.random((len(pr), m))
@@ -269,6 +271,11 @@ def _sampford(pi, g, start, end, H, rng, R):
         keep = ii >= 0
         sel[rr[keep], ii[keep]] = True
         pr, ph = pr[~ok], ph[~ok]
+    else:
+        raise InputError.one(
+            "Sampford's rejective method almost never accepts a sample in this stratum",
+            "use method='pps_brewer' (same inclusion probabilities, no rejection)",
+        )
     return sel
 
 
