@@ -39,6 +39,7 @@ from ..errors import InputError, Problem
 from .params_drivers import DriversOwnParams
 
 __all__ = [
+    "INPUT_FILES",
     "MAX_BYTES",
     "MAX_SHOWN",
     "NOTEBOOKS",
@@ -558,7 +559,8 @@ def _parameters() -> dict[str, Parameter]:
 #: Every key some notebook declares, with its default and meaning (for the parameters cells).
 PARAMETERS: dict[str, Parameter] = _parameters()
 
-_PATHS = ("responses", "frame", "truth", "ward_frame")  # input files, relative to the YAML
+#: Parameters that name input files: resolved against the parameters file, hashed in manifests.
+INPUT_FILES = ("responses", "frame", "truth", "ward_frame")
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
@@ -694,7 +696,7 @@ def validate_params(
             problems += [
                 p for p in _problems(exc, file) if p.what not in {q.what for q in problems}
             ]
-    for key in _PATHS:
+    for key in INPUT_FILES:
         value = raw.get(key)
         if isinstance(value, str) and value:
             resolved = _resolve(value, base)

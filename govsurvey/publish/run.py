@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..config import params as _registry
-from ..config.params import load_params, select_notebooks, short
+from ..config.params import INPUT_FILES, load_params, select_notebooks, short
 from ..errors import InputError, Problem
 from .guard import PersonalValues, personal_values, scan_personal
 from .html import IndexEntry, render_html, render_index
@@ -58,7 +58,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 2
-_PATH_KEYS = ("responses", "frame", "truth")
 
 
 class RunFailed(Exception):
@@ -182,7 +181,7 @@ def portable_params(params: dict[str, Any]) -> dict[str, Any]:
     for k, v in params.items():
         if k == "output_dir":
             continue
-        if v and (k in _PATH_KEYS or (k == "instrument" and Path(str(v)).suffix)):
+        if v and (k in INPUT_FILES or (k == "instrument" and Path(str(v)).suffix)):
             v = _portable(v)
         out[k] = v
     return out
@@ -382,7 +381,7 @@ def _inputs(params: dict[str, Any]) -> dict[str, dict[str, str]]:
 
     inputs = {
         k: {"path": _portable(params[k]), "sha256": file_sha256(params[k])}
-        for k in _PATH_KEYS
+        for k in INPUT_FILES
         if params.get(k)
     }
     inst = load_instrument(params["instrument"])
@@ -404,7 +403,7 @@ def _stamp() -> str:
 
 def _index_params(params: dict[str, Any]) -> dict[str, Any]:
     shown = portable_params(params)
-    for k in _PATH_KEYS:
+    for k in INPUT_FILES:
         if shown.get(k):
             shown[k] = Path(shown[k]).name
     return shown

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import params as _registry
-from ..config.params import parse_yaml, short, validate_params
+from ..config.params import INPUT_FILES, parse_yaml, short, validate_params
 from ..errors import InputError
 from .run import (
     constraints_path,
@@ -252,7 +252,7 @@ def _params(folder: Path, manifest: dict[str, Any], ids: list[str]) -> tuple[dic
     out = []
     recorded = dict(manifest["parameters"])
     base = Path.cwd()
-    for key in ("responses", "frame", "truth", "instrument"):
+    for key in (*INPUT_FILES, "instrument"):
         v = recorded.get(key)
         if isinstance(v, str) and v and not Path(v).is_absolute():
             p = _resolve_input(v, folder)
