@@ -386,6 +386,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "“{label}” ({code}): {after} in this survey against {before} in {year}, a "
         "change of {change}.",
     },
+    "base_not_estimable": {
+        "vi": (
+            "“{label}” ({code}): kỳ khảo sát này không đủ số liệu để so sánh với {before} năm "
+            "{year}."
+        ),
+        "en": (
+            "“{label}” ({code}): this survey has not enough data to compare with {before} in "
+            "{year}."
+        ),
+    },
     "base_rise_yes": {
         "vi": "Chỉ số đã tăng một cách chắc chắn (cận dưới một phía {level} của thay đổi: "
         "{bound}).",

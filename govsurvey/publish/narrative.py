@@ -463,6 +463,18 @@ def describe_baseline(
         out.append(text(f"gain_reading_{unit}", lang, gain=shown))
     for code, rows in test.groupby("code", sort=False):
         first = rows.iloc[0]
+        if first["rise_verdict"] == "not estimable":
+            out.append(
+                text(
+                    "base_not_estimable",
+                    lang,
+                    label=code_label(instrument, code, lang),
+                    code=code,
+                    before=i18n.pct(first["estimate_before"], lang),
+                    year=year if year is not None else "",
+                )
+            )
+            continue
         parts = [
             text(
                 "base_row",

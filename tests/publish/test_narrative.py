@@ -179,3 +179,12 @@ def test_change_figure_draws_the_bounds_the_verdicts_use():
     )
     assert "một phía 95%" in ax.get_xlabel()
     assert i18n.signed(r.loc[0, "lower_bound"], "vi") in alt_change(r, "vi", 2021)
+
+
+def test_baseline_of_a_hidden_figure_says_there_are_not_enough_data():
+    idx = _index()
+    idx.loc[idx["code"] == "C5", ["estimate", "se"]] = np.nan
+    t = baseline_test(idx, {"C5": 79.73}, gain=3.0, gain_unit="points")
+    text = narrative.describe_baseline(t, INST, "en", 2021)
+    assert "has not enough data to compare with 79.73% in 2021" in text
+    assert "—" not in text and "achieved" not in text
