@@ -24,8 +24,8 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 _BUG = (
     "govsurvey: {what}: this is a bug in govsurvey, not a problem with your input; please "
-    "report it at https://github.com/govsurvey/govsurvey/issues with the command you ran, "
-    "this message and `govsurvey --version`"
+    "report it on the project's issue tracker with the command you ran, this message and the "
+    "output of `govsurvey --version`"
 )
 
 

@@ -157,7 +157,8 @@ def test_an_unexpected_error_says_it_is_a_bug_and_exits_3(capsys, monkeypatch) -
     assert out == ""
     assert err.startswith(
         "govsurvey: unexpected error (RuntimeError: disk on fire): this is a bug in govsurvey, "
-        "not a problem with your input; please report it at "
+        "not a problem with your input; please report it on the project's issue tracker with "
+        "the command you ran"
     )
     assert err.count("\n") == 1 and "--version" in err
 
