@@ -40,6 +40,10 @@ class DriversOwnParams(BaseModel):
     replicates: int = Field(
         200, ge=20, le=2000, description="bootstrap replicates for importance intervals (20-2000)"
     )
+    importance_by: list[str] = Field(
+        default_factory=lambda: ["field"],
+        description="domain columns for relative importance by domain, e.g. [field]",
+    )
     facts_by: list[str] = Field(
         default_factory=lambda: ["district", "field"],
         description="domain columns for the facts of the service, e.g. [district, field]",
@@ -49,7 +53,7 @@ class DriversOwnParams(BaseModel):
         description="component code -> its expectations column (default: sipas-2017's exp_*)",
     )
 
-    @field_validator("facts_by")
+    @field_validator("facts_by", "importance_by")
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v) or any(not x.strip() for x in v):

@@ -55,7 +55,12 @@ _METHODS = ("lmg", "johnson")
 MAX_LMG_PREDICTORS = 14
 
 
-def weighted_covariances(Z: np.ndarray, W: np.ndarray) -> np.ndarray:
+def weighted_covariances(
+    Z: np.ndarray,
+    W: np.ndarray,
+    groups: np.ndarray | None = None,
+    n_groups: int | None = None,
+) -> np.ndarray:
     """Weighted covariance matrices of the columns of ``Z`` under every column of ``W``.
 
     Parameters
@@ -64,17 +69,23 @@ def weighted_covariances(Z: np.ndarray, W: np.ndarray) -> np.ndarray:
         ``(n, q)`` values, finite.
     W : numpy.ndarray
         ``(n, B)`` non-negative weights (full sample and replicates).
+    groups : numpy.ndarray, optional
+        ``(n,)`` domain of each row (``0 … n_groups - 1``; ``-1`` = in no domain).
+    n_groups : int, optional
+        Number of domains (default ``groups.max() + 1``).
 
     Returns
     -------
     numpy.ndarray
-        ``(B, q, q)``: ``sum_i W_ib (z_i - m_b)(z_i - m_b)' / sum_i W_ib``.
+        ``(B, q, q)`` without ``groups``, else ``(n_groups, B, q, q)``:
+        ``sum_i W_ib (z_i - m_b)(z_i - m_b)' / sum_i W_ib`` over the domain's rows.
 
     Notes
     -----
-    Rows are grouped by their pattern of ``W_ib / W_i0`` (identical within a PSU for a
-    jackknife, BRR or bootstrap design): the cross-products are summed within groups through
-    one sparse product, and the replicate moments are ``(B, G) @ (G, q(q+1)/2)``.
+    Rows are grouped by (domain, pattern of ``W_ib / W_i0``); the pattern is identical within
+    a PSU for a jackknife, BRR or bootstrap design. Cross-products are summed within groups by
+    one sparse product, then every (domain, replicate) moment is one sparse product with the
+    groups' multipliers — no loop over rows, replicates or domains.
 
     Examples
     --------
@@ -83,34 +94,51 @@ def weighted_covariances(Z: np.ndarray, W: np.ndarray) -> np.ndarray:
     >>> W = np.ones((4, 1))
     >>> weighted_covariances(Z, W)[0].round(4).tolist()
     [[1.25, 1.375], [1.375, 2.1875]]
+    >>> weighted_covariances(Z, W, np.array([0, 0, 1, 1]))[:, 0, 0, 0].tolist()
+    [0.25, 0.25]
     """
     Z = np.asarray(Z, dtype=float)
     W = np.asarray(W, dtype=float)
     n, q = Z.shape
     B = W.shape[1]
+    g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    G = int(n_groups if n_groups is not None else (g.max() + 1 if n else 1))
+    inside = g >= 0
+    Z, W, g = Z[inside], W[inside], g[inside]
+    n = len(g)
     w0 = W[:, 0]
     m0 = (w0 @ Z) / w0.sum()
     Zc = Z - m0  # centring at the full-sample mean keeps the products small
     iu, ju = np.triu_indices(q)
+    P = Zc[:, iu] * Zc[:, ju]
     pos = w0 > 0
-    if pos.all() or not (W[~pos] != 0).any():
-        M = np.zeros_like(W)
-        M[pos] = W[pos] / w0[pos, None]
+    compressed = False
+    if pos.all():
+        M = W / w0[:, None]
         key = M @ np.random.default_rng(12345).random(B)
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        if np.array_equal(M, M[first][inverse]):
-            G = len(first)
-            S = sparse.csr_matrix((w0, (inverse, np.arange(n))), shape=(G, n))
-            s0 = np.asarray(S.sum(axis=1)).ravel()
-            s1 = S @ Zc
-            s2 = S @ (Zc[:, iu] * Zc[:, ju])
-            Mg = M[first]  # (G, B)
-            T0, T1, T2 = Mg.T @ s0, Mg.T @ s1, Mg.T @ s2
-            return _assemble(T0, T1, T2, q, iu, ju)
-    T0 = W.sum(axis=0)
-    T1 = W.T @ Zc
-    T2 = W.T @ (Zc[:, iu] * Zc[:, ju])
-    return _assemble(T0, T1, T2, q, iu, ju)
+        _, first, comp = np.unique(
+            np.column_stack([g.astype(float), key]),
+            axis=0,
+            return_index=True,
+            return_inverse=True,
+        )
+        comp = comp.ravel()
+        if len(first) < n and np.array_equal(M, M[first][comp]):
+            compressed = True
+    if compressed:
+        S = sparse.csr_matrix((w0, (comp, np.arange(n))), shape=(len(first), n))
+        s0, s1, s2 = np.asarray(S.sum(axis=1)).ravel(), S @ Zc, S @ P
+        Mc, dc = M[first], g[first]
+    else:
+        s0, s1, s2, Mc, dc = np.ones(n), Zc, P, W, g
+    C = len(dc)
+    cols = (dc[:, None] * B + np.arange(B)[None, :]).ravel()
+    Sx = sparse.csr_matrix((Mc.ravel(), (np.repeat(np.arange(C), B), cols)), shape=(C, G * B))
+    Sx = Sx.T.tocsr()
+    T0, T1, T2 = Sx @ s0, Sx @ s1, Sx @ s2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = _assemble(T0, T1, T2, q, iu, ju).reshape(G, B, q, q)
+    return out[0] if groups is None else out
 
 
 def _assemble(T0, T1, T2, q, iu, ju):
@@ -152,7 +180,11 @@ def lmg(C: np.ndarray) -> np.ndarray:
         idx = [j for j in range(p) if mask >> j & 1]
         Sxx = C[:, 1:, 1:][:, idx][:, :, idx]
         c = C[:, 0, 1:][:, idx]
-        r2[:, mask] = np.einsum("bi,bi->b", c, np.linalg.solve(Sxx, c[..., None])[..., 0]) / syy
+        try:
+            sol = np.linalg.solve(Sxx, c[..., None])[..., 0]
+        except np.linalg.LinAlgError:  # a degenerate replicate: its figures become NaN
+            sol = np.einsum("bij,bj->bi", np.linalg.pinv(Sxx), c)
+        r2[:, mask] = np.einsum("bi,bi->b", c, sol) / syy
     masks = np.arange(2**p)
     size = np.array([bin(m).count("1") for m in masks])
     weight = np.array([factorial(s) * factorial(p - s - 1) / factorial(p) for s in range(p)])
@@ -202,6 +234,8 @@ def relative_importance(
     replicates: int = 200,
     seed: int = 2024,
     level: float = 0.95,
+    by: str | list[str] | None = None,
+    min_cell: int = 30,
 ) -> pd.DataFrame:
     """Each predictor's part of the weighted R², with replicate-weight intervals.
 
@@ -218,14 +252,22 @@ def relative_importance(
         Seed of that bootstrap.
     level : float
         Confidence level.
+    by : str or list of str, optional
+        Domain columns: the decomposition per domain, all domains and replicates at once
+        (domains keep the full design: each domain's replicate estimates use the replicate
+        weights of its own rows).
+    min_cell : int, default 30
+        With ``by``: a domain with fewer respondents having every variable gets NaN figures and
+        a ``note`` (so does a domain where a variable is constant or the predictors collinear).
 
     Returns
     -------
     pandas.DataFrame
-        ``[term, estimate, se, ci_low, ci_high, share, share_se, share_ci_low, share_ci_high,
-        rank, df, n]``: ``estimate`` is the term's part of R² (the parts sum to the weighted
-        R²), ``share`` its fraction of R², ``rank`` 1 for the most important. ``attrs`` holds
-        ``r2``, ``r2_se``, ``method``, ``replicates``, ``level`` and ``formula``.
+        ``[*by, term, estimate, se, ci_low, ci_high, share, share_se, share_ci_low,
+        share_ci_high, rank, df, n]`` (with ``by`` also ``r2`` and ``note``): ``estimate`` is
+        the term's part of R² (the parts sum to the weighted R²), ``share`` its fraction of R²,
+        ``rank`` 1 for the most important (within its domain). ``attrs`` holds ``r2`` and
+        ``r2_se`` (without ``by``), ``method``, ``replicates``, ``level`` and ``formula``.
 
     Raises
     ------
@@ -283,42 +325,109 @@ def relative_importance(
         rep = design
     else:
         rep = design.replicate("bootstrap", replicates=replicates, seed=seed)
+    g, domains = _domain_codes(design.data, by)
+    G = len(domains)
+    used = used & (g >= 0)
     A = np.where(ok[:, None], rep.replicate_weights(), 0.0)
     W = np.column_stack([w, A])[used]
     Z = np.column_stack([y, X])[used]
-    C = weighted_covariances(Z, W)
-    parts = lmg(C) if method == "lmg" else johnson(C)
-    r2 = parts.sum(axis=1)
-    share = parts / r2[:, None]
-    est, theta = parts[0], parts[1:]
+    C = weighted_covariances(Z, W, g[used], G)  # (G, B, q, q)
+    n_dom = np.bincount(g[used], minlength=G)
+    note = np.full(G, "", dtype=object)
+    if by is not None:
+        note = _domain_notes(C[:, 0], n_dom, min_cell, p)
+        C = np.where((note == "")[:, None, None, None], C, np.eye(p + 1))
+    B = C.shape[1]
+    flat = C.reshape(G * B, p + 1, p + 1)
+    parts = (lmg(flat) if method == "lmg" else johnson(flat)).reshape(G, B, p)
+    parts[note != ""] = np.nan
+    r2 = parts.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = parts / r2[..., None]
+    est, theta = parts[:, 0], np.moveaxis(parts[:, 1:], 1, 0)  # (G, p), (R, G, p)
     var = np.asarray(rep.variance_from_replicates(theta, est), float)
-    svar = np.asarray(rep.variance_from_replicates(share[1:], share[0]), float)
-    r2_var = float(rep.variance_from_replicates(r2[1:], np.array(r2[0])))
+    svar = np.asarray(
+        rep.variance_from_replicates(np.moveaxis(share[:, 1:], 1, 0), share[:, 0]), float
+    )
+    r2_var = np.asarray(rep.variance_from_replicates(r2[:, 1:].T, r2[:, 0]), float)
     df = float(rep.df)
     q = float(t_quantile(np.array(df), level))
+    bad = note != ""
+    var[bad], svar[bad], r2_var[bad] = np.nan, np.nan, np.nan
     se, sse = np.sqrt(var), np.sqrt(svar)
-    out = pd.DataFrame(
-        {
-            "term": terms,
-            "estimate": est,
-            "se": se,
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
-            "share": share[0],
-            "share_se": sse,
-            "share_ci_low": share[0] - q * sse,
-            "share_ci_high": share[0] + q * sse,
-        }
-    )
-    out["rank"] = out["estimate"].rank(ascending=False, method="min").astype(np.int64)
+    out = domains.loc[np.repeat(np.arange(G), p)].reset_index(drop=True)
+    out["term"] = np.tile(np.asarray(terms, dtype=object), G)
+    cols = {
+        "estimate": est,
+        "se": se,
+        "ci_low": est - q * se,
+        "ci_high": est + q * se,
+        "share": share[:, 0],
+        "share_se": sse,
+        "share_ci_low": share[:, 0] - q * sse,
+        "share_ci_high": share[:, 0] + q * sse,
+    }
+    for k, v in cols.items():
+        out[k] = v.ravel()
+    dom = np.repeat(np.arange(G), p)
+    out["rank"] = out.groupby(dom)["estimate"].rank(ascending=False, method="min").astype("Int64")
     out["df"] = df
-    out["n"] = int(used.sum())
+    out["n"] = n_dom[dom].astype(np.int64)
+    if by is not None:
+        out["r2"] = r2[:, 0][dom]
+        out["note"] = note[dom]
+        bad_rep = (note[dom] == "") & ~np.isfinite(out["se"].to_numpy())
+        out.loc[bad_rep, "note"] = "a replicate leaves this domain without data: no interval"
+    else:
+        out["rank"] = out["rank"].astype(np.int64)
     out.attrs.update(
-        r2=float(r2[0]),
-        r2_se=float(np.sqrt(r2_var)),
+        r2=float(r2[0, 0]) if by is None else np.nan,
+        r2_se=float(np.sqrt(r2_var[0])) if by is None else np.nan,
         method=method,
         replicates=int(A.shape[1]),
         level=level,
         formula=formula,
     )
     return out
+
+
+def _domain_codes(data: pd.DataFrame, by) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's domain (-1 when a by value is missing) and the sorted domain table."""
+    if by is None:
+        return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=[0])
+    cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise InputError.one(
+            f"domain column(s) {', '.join(missing)} not in the data",
+            "name existing columns in by=",
+            column=missing[0],
+        )
+    grp = data[cols].reset_index(drop=True).groupby(cols, sort=True, dropna=True, observed=True)
+    codes = grp.ngroup().to_numpy()
+    table = grp.size().reset_index()[cols]
+    return np.where(codes < 0, -1, codes).astype(np.int64), table
+
+
+def _domain_notes(C0: np.ndarray, n: np.ndarray, min_cell: int, p: int) -> np.ndarray:
+    """Why a domain's decomposition is not estimated ("" when it is)."""
+    G = len(n)
+    note = np.full(G, "", dtype=object)
+    var = np.einsum("gii->gi", C0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.clip(var, 0, None))
+        R = C0[:, 1:, 1:] / (sd[:, 1:, None] * sd[:, None, 1:])
+    const = ~(var > 1e-12 * np.maximum(1.0, np.abs(var).max(axis=1, keepdims=True)))
+    small = n < max(min_cell, p + 3)
+    ok = ~small & ~const.any(axis=1)
+    mineig = np.full(G, np.nan)
+    if ok.any():
+        mineig[ok] = np.linalg.eigvalsh(R[ok])[:, 0]
+    note[small] = [
+        f"only {k} respondent(s) with every variable (fewer than "
+        f"{max(min_cell, p + 3)}): not estimated"
+        for k in n[small]
+    ]
+    note[~small & const.any(axis=1)] = "a variable has the same value for everyone here"
+    note[ok & ~(mineig > 1e-10)] = "the predictors are collinear here"
+    return note

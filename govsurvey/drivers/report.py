@@ -33,6 +33,8 @@ __all__ = [
     "importance_table",
     "ipa_table",
     "facts_table",
+    "importance_by_table",
+    "describe_importance_by",
     "alt_coefficients",
     "alt_importance",
     "alt_ipa",
@@ -261,6 +263,25 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Các sự việc và mức hài lòng chung",
     },
     "tab_facts_by": {"en": "Facts of the service by {unit}", "vi": "Các sự việc theo {unit}"},
+    "h_imp_by": {
+        "en": "Relative importance by {unit}",
+        "vi": "Mức quan trọng tương đối theo {unit}",
+    },
+    "tab_imp_by": {
+        "en": "Share of R² of each component by {unit} (rank in brackets)",
+        "vi": "Tỷ trọng trong R² của từng thành phần theo {unit} (hạng trong ngoặc)",
+    },
+    "imp_by": {
+        "en": "By {unit}, the most important component is {lines}.",
+        "vi": "Theo {unit}, thành phần quan trọng nhất là {lines}.",
+    },
+    "imp_by_line": {"en": "{top} for {dom}", "vi": "{top} với {dom}"},
+    "determined": {"en": "determined", "vi": "chắc chắn"},
+    "not_determined_short": {"en": "not determined", "vi": "chưa phân định"},
+    "imp_by_none": {
+        "en": "By {unit}, no domain has enough respondents for the decomposition.",
+        "vi": "Theo {unit}, không nhóm nào đủ người trả lời để phân rã.",
+    },
     "col_component": {"en": "Component", "vi": "Thành phần"},
     "col_item": {"en": "Criterion", "vi": "Tiêu chí"},
     "col_items": {"en": "Items", "vi": "Số tiêu chí"},
@@ -942,3 +963,72 @@ def alt_facts(frame: pd.DataFrame, lang: str, signed: bool = False) -> str:
         for r in f.itertuples()
     ]
     return text("alt_facts", lang, parts="; ".join(parts))
+
+
+def describe_importance_by(
+    ri: pd.DataFrame, by: str, names: dict, inst: Any, lang: str, unit: str | None = None
+) -> str:
+    """The most important component in each estimated domain, and whether that first place
+    is determined (its share's interval above the second's).
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> ri = pd.DataFrame({"field": ["land", "land"], "term": ["C1", "C2"], "rank": [2, 1],
+    ...                    "estimate": [0.1, 0.2], "share_ci_low": [0.2, 0.5],
+    ...                    "share_ci_high": [0.4, 0.7]})
+    >>> describe_importance_by(ri, "field", {"land": "Land"}, gs.load_instrument("sipas-2017"),
+    ...                        "en", unit="service field")
+    'By service field, the most important component is Administrative procedures for Land (determined).'
+    """  # noqa: E501
+    unit = unit or by
+    est = ri.dropna(subset=["estimate"])
+    top = est[est["rank"] == 1]
+    if top.empty:
+        return text("imp_by_none", lang, unit=unit)
+    lines = []
+    for _, r in top.iterrows():
+        line = text(
+            "imp_by_line",
+            lang,
+            top=code_label(inst, r["term"], lang),
+            dom=names.get(r[by], str(r[by])),
+        )
+        if "share_ci_low" in est.columns:
+            second = est[(est[by] == r[by]) & (est["rank"] == 2)]
+            sep = len(second) and r["share_ci_low"] > second["share_ci_high"].iloc[0]
+            line += " (" + text("determined" if sep else "not_determined_short", lang) + ")"
+        lines.append(line)
+    return text("imp_by", lang, unit=unit, lines="; ".join(lines))
+
+
+def importance_by_table(
+    ri: pd.DataFrame, by: str, names: dict, by_label: str, inst: Any, lang: str, caption: str
+) -> Table:
+    """A domain × component grid of shares of R² with the rank; "—" with a note when a
+    domain is not estimated.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> ri = pd.DataFrame({"field": ["land", "land"], "term": ["C1", "C2"], "share": [0.4, 0.6],
+    ...                    "rank": [2, 1], "n": [100, 100], "note": ["", ""]})
+    >>> t = importance_by_table(ri, "field", {"land": "Land"}, "Field",
+    ...                         gs.load_instrument("sipas-2017"), "en", "x")
+    >>> t.frame.iloc[0].tolist()
+    ['Land', '100', '40.00% (2)', '60.00% (1)']
+    """
+    cell = [
+        i18n.DASH if not np.isfinite(s) else f"{i18n.pct(100 * s, lang)} ({int(r)})"
+        for s, r in zip(ri["share"].astype(float), ri["rank"].fillna(0), strict=True)
+    ]
+    grid = ri.assign(cell=cell).pivot(index=by, columns="term", values="cell")
+    grid = grid[list(dict.fromkeys(ri["term"]))]
+    grid.columns = [code_label(inst, c, lang) for c in grid.columns]
+    n = ri.groupby(by)["n"].first()
+    frame = grid.reset_index()
+    frame.insert(1, text("col_n", lang), [i18n.integer(n[v], lang) for v in frame[by]])
+    frame[by] = [names.get(v, str(v)) for v in frame[by]]
+    frame = frame.rename(columns={by: by_label})
+    notes = sorted({f"{i18n.DASH}: {x}" for x in ri["note"] if x})
+    return Table(frame, caption, notes, list(frame.columns[1:]))

@@ -200,3 +200,36 @@ def test_dont_know_codes_never_enter_as_scores(data):
     )
     pd.testing.assert_frame_equal(a, b)
     assert a["n"].iloc[0] == len(d) - 60
+
+
+def test_by_domain_equals_each_domain_alone_and_small_domains_are_na(data):
+    """Per-domain LMG (all domains at once) equals the decomposition with the replicate
+    weights zeroed outside the domain; a small domain is NaN with its reason."""
+    df = data.assign(dom=np.where(np.arange(len(data)) < 880, np.arange(len(data)) % 3, 9))
+    rep = Design(df, weights="w", strata="s", psu="psu").replicate("jkn")
+    by = relative_importance(rep, "y ~ a + b + c + d", by="dom", min_cell=30)
+    assert list(by["dom"].unique()) == [0, 1, 2, 9]
+    A = rep.replicate_weights()
+    y, X, w = df["y"].to_numpy(), df[["a", "b", "c", "d"]].to_numpy(), df["w"].to_numpy()
+    for k in (0, 2):
+        inside = (df["dom"] == k).to_numpy()
+        theta = np.array(
+            [_lmg_by_refits(y[inside], X[inside], A[inside, r]) for r in range(A.shape[1])]
+        )
+        est = _lmg_by_refits(y[inside], X[inside], w[inside])
+        got = by[by["dom"] == k]
+        np.testing.assert_allclose(got["estimate"], est, rtol=1e-8)
+        np.testing.assert_allclose(
+            got["se"], np.sqrt(rep.variance_from_replicates(theta, est)), rtol=1e-6
+        )
+        assert got["note"].eq("").all() and got["r2"].iloc[0] == pytest.approx(est.sum())
+    small = by[by["dom"] == 9]
+    assert small["estimate"].isna().all() and small["se"].isna().all()
+    assert small["note"].str.contains("fewer than 30").all()
+    flat = df.assign(k=np.where(df["dom"] == 1, 1.0, df["a"] * 0.3 + df["d"]))
+    rep2 = Design(flat, weights="w", strata="s", psu="psu").replicate("jkn")
+    res = relative_importance(rep2, "y ~ a + b + k", by="dom").set_index("dom")
+    assert res.loc[1, "note"].iloc[0] == "a variable has the same value for everyone here"
+    assert res.loc[0, "estimate"].notna().all()
+    with pytest.raises(InputError, match="domain column"):
+        relative_importance(rep, "y ~ a + b", by="nope")
