@@ -209,8 +209,10 @@ def test_no_console_error_no_network_every_image_described(name, request):
 def test_vietnamese_report_has_no_english_sentence(vi_report):
     text = vi_report["text"]
     assert vi_report["lang"] == "vi"
-    found = [s for s in i18n.english_strings() if s in text]
+    alts = " ".join(vi_report["alts"])
+    found = [s for s in i18n.english_strings() if s in text or s in alts]
     assert found == []
+    assert "Biểu đồ" in alts and "khoảng tin cậy 95%" in alts  # alt text in Vietnamese too
     for word in ("confidence interval", "Figure ", "Table ", "suppressed", "level_domain"):
         assert word not in text
     # numbered figures and tables, a plan's figures to two decimals, the named unit's target
