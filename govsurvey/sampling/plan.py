@@ -301,7 +301,10 @@ class Plan:
                 elif free.any():
                     present, gf = np.unique(g[free], return_inverse=True)
                     pi[free] = inclusion_probabilities(prep.size[k][cand][free], rest[present], gf)
-                sel = sample_indicators(pi, st.method, g, 1, rng)[0] | ct
+                sel = ct.copy()  # certainty units, then the draw among the others
+                if free.any():
+                    _, gfree = np.unique(g[free], return_inverse=True)
+                    sel[free] = sample_indicators(pi[free], st.method, gfree, 1, rng)[0]
                 picked = cand[sel]
                 pi_sel = pi[sel]
                 N_sel = Ng[g[sel]]

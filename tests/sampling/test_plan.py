@@ -186,3 +186,27 @@ def test_bad_input(city):
     f["pop"] = np.where(f["commune"] == "D1C2", 0, 10)
     with pytest.raises(InputError, match="size measure is zero"):
         Plan([Stage("commune", 2, method="pps_brewer", size="pop")], strata="district").prepare(f)
+
+
+@pytest.mark.parametrize("method", ["srs", "systematic", "pps_brewer"])
+def test_certainty_with_any_method(method):
+    f = _papi_frame(7)
+    plan = Plan(
+        [Stage("commune", 3, method=method, certainty="seat"), Stage("person_id", 2)],
+        strata="district",
+    )
+    prep = plan.prepare(f)
+    R = 2000
+    rng = np.random.default_rng([3, len(method)])
+    count = np.zeros(18)
+    for _ in range(R):
+        dr = plan.draw_positions(prep, rng)
+        communes = np.unique(dr.unit[:, 0])
+        assert len(communes) == 9  # 3 per district, the seat among them
+        count[communes] += 1
+        p1 = dr.pi[:, 0]
+        assert np.allclose(p1[dr.certain], 1.0)
+    seat = prep.cert[0]
+    assert (count[seat] == R).all()
+    if method != "pps_brewer":  # the others: 2 of 5 non-seat communes, 0.4 each
+        assert np.abs(count[~seat] / R - 0.4).max() < 4.5 * np.sqrt(0.24 / R)
