@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import time
 from math import factorial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -233,3 +234,23 @@ def test_by_domain_equals_each_domain_alone_and_small_domains_are_na(data):
     assert res.loc[0, "estimate"].notna().all()
     with pytest.raises(InputError, match="domain column"):
         relative_importance(rep, "y ~ a + b", by="nope")
+
+
+def test_scores_lmg_and_johnson_equal_r():
+    """R (make_fixtures.R): scores by rowMeans, LMG from weighted lm() refits of all subsets,
+    Johnson's weights from the eigen-decomposition of cov.wt's correlation matrix."""
+    fix = Path(__file__).parent.parent / "fixtures" / "drivers"
+    items = pd.read_csv(fix / "items.csv")
+    r_scores = pd.read_csv(fix / "r_scores.csv")
+    ref = pd.read_csv(fix / "r_importance.csv").set_index("term")
+    inst = gs.load_instrument("sipas-2017")
+    scores = component_scores(items, inst)
+    np.testing.assert_allclose(scores[COMPS], r_scores[COMPS], rtol=1e-12)
+    d = Design(items.assign(**scores), weights="base_weight")
+    for method in ("lmg", "johnson"):
+        ri = relative_importance(
+            d, "overall ~ C1 + C2 + C3 + C4 + C5", method=method, replicates=20, seed=1
+        ).set_index("term")
+        np.testing.assert_allclose(ri["estimate"], ref.loc[COMPS, method], rtol=1e-10)
+        assert ri.attrs["r2"] == pytest.approx(ref["r2"].iloc[0], rel=1e-10)
+        assert (ri["n"] == ref["n"]).all()
