@@ -168,3 +168,21 @@ def test_ordinal_information_is_the_hessian_of_the_weighted_loglikelihood():
         + (Jb * (w * lab)[:, None]).T @ Ja
     )
     np.testing.assert_allclose(info, -H, rtol=1e-5, atol=1e-6 * np.abs(H).max())
+
+
+@pytest.mark.parametrize("family", ["gaussian", "binomial"])
+def test_glm_on_a_post_stratified_design_equals_svyglm(family):
+    """The calibration recorded by the weighting step reaches the model's variance."""
+    from govsurvey.weighting.poststratify import poststratify
+
+    ref = pd.read_csv(FIX / "drivers" / "r_glm.csv")
+    ref = ref[(ref["case"] == "clus1_ps") & (ref["model"] == family)].set_index("term")
+    d = poststratify(
+        Design(_read("apiclus1.csv"), psu="dnum", weights="pw"),
+        "stype",
+        {"E": 4421, "H": 755, "M": 1018},
+    )
+    got = d.glm(FORMULAS[family], family=family)
+    got = got.assign(term=got["term"].map(_r_name)).set_index("term").loc[ref.index]
+    np.testing.assert_allclose(got["estimate"], ref["estimate"], rtol=1e-8)
+    np.testing.assert_allclose(got["se"], ref["se"], rtol=1e-6)
