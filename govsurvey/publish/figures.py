@@ -137,7 +137,13 @@ def alt_components(index: pd.DataFrame, instrument: Any, lang: str) -> str:
 
 
 def alt_domain(
-    rows: pd.DataFrame, unit: str, instrument: Any, lang: str, overall: float, unit_label: str
+    rows: pd.DataFrame,
+    unit: str,
+    instrument: Any,
+    lang: str,
+    overall: float,
+    unit_label: str,
+    unit_targets: dict[Any, float] | None = None,
 ) -> str:
     """Alt text of :func:`~govsurvey.publish.plots.domain_dotplot` (published rows only).
 
@@ -153,16 +159,31 @@ def alt_domain(
     d = rows.dropna(subset=["estimate"])
     lo = d.loc[d["estimate"].idxmin()]
     hi = d.loc[d["estimate"].idxmax()]
-    return text(
-        "alt_domain",
-        lang,
-        k=len(d),
-        unit=unit_label,
-        lo_name=value_label(instrument, unit, lo[unit], lang),
-        lo=i18n.pct(lo["estimate"], lang),
-        hi_name=value_label(instrument, unit, hi[unit], lang),
-        hi=i18n.pct(hi["estimate"], lang),
-        overall=i18n.pct(overall, lang),
+    marks = [
+        text(
+            "alt_unit_target",
+            lang,
+            name=value_label(instrument, unit, u, lang),
+            value=i18n.pct(t, lang),
+        )
+        for u, t in (unit_targets or {}).items()
+        if u in set(d[unit])
+    ]
+    return " ".join(
+        [
+            text(
+                "alt_domain",
+                lang,
+                k=len(d),
+                unit=unit_label,
+                lo_name=value_label(instrument, unit, lo[unit], lang),
+                lo=i18n.pct(lo["estimate"], lang),
+                hi_name=value_label(instrument, unit, hi[unit], lang),
+                hi=i18n.pct(hi["estimate"], lang),
+                overall=i18n.pct(overall, lang),
+            ),
+            *marks,
+        ]
     )
 
 

@@ -620,6 +620,10 @@ TEXT: dict[str, dict[str, str]] = {
             "index {overall}."
         ),
     },
+    "alt_unit_target": {
+        "vi": "Vạch đỏ trên hàng {name} là mục tiêu {value} của đơn vị này.",
+        "en": "The red mark on the row of {name} is its own target, {value}.",
+    },
     "fig_heatmap": {
         "vi": "Tỷ lệ hài lòng theo tiêu chí và {unit} (%; ô trống: không công bố)",
         "en": "Satisfaction rate by criterion and {unit} (%; blank: not published)",
@@ -672,6 +676,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ax_pct": {"vi": "% hài lòng", "en": "% satisfied"},
     "lg_target": {"vi": "Mục tiêu {value}", "en": "Target {value}"},
     "lg_overall": {"vi": "Chỉ số chung {value}", "en": "Overall {value}"},
+    "lg_unit_target": {"vi": "Mục tiêu của đơn vị", "en": "Named unit's target"},
     "lg_gain": {"vi": "Mức tăng mục tiêu", "en": "Planned rise"},
     "range_to": {"vi": " đến ", "en": " to "},
     "points": {"vi": "{value} điểm", "en": "{value} points"},

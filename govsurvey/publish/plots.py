@@ -132,6 +132,7 @@ def domain_dotplot(
     confidence: float | None = None,
     lang: str = "en",
     names: dict[Any, str] | None = None,
+    unit_targets: dict[Any, float] | None = None,
 ) -> Axes:
     """One figure by domain (e.g. SIPAS by district) as a sorted dot plot with intervals.
 
@@ -149,6 +150,9 @@ def domain_dotplot(
     lang : {"vi", "en"}
     names : dict, optional
         Domain value → label shown on the axis (e.g. from the instrument's code list).
+    unit_targets : dict, optional
+        Targets of NAMED units only (e.g. ``{"Thanh Xuân": 90}``), each marked on its own row;
+        no other unit is held against them.
 
     Examples
     --------
@@ -159,6 +163,9 @@ def domain_dotplot(
     >>> ax = domain_dotplot(idx, "district", overall=85.0, lang="vi")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['Chỉ số chung 85,00%']
+    >>> ax = domain_dotplot(idx, "district", unit_targets={"B": 95.0}, lang="en")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ["Named unit's target"]
     """
     _need(index, [unit, "estimate", "ci_low", "ci_high"], "domain_dotplot")
     lv = _level(index, confidence)
@@ -183,7 +190,20 @@ def domain_dotplot(
             lw=1.2,
             label=text("lg_overall", lang, value=i18n.pct(overall, lang)),
         )
-    if target is not None or overall is not None:
+    if unit_targets:
+        rows = {v: i for i, v in enumerate(d[unit])}
+        marks = [(rows[u], t) for u, t in unit_targets.items() if u in rows]
+        if marks:
+            ax.scatter(
+                [t for _, t in marks],
+                [i for i, _ in marks],
+                marker="|",
+                s=160,
+                color=_RED,
+                zorder=4,
+                label=text("lg_unit_target", lang),
+            )
+    if target is not None or overall is not None or unit_targets:
         ax.legend(loc="upper left", fontsize=8, frameon=False)
     shown = [names.get(v, str(v)) if names else str(v) for v in d[unit]]
     ax.set_yticks(y, shown)
