@@ -140,12 +140,11 @@ def level_index(
             column=column,
         )
     s = data[column]
-    miss = s.isna().to_numpy()
-    txt = labels(s)
+    fcode, uniq = pd.factorize(s, use_na_sentinel=True)
+    miss = fcode < 0
+    ulab = labels(pd.Series(uniq))
     pos = {lv: k for k, lv in enumerate(levels)}
-    uniq, inv = np.unique(np.where(miss, "", txt).astype(str), return_inverse=True)
-    code = np.array([pos.get(u, -1) for u in uniq], dtype=np.int64)[inv]
-    code[miss] = -1
+    code = np.append(np.array([pos.get(u, -1) for u in ulab], dtype=np.int64), -1)[fcode]
     bad = live & miss
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -158,7 +157,7 @@ def level_index(
         )
     unknown = live & (code < 0)
     if unknown.any():
-        vals = sorted({str(v) for v in txt[unknown]})
+        vals = sorted({str(ulab[k]) for k in np.unique(fcode[unknown])})
         raise InputError.one(
             f"sample level(s) {vals[:5]} of {column} have no population total in the {what}",
             f"add them to the {what} (levels given: {levels[:8]}), or recode them in the data",

@@ -50,45 +50,66 @@ class Raking:
         return x * self.inv[-1][:, None]
 
 
+def _scale_rows(A: np.ndarray, G: np.ndarray, cell: np.ndarray, block: int = 512) -> np.ndarray:
+    """``A * G[cell]`` in blocks of rows, so the gathered factors stay in cache."""
+    out = np.empty_like(A)
+    for i in range(0, A.shape[0], block):  # blocks of rows, a memory layout device
+        j = min(i + block, A.shape[0])
+        np.multiply(A[i:j], G[cell[i:j]], out=out[i:j])
+    return out
+
+
 def ipf(
-    W: np.ndarray,
+    w: np.ndarray,
+    A: np.ndarray | None,
     codes: list[np.ndarray],
     targets: list[np.ndarray],
     joint: np.ndarray,
     epsilon: float,
     maxit: int,
-) -> tuple[np.ndarray, bool, int, list[np.ndarray]]:
-    """Rake the columns of ``W`` (n, C) to the margins; convergence judged on column 0.
+) -> tuple[np.ndarray, np.ndarray | None, bool, int, list[np.ndarray]]:
+    """Rake ``w`` (n,) and the replicate columns ``A`` (n, R) to the margins.
 
-    Returns the raked matrix, whether it converged, the sweeps done, and column 0's weights
-    after each margin in the last sweep.
+    Rows in the same joint cell of the margin variables always get the same factor, so the
+    sweeps run on the (cells, 1 + R) table of weighted cell totals — as small as the
+    cross-table — and the rows are scaled once at the end. Convergence is judged on the
+    full-sample column, as R does. Returns the raked ``w`` and ``A``, whether it converged,
+    the sweeps done, and the full-sample weights after each margin in the last sweep.
     """
-    n = W.shape[0]
-    live = codes[0] >= 0
-    J = int(joint.max()) + 2 if n else 1
-    ji = np.where(live, joint, J - 1)
-    old = np.bincount(ji, weights=W[:, 0], minlength=J)[: J - 1]
-    W = W.copy()
-    parts = [
-        (Indicator(np.where(live, c, -1), len(t)), np.where(live, c, len(t)), t)
-        for c, t in zip(codes, targets, strict=True)
-    ]
-    it, converged, last = 0, False, []
+    live = joint >= 0
+    K = int(joint.max()) + 1 if live.any() else 0
+    rows = np.flatnonzero(live)
+    first = np.zeros(K, dtype=np.int64)
+    first[joint[rows][::-1]] = rows[::-1]  # a representative row of each cell
+    cells = Indicator(joint, K)
+    T0 = cells.sum(w[:, None]) if A is None else np.hstack([cells.sum(w[:, None]), cells.sum(A)])
+    cell_codes = [c[first] for c in codes]
+    sums = [Indicator(cc, len(t)) for cc, t in zip(cell_codes, targets, strict=True)]
+    T = T0.copy()
+    old = T[:, 0].copy()
+    it, converged, steps = 0, False, []
     while it < maxit:
-        last = []
-        for ind, ci, target in parts:
-            S = ind.sum(W)
+        steps = []
+        for cc, ind, target in zip(cell_codes, sums, targets, strict=True):
+            S = ind.sum(T)
             with np.errstate(divide="ignore", invalid="ignore"):
                 F = np.where(S > 0, target[:, None] / S, 0.0)
-            W *= np.vstack([F, np.zeros((1, W.shape[1]))])[ci]
-            last.append(W[:, 0].copy())
-        new = np.bincount(ji, weights=W[:, 0], minlength=J)[: J - 1]
-        if np.max(np.abs(new - old)) < epsilon:
+            T *= F[cc]
+            steps.append(T[:, 0].copy())
+        if np.max(np.abs(T[:, 0] - old), initial=0.0) < epsilon:
             converged = True
             break
-        old = new
+        old = T[:, 0].copy()
         it += 1
-    return W, converged, it + 1 if converged else it, last
+    with np.errstate(divide="ignore", invalid="ignore"):
+        G = np.where(T0 > 0, T / T0, 0.0)
+    G = np.vstack([G, np.zeros((1, G.shape[1]))])
+    ji = np.where(live, joint, K)
+    w_new = w * G[ji, 0]
+    A_new = None if A is None else _scale_rows(A, np.ascontiguousarray(G[:, 1:]), ji)
+    g0 = np.append(np.where(T0[:, 0] > 0, 1.0 / np.where(T0[:, 0] > 0, T0[:, 0], 1.0), 0.0), 0)
+    last = [] if A is not None else [w * (np.append(t, 0.0) * g0)[ji] for t in steps]
+    return w_new, A_new, converged, it + 1 if converged else it, last
 
 
 def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
@@ -152,8 +173,8 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
     joint = np.where(live, joint, -1)
     eps = epsilon * w.sum() if epsilon < 1 else epsilon
     rep = is_replicate(design)
-    W = np.column_stack([w, design.replicate_weights()]) if rep else w[:, None]
-    W, converged, sweeps, last = ipf(W, codes, targets, joint, eps, maxit)
+    A = design.replicate_weights() if rep else None
+    new, A, converged, sweeps, last = ipf(w, A, codes, targets, joint, eps, maxit)
     if not converged:
         raise InputError.one(
             f"raking did not converge in {maxit} sweeps (no weights produced)",
@@ -161,7 +182,6 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
             "population, collapse sparse levels, or raise maxit",
             value=maxit,
         )
-    new = W[:, 0]
     misfit = max(
         float(
             np.max(
@@ -172,7 +192,7 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
         for c, t in zip(codes, targets, strict=True)
     )
     if rep:
-        out = design.with_weights(new, replicate_weights=W[:, 1:])
+        out = design.with_weights(new, replicate_weights=A)
     else:
         out = design.with_weights(new, calibration=Raking(codes, [len(t) for t in targets], last))
     diag = weight_summary(
