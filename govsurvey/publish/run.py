@@ -58,6 +58,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 2
+_INSTALLERS = {"pip", "setuptools", "wheel"}
 
 
 class RunFailed(Exception):
@@ -118,6 +119,9 @@ def constraints_path() -> Path:
 def environment_versions() -> dict[str, str]:
     """Python and the version of every installed distribution, by lower-case name.
 
+    The installers (pip, setuptools, wheel) are left out: they do not compute anything, and
+    ``pip freeze`` does not pin them.
+
     Examples
     --------
     >>> v = environment_versions()
@@ -127,7 +131,7 @@ def environment_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for d in metadata.distributions():
         name = (d.metadata.get("Name") or "").lower().replace("_", "-")
-        if name:
+        if name and name not in _INSTALLERS:
             out[name] = d.version
     return dict(sorted(out.items()))
 
