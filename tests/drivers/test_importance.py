@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from math import factorial
 from pathlib import Path
 
@@ -173,7 +172,6 @@ def test_recovered_order_is_the_generators(city):
 def test_replicate_ci_of_lmg_share_covers_the_population_share(city):
     sim, truth = city
     seeds = range(100)
-    t0 = time.perf_counter()
     covered = np.zeros((len(seeds), len(COMPS)), dtype=bool)
     for i, s in enumerate(seeds):  # loop over Monte Carlo samples, not rows or replicates
         ri = relative_importance(
@@ -181,9 +179,7 @@ def test_replicate_ci_of_lmg_share_covers_the_population_share(city):
         )
         covered[i] = (ri["share_ci_low"] <= truth) & (truth <= ri["share_ci_high"])
     rate = covered.mean(axis=0)
-    print("coverage", dict(zip(COMPS, rate, strict=True)))
     assert (rate >= 0.90).all(), dict(zip(COMPS, rate, strict=True))
-    assert time.perf_counter() - t0 < 60
 
 
 def test_dont_know_codes_never_enter_as_scores(data):
