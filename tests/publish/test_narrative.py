@@ -188,3 +188,12 @@ def test_baseline_of_a_hidden_figure_says_there_are_not_enough_data():
     text = narrative.describe_baseline(t, INST, "en", 2021)
     assert "has not enough data to compare with 79.73% in 2021" in text
     assert "—" not in text and "achieved" not in text
+
+
+def test_design_sentence_names_the_variance_method():
+    df = pd.DataFrame({"y": [1.0, 2, 4, 5, 3, 6], "s": [1, 1, 1, 2, 2, 2], "p": range(6)})
+    d = gs.Design(df, strata="s", psu="p")
+    assert "2 tầng, 6 đơn vị mẫu cấp 1, 6 phiếu trả lời" in narrative.describe_design(d, "vi")
+    assert "bậc tự do của thiết kế là 4" in narrative.describe_design(d, "vi")
+    r = d.replicate("jkn")
+    assert "replicate weights (jkn)" in narrative.describe_design(r, "en")
