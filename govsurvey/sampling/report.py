@@ -85,8 +85,10 @@ _T: dict[str, dict[str, str]] = {
         "en": "The sample list was written to `{file}`.",
     },
     "not_written": {
-        "vi": "Danh sách mẫu chưa ghi ra tệp (tham số `fieldwork_file` để trống).",
-        "en": "The sample list was not written to a file (parameter `fieldwork_file` is empty).",
+        "vi": "Danh sách mẫu chưa ghi ra tệp (tham số `fieldwork_file` để trống và không có "
+        "thư mục kết quả).",
+        "en": "The sample list was not written to a file (parameter `fieldwork_file` is empty "
+        "and there is no output folder).",
     },
 }
 
