@@ -25,6 +25,17 @@ _QUAD_COLOURS = {
 }
 
 
+def _decimal_comma(ax, lang: str, axes: str = "x") -> None:
+    """Vietnamese tick labels write the decimal point as a comma (0,25), as the sources do."""
+    if lang != "vi":
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:g}".replace("-", "−").replace(".", ","))
+    for a in axes:
+        getattr(ax, f"{a}axis").set_major_formatter(fmt)
+
+
 def _labels(codes, labels):
     labels = labels or {}
     return [str(labels.get(c, c)) for c in codes]
@@ -60,6 +71,7 @@ def coefficient_plot(
     ax.set_yticks(y, _labels(f["term"], labels))
     ax.set_xlabel(xlabel or text("ax_coef", lang))
     ax.grid(axis="x", alpha=0.3)
+    _decimal_comma(ax, lang)
     return ax
 
 
@@ -90,6 +102,7 @@ def importance_plot(
     ax.set_yticks(y, _labels(f["term"], labels))
     ax.set_xlabel(text("ax_share", lang))
     ax.grid(axis="x", alpha=0.3)
+    _decimal_comma(ax, lang)
     return ax
 
 
@@ -149,6 +162,7 @@ def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, l
     ax.set_ylabel(text("ax_performance", lang))
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
+    _decimal_comma(ax, lang, "xy")
     return ax
 
 
@@ -183,4 +197,5 @@ def facts_plot(
     ax.set_yticks(y, _labels(f[column], labels))
     ax.set_xlabel(xlabel or text("ax_fact_share", lang))
     ax.grid(axis="x", alpha=0.3)
+    _decimal_comma(ax, lang)
     return ax

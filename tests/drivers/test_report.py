@@ -80,3 +80,29 @@ def test_notebook_parameters_cell_matches_the_defaults_and_outputs_are_committed
     for k in range(1, 6):
         assert f"Figure {k}." in html
     assert not any("def " in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def test_plots_take_a_frame_and_an_ax_and_write_vietnamese_decimals():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from govsurvey.drivers import plots
+
+    f = pd.DataFrame(
+        {
+            "term": ["Intercept", "C1", "C2"],
+            "estimate": [1.0, 0.25, 0.5],
+            "ci_low": [0.5, 0.1, 0.3],
+            "ci_high": [1.5, 0.4, 0.7],
+        }
+    )
+    fig, ax = plt.subplots()
+    assert plots.coefficient_plot(f, ax, labels={"C1": "Tiếp cận"}, lang="vi") is ax
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C2", "Tiếp cận"]  # no intercept
+    assert ax.get_xlabel() == rep.text("ax_coef", "vi")
+    plt.close(fig)
