@@ -155,7 +155,6 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "{k} giá trị ghi khác cách viết trong danh mục mã đã được thống nhất theo danh mục.",
         "en": "{k} values spelled differently from the code list were unified with it.",
     },
-    "acc_no_exclusion": {"vi": "Không có dòng nào bị loại.", "en": "No row was excluded."},
     "acc_excluded_table": {
         "vi": "Các dòng bị loại và lý do",
         "en": "Rows excluded, with the reason",
@@ -307,10 +306,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "At least two published groups are needed for a ranking by {unit}.",
     },
     # --- targets ----------------------------------------------------------------------------
-    "tgt_none": {
-        "vi": "Tham số không nêu mục tiêu nào, nên báo cáo không đánh giá mục tiêu.",
-        "en": "The parameters state no target, so no target is assessed.",
-    },
     "tgt_met": {
         "vi": (
             "“{label}” ({code}) đạt {est}, **vượt mục tiêu {target}** một cách chắc chắn: cận "
@@ -456,10 +451,6 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Giá trị năm gốc được coi là đã biết (không có sai số chuẩn).",
         "en": "The baseline values are taken as known (no standard error).",
     },
-    "unit_missing": {
-        "vi": "Không có số liệu được công bố cho {name}.",
-        "en": "No published figure for {name}.",
-    },
     # --- truth ------------------------------------------------------------------------------
     "truth_text": {
         "vi": (
@@ -501,7 +492,6 @@ TEXT: dict[str, dict[str, str]] = {
     "col_se": {"vi": "Sai số chuẩn (điểm %)", "en": "Standard error (points)"},
     "col_ci": {"vi": "Khoảng tin cậy {level}", "en": "{level} confidence interval"},
     "col_n": {"vi": "Cỡ mẫu", "en": "n"},
-    "col_n_before": {"vi": "Cỡ mẫu năm gốc", "en": "n (baseline)"},
     "col_target": {"vi": "Mục tiêu", "en": "Target"},
     "col_lower": {"vi": "Cận dưới một phía {level}", "en": "One-sided {level} lower bound"},
     "col_upper": {"vi": "Cận trên một phía {level}", "en": "One-sided {level} upper bound"},
@@ -552,10 +542,6 @@ TEXT: dict[str, dict[str, str]] = {
     "v_not estimable": {"vi": "Không đủ số liệu", "en": "Not estimable"},
     "v_achieved": {"vi": "Đạt", "en": "Achieved"},
     "v_not achieved": {"vi": "Chưa đạt", "en": "Not achieved"},
-    # --- level names and domain headers -------------------------------------------------------
-    "level_overall": {"vi": "Chỉ số chung", "en": "Overall index"},
-    "level_component": {"vi": "Chỉ số thành phần", "en": "Component"},
-    "level_criterion": {"vi": "Tiêu chí", "en": "Criterion"},
     # --- tables' captions -------------------------------------------------------------------
     "tab_index": {
         "vi": "Chỉ số SIPAS chung và năm chỉ số thành phần, toàn địa bàn",
@@ -639,11 +625,6 @@ TEXT: dict[str, dict[str, str]] = {
             "a high satisfaction rate, red a low one; lowest {lo} ({lo_name}, {lo_code}), "
             "highest {hi} ({hi_name}, {hi_code})."
         ),
-    },
-    "fig_change": {
-        "vi": "Thay đổi so với năm gốc {year} (điểm phần trăm), với khoảng tin cậy {level}",
-        "en": "Change since the baseline year {year} (percentage points), with {level} "
-        "confidence intervals",
     },
     "fig_change_bounds": {
         "vi": (

@@ -230,7 +230,7 @@ def test_province_report_is_honest_about_its_data(province_report):
     assert "not adjusted for nonresponse" in text
     assert "No group by district has the 30 respondents needed" in text  # all suppressed
     assert "level_domain" not in text and "By level" in text  # the domain's label
-    assert "The parameters state no target" in text
+    assert "Targets and the baseline" not in text and "target" not in text.lower()
     assert "79.73" not in text and "Thanh Xuân" not in text  # no Hà Nội figures
     # the unreadable answer is accounted for, not dropped silently
     assert "could not be read and are treated as missing" in text or "exclusion" in text
