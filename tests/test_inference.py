@@ -200,3 +200,23 @@ def test_rank_index_records_its_level_and_refuses_duplicates_with_input_error():
     assert rank_index(idx, "d").attrs["level"] == 0.9
     with pytest.raises(InputError, match="one row per d"):
         rank_index(pd.concat([idx, idx]), "d")
+
+
+def test_the_guard_suppresses_a_comparison_of_small_cells():
+    """Issue 6: a comparison of two cells of n = 12 was published; now it carries n."""
+    from govsurvey.publish.guard import Publisher
+
+    a = pd.DataFrame(
+        {
+            "district": ["Ba Đình", "Ba Vì", "Cầu Giấy"],
+            "code": ["SIPAS"] * 3,
+            "estimate": [80.0, 82.0, 85.0],
+            "se": [1.0] * 3,
+            "n": [12, 400, 380],
+        }
+    )
+    b = a.assign(estimate=[85.0, 83.0, 84.0], n=[12, 380, 300])
+    g = Publisher("sipas-2017", min_cell=30).guard(compare_index(a, b))
+    small = g["district"] == "Ba Đình"
+    assert g.loc[small, "suppressed"].all() and g.loc[small, "change"].isna().all()
+    assert not g.loc[g["district"] == "Ba Vì", "suppressed"].any()
