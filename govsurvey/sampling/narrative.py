@@ -173,17 +173,20 @@ def describe_simulation(
     reps = int(summary["replications"].max())
     lines = []
     c = number(100 * confidence, lang, 0)
+    mc = number(200 * math.sqrt(confidence * (1 - confidence) / max(reps, 1)), lang, 2)
     if lang == "vi":
         lines.append(
             f"Mỗi phương án được chọn mẫu {reps} lần từ thành phố mô phỏng (biết giá trị "
             f"thật) và ước lượng bằng đúng phương pháp của báo cáo. Khoảng tin cậy {c}% nên "
-            f"chứa giá trị thật khoảng {c}% số lần."
+            f"chứa giá trị thật khoảng {c}% số lần; với {reps} lần mô phỏng, tỷ lệ bao phủ của "
+            f"một quận/huyện tự nó dao động khoảng ±{mc} điểm phần trăm."
         )
     else:
         lines.append(
             f"Each plan was drawn {reps} times from the synthetic city (whose true values are "
             f"known) and estimated with the report's own method. A {c}% interval should hold "
-            f"the true value about {c}% of the time."
+            f"the true value about {c}% of the time; with {reps} samples one district's coverage "
+            f"itself varies by about ±{mc} percentage points."
         )
     for plan, g in summary.groupby("plan", sort=False):
         city = g[g["domain"] == "all"]

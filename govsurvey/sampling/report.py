@@ -409,7 +409,7 @@ def describe_sample(sample: pd.DataFrame, lang: str, seed: int) -> str:
         )
     return (
         f"The sample was drawn with random seed {seed} (a rerun gives this very sample): "
-        f"**{number(n, lang, 0)}** dossiers in {w} wards; the weights add to "
-        f"{number(tot, lang, 0)}, the frame's number of dossiers. The list holds unit codes "
-        "and dossier numbers only, no personal data."
+        f"**{number(n, lang, 0)}** dossiers in {w} wards; the sample's weights add to "
+        f"{number(tot, lang, 0)}, an estimate of the frame's number of dossiers. The list "
+        "holds unit codes and dossier numbers only, no personal data."
     )
