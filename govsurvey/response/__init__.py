@@ -44,6 +44,7 @@ __all__ = [
     "response_propensity",
     "response_rates",
     "response_styles",
+    "response_tests",
     "sensitivity",
     "weighted_response_rate",
 ]
