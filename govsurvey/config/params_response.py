@@ -1,0 +1,189 @@
+"""Notebook 02's own parameters (response bias and weighting); the shared keys live in
+:mod:`govsurvey.config.params` (``SharedParams``).
+
+The integrator composes them: ``class ResponseParams(SharedParams, ResponseOwnParams)``.
+Notebook 03 reads ``weighting`` and the keys it needs (``response``, ``nonresponse_cells``,
+``propensity_covariates``, ``calibration_variables``, ``calfun``, ``bounds``, ``trim_upper``)
+and passes them to :func:`govsurvey.weighting.apply` (see :func:`weighting_arguments`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "ResponseOwnParams",
+    "RESPONSE_DEFAULTS",
+    "validate_response_params",
+    "weighting_arguments",
+]
+
+WeightingMethod = Literal[
+    "none",
+    "nonresponse",
+    "poststratify",
+    "rake",
+    "calibrate",
+    "nonresponse+rake",
+    "nonresponse+calibrate",
+]
+
+
+class ResponseOwnParams(BaseModel):
+    """Keys only notebook 02 (and the weighting of notebook 03) reads.
+
+    Examples
+    --------
+    >>> p = ResponseOwnParams()
+    >>> p.weighting, p.nonresponse_cells, p.calibration_variables
+    ('nonresponse+rake', ['mode', 'area'], ['district', 'age_group', 'field'])
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     ResponseOwnParams(bounds=(1.2, 2.0))
+    ... except ValidationError as e:
+    ...     print(e.errors()[0]["msg"])
+    Value error, bounds must satisfy low < 1 < high
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    response: str = Field("responded", description="the 0/1 column: 1 answered, 0 did not")
+    disposition: str | None = Field(
+        None,
+        description="column of AAPOR disposition codes (none: derived from the answers, with "
+        "nonrespondents' outcomes drawn by mode)",
+    )
+    auxiliaries: list[str] = Field(
+        default_factory=lambda: ["district", "area", "field", "level", "sex", "age_group", "mode"],
+        description="columns known for every sampled unit, compared respondents vs population",
+    )
+    propensity_covariates: list[str] = Field(
+        default_factory=lambda: ["age_group", "mode", "field", "area", "sex", "level"],
+        description="covariates of the response-propensity model (known for every sampled unit)",
+    )
+    weighting: WeightingMethod = Field(
+        "nonresponse+rake",
+        description="weighting scheme: none | nonresponse | poststratify | rake | calibrate | "
+        "nonresponse+rake | nonresponse+calibrate",
+    )
+    nonresponse_cells: list[str] = Field(
+        default_factory=lambda: ["mode", "area"],
+        description="weighting classes of the nonresponse step (empty: propensity classes)",
+    )
+    propensity_classes: int = Field(
+        5, ge=2, le=20, description="propensity classes when nonresponse_cells is empty (2-20)"
+    )
+    calibration_variables: list[str] = Field(
+        default_factory=lambda: ["district", "age_group", "field"],
+        description="frame columns the weights are raked, post-stratified or calibrated to",
+    )
+    calfun: Literal["linear", "raking", "logit"] = Field(
+        "raking", description='calibration function: "linear", "raking" or "logit"'
+    )
+    bounds: tuple[float, float] | None = Field(
+        None, description="bounds (low, high) on new/old weight in calibration, low < 1 < high"
+    )
+    trim_upper: float | None = Field(
+        None, gt=1.0, le=20.0, description="trim final weights at this multiple of their mean"
+    )
+    sensitivity_deltas: list[float] = Field(
+        default_factory=lambda: [-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0],
+        description="respondent-minus-nonrespondent differences (points) for the sensitivity",
+    )
+    flag_keys: list[str] = Field(
+        default_factory=lambda: ["psu", "sex", "age_group"],
+        description="columns two forms must share to count as (near-)duplicates",
+    )
+    straightline_min_items: int = Field(
+        10, ge=3, le=22, description="valid answers a form needs before straight-lining is judged"
+    )
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds(cls, v):
+        if v is not None and not (v[0] < 1 < v[1]):
+            raise ValueError("bounds must satisfy low < 1 < high")
+        return v
+
+    @field_validator("auxiliaries", "propensity_covariates", "calibration_variables")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v) or any(not x.strip() for x in v):
+            raise ValueError("must name distinct, non-empty columns")
+        return v
+
+    @model_validator(mode="after")
+    def _needs(self):
+        if self.weighting not in ("none", "nonresponse") and not self.calibration_variables:
+            raise ValueError(f"weighting {self.weighting!r} needs calibration_variables")
+        if self.weighting.endswith("calibrate") and self.calfun == "logit" and not self.bounds:
+            raise ValueError("calfun 'logit' needs bounds")
+        return self
+
+
+#: The defaults, as notebook 02's parameters cell holds them.
+RESPONSE_DEFAULTS = ResponseOwnParams().model_dump()
+
+
+def validate_response_params(raw: dict) -> dict:
+    """Check notebook 02's own keys; every problem becomes one :class:`InputError`.
+
+    Examples
+    --------
+    >>> validate_response_params({"weighting": "rake", "run_name": "x"})["weighting"]
+    'rake'
+    >>> validate_response_params({"propensity_classes": 1})
+    Traceback (most recent call last):
+    ...
+    govsurvey.errors.InputError: parameter 'propensity_classes': input should be greater than or equal to 2 (value '1'). Fix: set 'propensity_classes' to propensity classes when nonresponse_cells is empty (2-20)
+    """  # noqa: E501
+    from pydantic import ValidationError
+
+    from ..errors import InputError, Problem
+
+    fields = ResponseOwnParams.model_fields
+    try:
+        return ResponseOwnParams.model_validate(
+            {k: v for k, v in raw.items() if k in fields}
+        ).model_dump()
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors(include_url=False):
+            key = str(e["loc"][0]) if e["loc"] else ""
+            msg = e["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(
+                    what=f"parameter '{key}': {msg[0].lower() + msg[1:]} "
+                    f"(value {str(e.get('input'))[:40]!r})"
+                    if key
+                    else msg,
+                    fix=f"set '{key}' to {fields[key].description}" if key in fields else "",
+                )
+            )
+        raise InputError(problems) from None
+
+
+def weighting_arguments(params: dict) -> dict:
+    """The keyword arguments of :func:`govsurvey.weighting.apply` from validated parameters.
+
+    Examples
+    --------
+    >>> a = weighting_arguments(RESPONSE_DEFAULTS)
+    >>> a["method"], a["cells"], a["variables"]
+    ('nonresponse+rake', ['mode', 'area'], ['district', 'age_group', 'field'])
+    """
+    p = {**RESPONSE_DEFAULTS, **params}
+    cells = list(p["nonresponse_cells"]) or None
+    return {
+        "method": p["weighting"],
+        "response": p["response"],
+        "cells": cells,
+        "propensity": None if cells else list(p["propensity_covariates"]),
+        "classes": p["propensity_classes"],
+        "variables": list(p["calibration_variables"]),
+        "calfun": p["calfun"],
+        "bounds": None if p["bounds"] is None else tuple(p["bounds"]),
+        "trim_upper": p["trim_upper"],
+    }
