@@ -65,13 +65,16 @@ class DriversOwnParams(BaseModel):
 DRIVERS_DEFAULTS = DriversOwnParams().model_dump()
 
 
-def validate_drivers_params(raw: dict) -> dict:
+def validate_drivers_params(raw: dict, instrument=None) -> dict:
     """Check notebook 04's own keys; every problem becomes one :class:`InputError`.
 
     Parameters
     ----------
     raw : dict
         Any mapping; only :class:`DriversOwnParams`'s keys are read.
+    instrument : Instrument, optional
+        When given, ``importance_by`` and ``facts_by`` must be domains it allows (coded
+        variables, never personal columns).
 
     Returns
     -------
@@ -82,6 +85,12 @@ def validate_drivers_params(raw: dict) -> dict:
     --------
     >>> validate_drivers_params({"replicates": 100, "run_name": "x"})["replicates"]
     100
+    >>> import govsurvey as gs
+    >>> validate_drivers_params({"facts_by": ["phone"]}, gs.load_instrument("sipas-2017"))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    govsurvey.errors.InputError: parameter 'facts_by': 'phone' is not a domain of the instrument. Fix: use some of: district, ...
     >>> validate_drivers_params({"importance_method": "shapley"})
     Traceback (most recent call last):
     ...
@@ -93,7 +102,7 @@ def validate_drivers_params(raw: dict) -> dict:
 
     fields = DriversOwnParams.model_fields
     try:
-        return DriversOwnParams.model_validate(
+        out = DriversOwnParams.model_validate(
             {k: v for k, v in raw.items() if k in fields}
         ).model_dump()
     except ValidationError as exc:
@@ -109,3 +118,19 @@ def validate_drivers_params(raw: dict) -> dict:
                 )
             )
         raise InputError(problems) from None
+    if instrument is not None:
+        from .params import allowed_domains
+
+        allowed = allowed_domains(instrument)
+        bad = [
+            Problem(
+                what=f"parameter '{key}': {col!r} is not a domain of the instrument",
+                fix=f"use some of: {', '.join(allowed)}",
+            )
+            for key in ("importance_by", "facts_by")
+            for col in out[key]
+            if col not in allowed
+        ]
+        if bad:
+            raise InputError(bad)
+    return out
