@@ -50,7 +50,13 @@ def _read(kind: str, path: str) -> object:
 
 def _peak(kind: str, path: str, out: mp.Queue) -> None:
     _read(kind, path)
-    out.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # VmHWM is this process's own high-water mark (ru_maxrss would carry the parent's over exec)
+    status = Path("/proc/self/status").read_text().splitlines()
+    hwm = next((line for line in status if line.startswith("VmHWM:")), None)
+    if hwm is None:  # not Linux
+        out.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    else:
+        out.put(int(hwm.split()[1]) / 1024)
 
 
 def peak_mb(kind: str, path: str) -> float:

@@ -348,7 +348,7 @@ def read_csv(
     delimiter: str | None,
     locate: Any,
     canonical: Any,
-    numeric_columns: set[str],
+    kinds: dict[str, str],
 ) -> tuple[Table, str]:
     """Read CSV bytes into a :class:`Table` (see the module docstring)."""
     if not raw[:65536].strip() and not raw.strip():
@@ -359,7 +359,7 @@ def read_csv(
     if encoding is None and not raw.startswith(boms) and not _utf16_without_bom(raw):
         # most files are UTF-8: let pyarrow check the text cells instead of decoding it all
         try:
-            table = _read_fast(raw, name, delimiter, locate, canonical, numeric_columns)
+            table = _read_fast(raw, name, delimiter, locate, canonical, kinds)
         except UnicodeDecodeError:
             table = None
         if table is not None:
@@ -372,7 +372,7 @@ def read_csv(
     else:
         buf = text.lstrip("\ufeff").encode("utf-8")
     del text
-    table = _read_fast(buf, name, delimiter, locate, canonical, numeric_columns)
+    table = _read_fast(buf, name, delimiter, locate, canonical, kinds)
     if table is None:
         table = _read_slow(buf, name, delimiter, locate)
     return table, enc
@@ -412,7 +412,7 @@ def _read_fast(
     delimiter: str | None,
     locate: Any,
     canonical: Any,
-    numeric_columns: set[str],
+    kinds: dict[str, str],
     blank_lines: bool = False,
 ) -> Table | None:
     """Parse with pyarrow; None when the file needs the record-by-record reader."""
@@ -449,9 +449,9 @@ def _read_fast(
         numbers = (body + 1).astype(np.int64)
     if not len(numbers):
         return Table(header, [pd.Series([], dtype="str") for _ in header], numbers, h + 1)
-    parsed = _arrow_table(buf, start, header, delimiter, numeric_columns, canonical, scan)
+    parsed = _arrow_table(buf, start, header, delimiter, kinds, canonical, scan)
     if parsed is not None and parsed[1] != len(numbers) and scan is None:
-        return _read_fast(buf, name, delimiter, locate, canonical, numeric_columns, True)
+        return _read_fast(buf, name, delimiter, locate, canonical, kinds, True)
     if parsed is None or parsed[1] != len(numbers):
         return None
     table = parsed[0]
@@ -465,7 +465,7 @@ def _arrow_table(
     start: int,
     header: list[str],
     delimiter: str,
-    numeric_columns: set[str],
+    kinds: dict[str, str],
     canonical: Any,
     scan: _Scan | None,
 ) -> tuple[Table, int] | None:
@@ -478,7 +478,10 @@ def _arrow_table(
     names = [f"c{j}" for j in range(len(header))]
     types: dict[str, Any] = {}
     for j, h in enumerate(header):
-        if not h or canonical(h) not in numeric_columns:
+        kind = kinds.get(canonical(h)) if h else None
+        if kind == "category":  # few distinct values: parsed straight into a dictionary
+            types[names[j]] = pa.dictionary(pa.int32(), pa.string())
+        elif kind != "number":
             types[names[j]] = pa.string()
     invalid: list[int] = []
 
@@ -518,7 +521,12 @@ def _arrow_table(
         arr = t.column(j)
         if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
             raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell")
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        if pa.types.is_dictionary(arr.type):
+            s, mixed_rows = _arrow_category(arr)
+            cols.append(s)
+            if mixed_rows is not None:
+                unicode_rows.extend((int(i), j) for i in mixed_rows)
+        elif pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
             s, mixed_rows = _arrow_text(arr)
             cols.append(s)
             if mixed_rows is not None:
@@ -553,6 +561,37 @@ def unicode_issue(pos: int, column: int) -> CellIssue:
         "save the file from one program as 'CSV UTF-8', or retype the cell",
         keeps=True,
     )
+
+
+def _arrow_category(arr: Any) -> tuple[pd.Series, np.ndarray | None]:
+    """A dictionary column as a pandas Categorical of stripped NFC text (blank: missing).
+
+    Spellings that become equal once stripped and normalised are merged into one category;
+    rows whose text was decomposed (NFD) while the same text elsewhere is composed are returned.
+    """
+    cat = arr.to_pandas()
+    if not isinstance(cat.dtype, pd.CategoricalDtype):  # pragma: no cover - defensive
+        cat = cat.astype("category")
+    cats = [str(c) for c in cat.cat.categories]
+    fixed = [str_cell(c) for c in cats]
+    codes = cat.cat.codes.to_numpy()
+    mixed = None
+    if fixed != cats:
+        nfd = {i for i, c in enumerate(cats) if not c.isascii() and c.strip() != fixed[i]
+               and unicodedata.normalize("NFC", c.strip()) == fixed[i]}  # fmt: skip
+        plain = {fixed[i] for i in range(len(cats)) if i not in nfd}
+        flagged = np.array([i in nfd and fixed[i] in plain for i in range(len(cats))] + [False])
+        new = list(dict.fromkeys(f for f in fixed if f))
+        where = {f: k for k, f in enumerate(new)}
+        remap = np.array([where.get(f, -1) for f in fixed] + [-1], dtype=np.int64)
+        if flagged.any():
+            mixed = np.flatnonzero(flagged[codes])
+        codes = remap[codes]
+        cats = new
+    elif "" in cats:
+        remap = np.array([-1 if c == "" else i for i, c in enumerate(cats)] + [-1])
+        codes = remap[codes]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=cats)), mixed
 
 
 def _arrow_text(arr: Any) -> pd.Series:

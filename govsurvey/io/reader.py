@@ -335,7 +335,7 @@ def read_responses(
             "\t" if p.suffix.lower() == ".tsv" else None,
             locate,
             spec.canonical,
-            spec.numeric_columns,
+            spec.column_kinds,
         )
         source = Source(name, fmt, sha, encoding=enc, header_row=table.header_row)
         if not len(table):

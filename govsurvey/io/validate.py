@@ -121,14 +121,13 @@ class ColumnSpec:
         self.text_domains = [
             c for c in inst.domain_columns if c in self.variables and c not in self.lookups
         ]
-        #: columns read as numbers when every cell is one (the rest are read as text)
-        self.numeric_columns = {
-            *self.scale,
-            *self.assessment,
-            *self.expectations,
-            design.get("responded", ""),
-            design.get("weight", ""),
-        } - {""}
+        #: how a fast reader may parse a column: "number" (as numbers when every cell is one),
+        #: "category" (few distinct values); any other column is read as text
+        numbers = [*self.scale, *self.assessment, *self.expectations]
+        numbers += [design.get("responded", ""), design.get("weight", "")]
+        few = [*self.variables, design.get("strata", ""), design.get("psu", "")]
+        self.column_kinds = {c: "category" for c in few if c and c != self.id}
+        self.column_kinds.update({c: "number" for c in numbers if c})
 
     def _column_labels(self) -> list[tuple[str, str]]:
         spec = self.inst.spec
@@ -310,9 +309,19 @@ def _coded_and_valid(
 
 
 def _text(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = pd.array([str(c) for c in s.cat.categories], dtype="str")
+        return pd.Series(cats.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index)
     if pd.api.types.is_numeric_dtype(s.dtype):
         return pd.Series([cell_text(x) or None for x in s], dtype="str")
     return s.astype("str")
+
+
+def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
+    codes, uniques = pd.factorize(_text(s))
+    return codes, [str(u) for u in uniques]
 
 
 def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checked:
@@ -410,7 +419,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             out[col] = np.where(bad, np.nan, v)
         elif col in (design.get("strata"), design.get("psu")):
             role = "stratum" if col == design.get("strata") else "PSU"
-            t = _text(s)
+            t = s
             chk.flag(
                 t.isna().to_numpy(),
                 col,
@@ -421,9 +430,9 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             )
             out[col] = _variants(chk, t, col)
         elif col in spec.lookups:
-            t = _text(s)
+            t = s
             lookup = spec.lookups[col]
-            codes_, uniques = pd.factorize(t)
+            codes_, uniques = _factorize(s)
             found_ = [lookup.get(text_key(u)) for u in uniques] + [None]
             m = pd.array(found_, dtype="str").take(codes_)  # -1 (a blank) takes the last: NA
             bad = (codes_ >= 0) & np.array([x is None for x in found_])[codes_]
@@ -438,7 +447,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             )
             out[col] = pd.Series(m)
         elif col in spec.text_domains:
-            out[col] = _variants(chk, _text(s), col)
+            out[col] = _variants(chk, s, col)
         elif col in spec.filled or col in spec.variables or col in spec.personal:
             out[col] = _text(s)
         else:
@@ -512,12 +521,14 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
 def _variants(chk: _Checker, t: pd.Series, col: str) -> pd.Series:
     """Unify spellings of one label that differ only by case or blanks, flagging each cell."""
     counts = t.value_counts()
+    counts = counts[counts > 0]
     if len(counts) < 2:
-        return t
+        return _text(t)
     keys = pd.Series([re.sub(r"\s+", " ", str(u)).strip().casefold() for u in counts.index])
     groups = keys.groupby(keys).size()
     if not (groups > 1).any():
-        return t
+        return _text(t)
+    t = _text(t)
     canon: dict[str, str] = {}
     for spelling, key in zip(counts.index, keys, strict=True):  # most frequent first
         canon.setdefault(key, spelling)

@@ -416,3 +416,45 @@ def test_tab_separated_and_utf16_text_read_the_same(tmp_path, reference, suffix,
     r = read_responses(path)
     assert r.source.encoding == encoding
     pd.testing.assert_frame_equal(r.data, reference.data)
+
+
+# --------------------------------------------------------------------------- two readers, one result
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        TESTS.parent / "data" / "synthetic" / "responses.csv",
+        FIXTURES / "clean_utf8.csv",
+        FIXTURES / "clean_cp1258.csv",
+        FIXTURES / "clean_labels_semicolon.csv",
+        MALFORMED / "label_variants.csv",
+    ],
+    ids=lambda p: p.name,
+)
+def test_the_record_by_record_reader_gives_the_same_result(path: Path, monkeypatch) -> None:
+    """The pyarrow path (regular files) and the csv-module path (irregular ones) agree."""
+    from govsurvey.io import formats
+
+    fast = read_responses(path, on_error="exclude")
+    monkeypatch.setattr(formats, "_arrow_table", lambda *a, **k: None)
+    slow = read_responses(path, on_error="exclude")
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    pd.testing.assert_frame_equal(fast.codes, slow.codes)
+    pd.testing.assert_frame_equal(fast.account, slow.account)
+    pd.testing.assert_frame_equal(fast.cell_account, slow.cell_account)
+    assert fast.n_read == slow.n_read
+
+
+def test_quoted_values_with_commas_and_line_breaks_keep_row_numbers(tmp_path: Path) -> None:
+    df = pd.read_csv(FIXTURES / "clean_utf8.csv", dtype=str, keep_default_na=False)
+    df["note"] = ["", "gọi lại,\nsau", "", "", "", "", "", "", ""]
+    df.loc[1, "occupation"] = "Hưu trí, khác"
+    df.loc[4, "C1_1"] = "7"  # row 6 of the file: records, not lines, are numbered
+    path = tmp_path / "quoted.csv"
+    df.to_csv(path, index=False)
+    assert path.read_text(encoding="utf-8").count("\n") == 11  # one line more than records
+    r = read_responses(path, on_error="exclude")
+    assert r.data.loc[1, "note"] == "gọi lại,\nsau"
+    assert r.data.loc[1, "occupation"] == "retired_other"
+    assert r.cell_account["row"].tolist() == [6]
