@@ -418,7 +418,7 @@ def test_tab_separated_and_utf16_text_read_the_same(tmp_path, reference, suffix,
     pd.testing.assert_frame_equal(r.data, reference.data)
 
 
-# --------------------------------------------------------------------------- two readers, one result
+# ------------------------------------------------------------------------ two readers, one result
 
 
 @pytest.mark.parametrize(
