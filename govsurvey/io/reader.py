@@ -186,6 +186,12 @@ class Responses:
             return self.data
         return self.data[self.data[flag].eq(1).fillna(False).to_numpy(dtype=bool)]
 
+    @property
+    def respondent_codes(self) -> pd.DataFrame:
+        """:attr:`codes` of the rows in :attr:`respondents` (8 and 9 kept), e.g. for response
+        styles and don't-know rates."""
+        return self.codes.loc[self.respondents.index]
+
     def summary(self) -> pd.DataFrame:
         """The row account as a small table.
 

@@ -113,3 +113,37 @@ def test_every_label_is_accepted_by_the_reader_as_a_cell_value(tmp_path: Path) -
         assert str(value) == str(code), (col, label, value)
     assert "Hưu trí, khác" in path.read_text(encoding="utf-8")
     assert r.data["occupation"].isin(["retired_other"]).any()
+
+
+def test_respondent_codes_align_with_respondents(resp) -> None:
+    rc = resp.respondent_codes
+    assert rc.index.equals(resp.respondents.index)
+    assert rc["C5_3"].eq(8).sum() == resp.codes["C5_3"].eq(8).sum()  # non-respondents: blank
+
+
+def test_a_phone_number_typed_into_an_answer_is_never_echoed() -> None:
+    """issue 11 item 3: a rejected value that may be personal is reported without the value."""
+    path = ROOT / "tests" / "malformed" / "typed_answers.csv"
+    with pytest.raises(gs.InputError) as err:
+        read_responses(path)
+    assert "0912345678" not in str(err.value)
+    assert all(p.value != "0912345678" for p in err.value.problems)
+    r = read_responses(path, on_error="exclude")
+    shown = r.account.to_string() + r.cell_account.to_string() + repr(r) + r.summary().to_string()
+    assert "0912345678" not in shown and "912345678" not in shown
+    assert "value not shown: it may be personal data" in r.cell_account["reason"].iloc[0]
+    # the personal column itself still holds the respondent's phone, for linkage only
+    assert r.data["phone"].iloc[0] == "0912345678" and "phone" in r.personal_columns
+
+
+def test_typed_dont_know_label_is_code_8_and_unreadable_text_is_missing() -> None:
+    r = read_responses(ROOT / "tests" / "malformed" / "typed_answers.csv", on_error="exclude")
+    assert r.n_excluded == 0 and r.n_kept == 4
+    row = r.codes.iloc[1]
+    assert row["C1_2"] == 8  # "Không biết / không áp dụng", the label of 8
+    assert row["C1_4"] == 4  # "Hài lòng", the label of 4
+    assert pd.isna(row["C1_1"]) and pd.isna(row["C1_3"])  # "Không biết", "abc": unreadable
+    assert pd.isna(r.data.iloc[1]["C1_2"]) and r.data.iloc[1]["C1_4"] == 4
+    ca = r.cell_account[r.cell_account["row"] == 3]
+    assert ca["column"].tolist() == ["C1_1", "C1_3"]
+    assert set(ca["action"]) == {"set missing"}
