@@ -218,7 +218,10 @@ def fact_effects(
     -------
     pandas.DataFrame
         ``[variable, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without,
-        note]`` (``variable`` = the fact):
+        note, adjusted, adjusted_ci_low, adjusted_ci_high]`` (``variable`` = the fact).
+        ``adjusted`` is the fact's coefficient in one model with all the facts that apply to
+        everyone (trips, late, harassment, informal payment), i.e. the gap with the others
+        held fixed; NaN for the apology, which applies only to late results.:
         ``share_with`` / ``share_without`` are the percentages satisfied in the two groups.
 
     Examples
@@ -282,4 +285,19 @@ def fact_effects(
                 "note": "",
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    joint = [
+        f
+        for f in FACTS
+        if f != "no_apology_when_late" and out.set_index("variable").loc[f, "note"] == ""
+    ]
+    adj = {f: (np.nan, np.nan, np.nan) for f in FACTS}
+    if len(joint) >= 2:
+        # adjusted: one model with the facts that apply to everyone (the apology applies only
+        # to late results, so it keeps its own comparison among them)
+        fit = glm(d, "_gs_satisfied ~ " + " + ".join(joint), level=level).set_index("term")
+        adj.update({f: tuple(fit.loc[f, ["estimate", "ci_low", "ci_high"]]) for f in joint})
+    out["adjusted"] = [adj[f][0] for f in out["variable"]]
+    out["adjusted_ci_low"] = [adj[f][1] for f in out["variable"]]
+    out["adjusted_ci_high"] = [adj[f][2] for f in out["variable"]]
+    return out

@@ -175,3 +175,25 @@ def test_bad_ipa_input():
         stated_importance(d, {"C1": "e"})
     with pytest.raises(InputError, match="not in the data"):
         stated_importance(d, {"C1": "nope"})
+
+
+def test_adjusted_fact_effects_are_the_joint_model(embedded):
+    inst, d = embedded
+    e = fact_effects(d, inst).set_index("variable")
+    ind = fact_indicators(d.data)
+    o = d.data["overall"].astype("float64")
+    sat = np.where(o.between(1, 5), 100.0 * o.isin([4, 5]), np.nan)
+    dd = Design(
+        d.data.assign(**ind, sat=sat),
+        weights="base_weight",
+        strata="stratum",
+        psu=["psu", "respondent_id"],
+        fpc=["fpc1", "fpc2"],
+    )
+    joint = ["multiple_trips", "late_result", "harassment", "informal_payment"]
+    fit = dd.glm("sat ~ " + " + ".join(joint)).set_index("term")
+    np.testing.assert_allclose(e.loc[joint, "adjusted"], fit.loc[joint, "estimate"], rtol=1e-10)
+    np.testing.assert_allclose(
+        e.loc[joint, "adjusted_ci_low"], fit.loc[joint, "ci_low"], rtol=1e-10
+    )
+    assert np.isnan(e.loc["no_apology_when_late", "adjusted"])
