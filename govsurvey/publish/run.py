@@ -46,6 +46,7 @@ from .html import IndexEntry, render_html, render_index
 __all__ = [
     "MANIFEST_VERSION",
     "RunFailed",
+    "code_checksums",
     "constraints_path",
     "environment_versions",
     "execute",
@@ -134,6 +135,32 @@ def environment_versions() -> dict[str, str]:
         if name and name not in _INSTALLERS:
             out[name] = d.version
     return dict(sorted(out.items()))
+
+
+def code_checksums(ids: list[str]) -> dict[str, str]:
+    """SHA-256 of each notebook run and of the package's source (all its ``.py`` and data
+    files, in order), so verify can tell when the code differs from the run's.
+
+    Examples
+    --------
+    >>> sorted(code_checksums(["03"]))
+    ['03', 'package']
+    """
+    out = {
+        nid: file_sha256(_registry.notebooks_dir() / _registry.NOTEBOOKS[nid].file) for nid in ids
+    }
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if (
+            p.is_file()
+            and p.suffix in (".py", ".yaml", ".j2", ".json")
+            and "__pycache__" not in p.parts
+        ):
+            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(file_sha256(p).encode())
+    out["package"] = h.hexdigest()
+    return out
 
 
 def _git_commit() -> dict[str, Any]:
@@ -499,6 +526,7 @@ def run(
                 file_sha256(constraints_path()) if constraints_path().is_file() else None
             ),
             "git": _git_commit(),
+            "code": code_checksums(ids),
             "started": started,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "timings_seconds": done.timings,

@@ -27,6 +27,7 @@ from ..config import params as _registry
 from ..config.params import INPUT_FILES, parse_yaml, short, validate_params
 from ..errors import InputError
 from .run import (
+    code_checksums,
     constraints_path,
     environment_versions,
     execute,
@@ -233,6 +234,12 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
             f"{str(manifest.get('constraints_sha256'))[:12]}… in the run, "
             f"{str(now)[:12]}… here)"
         )
+    then_code = manifest.get("code") or {}
+    here_code = code_checksums([k for k in then_code if k != "package"])
+    for key in sorted(set(then_code) | set(here_code)):
+        if then_code.get(key) != here_code.get(key):
+            what = "govsurvey's source" if key == "package" else f"notebook {key}"
+            out.append(f"{what} differs from the run's (SHA-256)")
     from .run import _git_commit
 
     git = _git_commit()

@@ -27,11 +27,18 @@ DATA = ROOT / "data" / "synthetic"
 
 @pytest.fixture(scope="module", autouse=True)
 def one_commit():
-    """Other work may be committed while these tests run; run and verify see one commit here
-    (verify's comparison of commits is tested on its own)."""
+    """Other work may be committed or edited while these tests run; run and verify see one
+    commit and one source here (verify's comparison of both is tested on its own)."""
     pinned = gs.publish.run._git_commit()
+    real, code = gs.publish.run.code_checksums, {}
+
+    def pinned_code(ids):
+        return code.setdefault(tuple(ids), real(ids))
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("govsurvey.publish.run._git_commit", lambda: pinned)
+        mp.setattr("govsurvey.publish.run.code_checksums", pinned_code)
+        mp.setattr("govsurvey.publish.verify.code_checksums", pinned_code)
         yield
 
 
@@ -214,6 +221,7 @@ def test_changed_versions_lock_and_commit_are_environment_differences(probe, cop
     m["versions"]["numpy"] = "0.0.1"
     m["constraints_sha256"] = "0" * 64
     m["git"] = {"commit": "f" * 40, "dirty": False}
+    m["code"]["package"] = "0" * 64
     rewrite_manifest(copy, m)
     result = verify(copy, rerun=False)
     assert not result.ok and not result.differences
@@ -221,6 +229,7 @@ def test_changed_versions_lock_and_commit_are_environment_differences(probe, cop
     assert "versions differ (1 package(s)): numpy 0.0.1 in the run" in env
     assert "constraints.txt differs" in env
     assert "git commit differs: ffff" in env
+    assert "govsurvey's source differs from the run's (SHA-256)" in env
     assert "environment: versions differ" in str(result)
 
 
