@@ -740,7 +740,10 @@ def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list
             file=name,
         )
     formulas: set[tuple[int, int]] = set()
-    empty = {(i, j) for i, row in enumerate(values) for j, v in enumerate(row) if v is None}
+    if _has_formulas(raw):
+        empty = {(i, j) for i, row in enumerate(values) for j, v in enumerate(row) if v is None}
+    else:
+        empty = set()
     if empty:
         wf = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=False)
         try:
@@ -751,6 +754,16 @@ def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list
         finally:
             wf.close()
     return records, chosen, formulas
+
+
+def _has_formulas(raw: bytes) -> bool:
+    """Whether any worksheet of an .xlsx holds a formula (a ``<f>`` element)."""
+    try:
+        with zipfile.ZipFile(_io.BytesIO(raw)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+            return any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
+    except (zipfile.BadZipFile, KeyError, OSError):  # pragma: no cover - opened fine before
+        return True
 
 
 def frame_table(df: pd.DataFrame) -> Table:
