@@ -68,6 +68,9 @@ class PlanSimulation:
     code: str
     confidence: float
 
+    def _repr_html_(self) -> str:  # what a researcher sees in JupyterLab
+        return f"<p>{self!r}</p>" + self.summary.to_html(index=False, float_format="%.3f")
+
     def __repr__(self) -> str:
         plans = ", ".join(self.seconds)
         reps = int(self.summary["replications"].max()) if len(self.summary) else 0
