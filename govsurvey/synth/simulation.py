@@ -130,6 +130,30 @@ class Simulation:
         """The rows of ``responses`` with ``responded == 1``."""
         return self.responses[self.responses["responded"] == 1].reset_index(drop=True)
 
+    def plan(self, language: str = "en") -> Any:
+        """The sampling plan of this simulation, declared with :mod:`govsurvey.sampling`.
+
+        Stratified by district, ``wards_per_district`` wards by SRS, then ``n_per_ward``
+        dossiers by SRS: the plan :meth:`redraw` follows, ready for
+        :func:`govsurvey.sampling.simulate_plans` or for drawing from another frame.
+
+        Returns
+        -------
+        govsurvey.sampling.Plan
+
+        Examples
+        --------
+        >>> from govsurvey.synth import simulate
+        >>> p = simulate(seed=7).plan()
+        >>> [st.n for st in p.stages][1], p.strata
+        (50, 'district')
+        """
+        from govsurvey.sampling import standard_plan
+
+        names = self._cache["d_names"]
+        m = dict(zip(names, (int(x) for x in self.params["wards_per_district"]), strict=True))
+        return standard_plan("sipas", m, self.params["n_per_ward"], language=language)
+
     def design(self) -> Any:
         """The :class:`~govsurvey.design.Design` of the respondents, as the office declares it.
 

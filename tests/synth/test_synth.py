@@ -290,3 +290,21 @@ def test_true_response_propensity(sim):
     assert abs(p.mean() - mar.responses["responded"].mean()) < 0.03
     assert (sim.redraw(5, nonresponse="none").response_propensity == 1).all()
     assert "nonresponse='mar'" in repr(mar)
+
+
+def test_plan_declares_the_draw(sim):
+    plan = sim.plan()
+    s = plan.draw(sim.population, seed=1)
+    r = sim.responses
+    # the same counts of wards per district and dossiers per ward as the simulated survey
+    assert (
+        s.groupby("stratum")["psu"].nunique().sort_index()
+        == r.groupby("stratum")["psu"].nunique().sort_index()
+    ).all()
+    assert s.groupby("psu").size().eq(sim.params["n_per_ward"]).all()
+    # and the same base weight for a ward drawn in both
+    both = sorted(set(s["psu"].astype(str)) & set(r["psu"]))
+    assert both
+    w_plan = s.assign(psu=s["psu"].astype(str)).groupby("psu")["base_weight"].first()[both]
+    w_sim = r.groupby("psu")["base_weight"].first()[both]
+    np.testing.assert_allclose(w_plan.to_numpy(), w_sim.to_numpy(), rtol=1e-12)
