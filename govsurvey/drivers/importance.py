@@ -354,6 +354,8 @@ def relative_importance(
     q = float(t_quantile(np.array(df), level))
     bad = note != ""
     var[bad], svar[bad], r2_var[bad] = np.nan, np.nan, np.nan
+    # the engine leaves out replicates whose estimate is undefined (R's svrVar drops NAs)
+    lost_replicates = (~np.isfinite(theta)).any(axis=2).sum(axis=0)
     se, sse = np.sqrt(var), np.sqrt(svar)
     out = domains.loc[np.repeat(np.arange(G), p)].reset_index(drop=True)
     out["term"] = np.tile(np.asarray(terms, dtype=object), G)
@@ -376,11 +378,18 @@ def relative_importance(
     if by is not None:
         out["r2"] = r2[:, 0][dom]
         out["note"] = note[dom]
-        bad_rep = (note[dom] == "") & ~np.isfinite(out["se"].to_numpy())
-        out.loc[bad_rep, "note"] = "a replicate leaves this domain without data: no interval"
+        lost = lost_replicates[dom]
+        warn = (note[dom] == "") & (lost > 0)
+        out.loc[warn, "note"] = [
+            f"{k} replicate(s) without data in this domain left out of the interval"
+            for k in lost[warn]
+        ]
     else:
         out["rank"] = out["rank"].astype(np.int64)
+        if lost_replicates[0]:
+            logger.warning("%d replicate estimate(s) undefined, left out", lost_replicates[0])
     out.attrs.update(
+        lost_replicates=int(lost_replicates[0]) if by is None else None,
         r2=float(r2[0, 0]) if by is None else np.nan,
         r2_se=float(np.sqrt(r2_var[0])) if by is None else np.nan,
         method=method,

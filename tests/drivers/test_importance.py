@@ -250,3 +250,14 @@ def test_scores_lmg_and_johnson_equal_r():
         np.testing.assert_allclose(ri["estimate"], ref.loc[COMPS, method], rtol=1e-10)
         assert ri.attrs["r2"] == pytest.approx(ref["r2"].iloc[0], rel=1e-10)
         assert (ri["n"] == ref["n"]).all()
+
+
+def test_a_replicate_that_empties_a_domain_is_left_out_and_said(data):
+    df = data.assign(dom=np.where(data["psu"] == 0, "one_psu", "rest"))
+    rep = Design(df, weights="w", psu="psu").replicate("jk1")
+    res = relative_importance(rep, "y ~ a + b", by="dom", min_cell=5).set_index("dom")
+    assert res.loc["one_psu", "note"].iloc[0] == (
+        "1 replicate(s) without data in this domain left out of the interval"
+    )
+    assert res.loc["rest", "note"].eq("").all()
+    assert np.isfinite(res.loc["one_psu", "se"]).all()
