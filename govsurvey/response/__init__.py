@@ -23,6 +23,7 @@ from .styles import (
     index_without_flagged,
     item_quality,
     response_styles,
+    satisfied_indicator,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "response_rates",
     "response_styles",
     "response_tests",
+    "satisfied_indicator",
     "sensitivity",
     "weighted_response_rate",
 ]

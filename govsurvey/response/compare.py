@@ -75,8 +75,8 @@ def compare_distributions(
     -------
     pandas.DataFrame
         ``variable, category, population, sample, respondents, (adjusted), asmd_before,
-        (asmd_after)``; shares are proportions, ``population`` is NaN without a frame, and the
-        ASMDs compare with the population (or the full sample).
+        (asmd_after)``; shares are proportions, ``population`` is NaN for a variable the frame
+        does not hold, and the ASMDs compare with the population (else the full sample).
 
     Examples
     --------
@@ -98,7 +98,7 @@ def compare_distributions(
         sample = _shares(data, v, w)
         resp = _shares(data, v, w * r)
         parts = {"sample": sample, "respondents": resp}
-        if frame is not None:
+        if frame is not None and v in frame.columns:
             fc = frame_counts(frame, [v], count)
             parts["population"] = pd.Series(
                 fc["N"].to_numpy() / fc["N"].sum(), index=fc[v].astype(str).to_numpy()
@@ -106,14 +106,14 @@ def compare_distributions(
         if adjusted is not None:
             parts["adjusted"] = _shares(data, v, np.asarray(adjusted.weight_values, float))
         t = pd.DataFrame(parts).fillna(0.0)
+        if "population" not in t:
+            t["population"] = np.nan
         t.index.name = "category"
         t = t.reset_index()
         t.insert(0, "variable", v)
         rows.append(t)
     out = pd.concat(rows, ignore_index=True)
-    if "population" not in out:
-        out["population"] = np.nan
-    ref = out["population"] if frame is not None else out["sample"]
+    ref = out["population"].fillna(out["sample"])
     out["asmd_before"] = asmd(out["respondents"], ref)
     cols = ["variable", "category", "population", "sample", "respondents"]
     if adjusted is not None:

@@ -145,7 +145,7 @@ def partial_r_indicators(
         rows.append((v, "", "unconditional", float(np.sqrt((tw / N * (pk - pbar) ** 2).sum()))))
         others = [o for o in variables if o != v]
         if others:
-            cell = data[others].astype(str).agg("|".join, axis=1).to_numpy()
+            cell = data[others].groupby(others, sort=False, dropna=False).ngroup().to_numpy()
         else:
             cell = np.zeros(len(data), dtype=int)
         cw = pd.Series(w).groupby(cell).transform("sum").to_numpy()

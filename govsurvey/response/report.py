@@ -150,6 +150,14 @@ TEXT: dict[str, dict[str, str]] = {
     "col_check": {"vi": "Kiểm tra", "en": "Check"},
     "col_forms": {"vi": "Số phiếu", "en": "Forms"},
     "col_share": {"vi": "Tỷ lệ", "en": "Share"},
+    "col_step": {"vi": "Bước", "en": "Step"},
+    "col_n": {"vi": "Người trả lời", "en": "Respondents"},
+    "col_wmin": {"vi": "Trọng số nhỏ nhất", "en": "Smallest weight"},
+    "col_wmax": {"vi": "Trọng số lớn nhất", "en": "Largest weight"},
+    "col_ratio": {"vi": "Tỷ số mới/cũ", "en": "New/old ratio"},
+    "col_deff": {"vi": "Hiệu ứng thiết kế Kish", "en": "Kish design effect"},
+    "col_neff": {"vi": "Cỡ mẫu hiệu dụng", "en": "Effective sample size"},
+    "col_iter": {"vi": "Số vòng lặp", "en": "Iterations"},
     "tab_rates": {"vi": "Tỷ lệ trả lời, hợp tác, từ chối và liên hệ (AAPOR).", "en": "Response, cooperation, refusal and contact rates (AAPOR)."},
     "tab_asmd": {"vi": "Cơ cấu tổng thể, mẫu, người trả lời và sau gia quyền.", "en": "Population, sample, respondents and adjusted shares."},
     "tab_diag": {"vi": "Chẩn đoán trọng số.", "en": "Weight diagnostics."},
@@ -397,19 +405,20 @@ def diagnostics_table(design, lang: str) -> Table:
     for s in getattr(design, "weighting_steps", ()):
         rows.append(
             {
-                "step": s.method,
-                "n": integer(s.n, lang),
-                "min": num(s.weight_min, lang),
-                "max": num(s.weight_max, lang),
-                "ratio": f"{num(s.ratio_min, lang)} – {num(s.ratio_max, lang)}",
-                "deff (Kish)": num(s.deff_kish, lang),
-                "n_eff": integer(s.n_effective, lang),
-                "iterations": integer(s.iterations, lang),
-                "converged": "✓" if s.converged else "✗",
+                t("col_step", lang): METHOD_LABELS.get(s.method.split("/")[0], {}).get(
+                    lang, s.method
+                ),
+                t("col_n", lang): integer(s.n, lang),
+                t("col_wmin", lang): num(s.weight_min, lang),
+                t("col_wmax", lang): num(s.weight_max, lang),
+                t("col_ratio", lang): f"{num(s.ratio_min, lang)} – {num(s.ratio_max, lang)}",
+                t("col_deff", lang): num(s.deff_kish, lang),
+                t("col_neff", lang): integer(s.n_effective, lang),
+                t("col_iter", lang): integer(s.iterations, lang),
             }
         )
     f = pd.DataFrame(rows)
-    return Table(f, t("tab_diag", lang), numeric=[c for c in f.columns if c != "step"])
+    return Table(f, t("tab_diag", lang), numeric=list(f.columns[1:]))
 
 
 def shift_table(shift: pd.DataFrame, inst, lang: str) -> Table:

@@ -24,6 +24,7 @@ __all__ = [
     "duplicate_forms",
     "flag_forms",
     "index_without_flagged",
+    "satisfied_indicator",
 ]
 
 
@@ -232,3 +233,22 @@ def index_without_flagged(design, instrument, flagged: np.ndarray, by=None) -> p
     m = a.merge(b, on=keys, suffixes=("_all", "_without"))
     m["shift"] = m["estimate_without"] - m["estimate_all"]
     return m[[*keys, "estimate_all", "estimate_without", "shift", "se_all", "se_without"]]
+
+
+def satisfied_indicator(
+    data: pd.DataFrame,
+    column: str = "overall",
+    satisfied: Sequence[int] = (4, 5),
+    scale: tuple[int, int] = (1, 5),
+) -> np.ndarray:
+    """1 for a satisfied answer, 0 for another answer on the scale, NaN otherwise (don't know,
+    no answer, blank): the variable of a rate of satisfaction.
+
+    Examples
+    --------
+    >>> satisfied_indicator(pd.DataFrame({"overall": [5, 3, 8, None]})).tolist()
+    [1.0, 0.0, nan, nan]
+    """
+    x = answer_matrix(data, [column])[:, 0]
+    on = (x >= scale[0]) & (x <= scale[1])
+    return np.where(on, np.isin(x, list(satisfied)).astype(float), np.nan)
