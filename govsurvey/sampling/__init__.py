@@ -15,77 +15,70 @@ the field teams), :mod:`.narrative` and :mod:`.plots` (for the report).
 
 from __future__ import annotations
 
-from . import narrative, plots, report
-from .allocation import allocate, quota
-from .fieldwork import fieldwork_sheet, write_fieldwork
-from .narrative import describe_recommendation, describe_simulation, describe_sizes
-from .params import SamplingOwnParams, validate_sampling_params
-from .plan import Draw, Plan, PreparedFrame, Stage
-from .precision import expected_precision, precision_inputs, satisfaction_score
-from .presets import (
-    PLAN_KINDS,
-    PLAN_LABELS,
-    plan_label,
-    recommend_plan,
-    register_from_counts,
-    standard_plan,
-    with_seat,
-)
-from .probabilities import inclusion_probabilities
-from .selection import (
-    rank_within,
-    sample_indicators,
-    select,
-    srs_positions,
-    stratum_codes,
-    systematic_positions,
-)
-from .simulation import PlanSimulation, simulate_plans, summarise_replicates
-from .size import change_size, cochran, deff_cluster, domain_sizes, icc, kish_deff, yamane, z_value
+import importlib
 
-__all__ = [
-    "narrative",
-    "plots",
-    "report",
-    "SamplingOwnParams",
-    "validate_sampling_params",
-    "Draw",
-    "Plan",
-    "PreparedFrame",
-    "Stage",
-    "describe_recommendation",
-    "describe_simulation",
-    "describe_sizes",
-    "PLAN_KINDS",
-    "PLAN_LABELS",
-    "plan_label",
-    "recommend_plan",
-    "register_from_counts",
-    "standard_plan",
-    "with_seat",
-    "fieldwork_sheet",
-    "write_fieldwork",
-    "expected_precision",
-    "precision_inputs",
-    "satisfaction_score",
-    "PlanSimulation",
-    "simulate_plans",
-    "summarise_replicates",
-    "allocate",
-    "change_size",
-    "cochran",
-    "deff_cluster",
-    "domain_sizes",
-    "icc",
-    "inclusion_probabilities",
-    "kish_deff",
-    "quota",
-    "rank_within",
-    "sample_indicators",
-    "select",
-    "srs_positions",
-    "stratum_codes",
-    "systematic_positions",
-    "yamane",
-    "z_value",
-]
+#: public name -> submodule (loaded on first use, so importing one submodule, e.g. the
+#: notebook parameters in ``params``, does not load scipy or the plotting helpers)
+_PUBLIC: dict[str, str] = {
+    "Draw": "plan",
+    "PLAN_KINDS": "presets",
+    "PLAN_LABELS": "presets",
+    "Plan": "plan",
+    "PlanSimulation": "simulation",
+    "PreparedFrame": "plan",
+    "SamplingOwnParams": "params",
+    "Stage": "plan",
+    "allocate": "allocation",
+    "change_size": "size",
+    "cochran": "size",
+    "deff_cluster": "size",
+    "describe_recommendation": "narrative",
+    "describe_simulation": "narrative",
+    "describe_sizes": "narrative",
+    "domain_sizes": "size",
+    "expected_precision": "precision",
+    "fieldwork_sheet": "fieldwork",
+    "icc": "size",
+    "inclusion_probabilities": "probabilities",
+    "kish_deff": "size",
+    "plan_label": "presets",
+    "precision_inputs": "precision",
+    "quota": "allocation",
+    "rank_within": "selection",
+    "recommend_plan": "presets",
+    "register_from_counts": "presets",
+    "sample_indicators": "selection",
+    "satisfaction_score": "precision",
+    "select": "selection",
+    "simulate_plans": "simulation",
+    "srs_positions": "selection",
+    "standard_plan": "presets",
+    "stratum_codes": "selection",
+    "summarise_replicates": "simulation",
+    "systematic_positions": "selection",
+    "validate_sampling_params": "params",
+    "with_seat": "presets",
+    "write_fieldwork": "fieldwork",
+    "yamane": "size",
+    "z_value": "size",
+}
+_MODULES = ("narrative", "plots", "report")
+
+
+def __getattr__(name: str) -> object:
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    try:
+        module = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'govsurvey.sampling' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC, *_MODULES])
+
+
+__all__ = sorted([*_PUBLIC, *_MODULES])
