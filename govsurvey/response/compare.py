@@ -208,6 +208,7 @@ def group_rate_test(design, y: np.ndarray, group: str, label: str = "rate") -> d
             {group: list(levels), label: rate, "se": np.sqrt(np.diag(V)), "n": G.sum(0)}
         ),
         "statistic": F,
+        "chisq": x2,
         "df1": k1,
         "df2": df2,
         "p_value": p,

@@ -54,9 +54,7 @@ def test_rates_by_domain_and_weighted():
     r = response_rates(t, by="district")
     assert set(r["district"]) == {"A", "B"} and len(r) == 2 * len(RATES)
     a = t[t["district"] == "A"]
-    rr1 = (a["disposition"] == "1.1").sum() / (
-        len(a) - a["disposition"].str.startswith("4").sum()
-    )
+    rr1 = (a["disposition"] == "1.1").sum() / (len(a) - a["disposition"].str.startswith("4").sum())
     assert r.query("district == 'A' and rate == 'RR1'")["estimate"].iloc[0] == pytest.approx(rr1)
     t["w"] = np.where(t["disposition"] == "1.1", 2.0, 1.0)
     w = response_rates(t, weight="w").set_index("rate")["estimate"]
