@@ -36,7 +36,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError, Problem
+from ..sampling.params import SamplingOwnParams
 from .params_drivers import DriversOwnParams
+from .params_response import ResponseOwnParams
 
 __all__ = [
     "INPUT_FILES",
@@ -291,12 +293,26 @@ class SharedParams(BaseModel):
         return v
 
 
-class SamplingParams(SharedParams):
-    """Notebook 01 (sampling design): the shared keys; its own keys are added with the notebook."""
+class SamplingParams(SharedParams, SamplingOwnParams):
+    """Notebook 01 (sampling design): the shared keys and notebook 01's own
+    (:class:`~govsurvey.sampling.params.SamplingOwnParams`: ``ward_frame``, ``margin``, ...).
+
+    Examples
+    --------
+    >>> {"ward_frame", "margin", "per_ward"} <= set(SamplingParams.model_fields)
+    True
+    """
 
 
-class ResponseParams(SharedParams):
-    """Notebook 02 (response bias): the shared keys; its own keys are added with the notebook."""
+class ResponseParams(SharedParams, ResponseOwnParams):
+    """Notebook 02 (response bias): the shared keys and notebook 02's own
+    (:class:`~govsurvey.config.params_response.ResponseOwnParams`: ``weighting``, ...).
+
+    Examples
+    --------
+    >>> {"weighting", "disposition"} <= set(ResponseParams.model_fields)
+    True
+    """
 
 
 class DriversParams(SharedParams, DriversOwnParams):
@@ -710,6 +726,9 @@ def validate_params(
                     )
                 )
             out[key] = resolved
+        elif key not in raw and isinstance(out.get(key), str) and out[key]:
+            # a model's default path is written as the notebook sees it (from notebooks/)
+            out[key] = _resolve(out[key], _this.notebooks_dir())
     if problems:
         raise InputError(problems)
     inst_value = out["instrument"]

@@ -158,6 +158,11 @@ def test_responses_are_required_and_all_problems_come_together(tmp_path):
     assert any("parameter 'responses' is required" in m for m in msgs)
 
 
+def test_a_default_input_path_is_taken_from_the_notebooks_folder(tmp_path):
+    p = load_params(write(tmp_path, ""), notebooks="01")
+    assert p["ward_frame"] == str(ROOT / "data" / "synthetic" / "wards.csv")
+
+
 def test_paths_are_relative_to_the_parameters_file(tmp_path, monkeypatch):
     sub = tmp_path / "params"
     sub.mkdir()
@@ -229,9 +234,9 @@ def test_not_a_mapping_and_not_utf8(tmp_path):
 def test_validate_params_accepts_what_a_parameters_cell_holds(tmp_path):
     f = tmp_path / "r.csv"
     f.write_text("respondent_id\n1\n")
-    cell = {k: v.default for k, v in PARAMETERS.items() if v.default is not None}
+    cell = {k: PARAMETERS[k].default for k in IndexParams.model_fields}
     cell.update(responses=str(f), output_dir="", targets={"C5": 85})
-    p = gs.validate_params(cell)
+    p = gs.validate_params(cell, notebooks="03")
     assert p["targets"] == {"C5": 85.0} and p["responses"] == str(f)
     assert gs.report.PARAMETERS is PARAMETERS
 
