@@ -50,6 +50,12 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "reliability": (".drivers", "reliability"),
     "component_scores": (".drivers", "component_scores"),
     "relative_importance": (".drivers", "relative_importance"),
+    "with_scores": (".drivers", "with_scores"),
+    "score_coverage": (".drivers", "score_coverage"),
+    "importance_performance": (".drivers", "importance_performance"),
+    "stated_importance": (".drivers", "stated_importance"),
+    "service_facts": (".drivers", "service_facts"),
+    "fact_effects": (".drivers", "fact_effects"),
     # publishing
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),

@@ -622,7 +622,8 @@ def replicate_variance(
     -------
     numpy.ndarray
         ``scale * sum_r rscales_r (theta_r - centre)^2``, shape ``(...)``. Replicates whose
-        estimate is not finite are left out of that statistic (R drops NA replicates).
+        estimate is not finite are left out of that statistic (R drops NA replicates); NaN
+        when no replicate estimate is finite or the full-sample estimate is not.
 
     Examples
     --------
@@ -640,7 +641,9 @@ def replicate_variance(
         with np.errstate(divide="ignore", invalid="ignore"):
             centre = np.where(use, th, 0.0).sum(axis=0) / use.sum(axis=0)
     d = np.where(ok, th - centre, 0.0)
-    return scale * (rs * d * d).sum(axis=0)
+    v = scale * (rs * d * d).sum(axis=0)
+    # no replicate estimate at all, or no full-sample estimate: no variance either
+    return np.where(ok.any(axis=0) & np.isfinite(estimate), v, np.nan)
 
 
 # --------------------------------------------------------------------------------------------
