@@ -274,20 +274,33 @@ def _integers(
     """Whole-number codes as float (NaN where blank or rejected), flagging rejected cells."""
     v, blank, bad_text = _numbers(s, lookup)
     chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
-    ok = ~np.isnan(v)
+    r = np.round(v)
     with np.errstate(invalid="ignore"):
-        frac = ok & (~np.isfinite(v) | (np.abs(v - np.round(v)) > 1e-9))
+        frac = np.abs(v - r) > 1e-9  # False for NaN and for infinities, flagged below
+        if np.isinf(v).any():
+            frac |= np.isinf(v)
     chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
-    whole = ok & ~frac
     bad = np.zeros(len(v), dtype=bool)
     if allowed is not None:
-        bad |= whole & ~np.isin(v, sorted(allowed))
-    if lo is not None:
-        bad |= whole & (v < lo)
-    if hi is not None:
-        bad |= whole & (v > hi)
+        top = max(allowed)
+        if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
+            table = np.zeros(top + 2, dtype=bool)
+            table[sorted(allowed)] = True
+            with np.errstate(invalid="ignore"):
+                inside = (r >= 0) & (r <= top)
+            idx = np.where(inside, r, top + 1).astype(np.intp)
+            bad |= ~table[idx]
+        else:
+            bad |= ~np.isin(r, sorted(allowed))
+    with np.errstate(invalid="ignore"):
+        if lo is not None:
+            bad |= r < lo
+        if hi is not None:
+            bad |= r > hi
+    bad &= ~np.isnan(v) & ~frac
     chk.flag(bad, col, s, "invalid_code", what, fix)
-    return np.where(whole & ~bad, np.round(v), np.nan)
+    r[frac | bad] = np.nan
+    return r
 
 
 def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
