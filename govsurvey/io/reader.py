@@ -58,8 +58,10 @@ counting from 1.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -325,7 +327,10 @@ def read_responses(
             "check that you may read it and that no other program holds it locked",
             file=name,
         ) from None
-    sha = hashlib.sha256(raw).hexdigest()
+    # the checksum runs in a thread while the file is parsed (hashlib releases the GIL)
+    digest = hashlib.sha256()
+    hasher = threading.Thread(target=digest.update, args=(raw,), daemon=True)
+    hasher.start()
     spec = ColumnSpec(inst, id_column=id_column, weight=weight)
 
     def locate(rows: list[list[str]]) -> int:
@@ -343,20 +348,22 @@ def read_responses(
             spec.canonical,
             spec.column_kinds,
         )
-        source = Source(name, fmt, sha, encoding=enc, header_row=table.header_row)
+        source = Source(name, fmt, "", encoding=enc, header_row=table.header_row)
         if not len(table):
             _no_rows(name, table.header_row)
     elif fmt == "xlsx":
         records, sheet_name, formulas = formats.read_xlsx(raw, name, sheet)
         table = _sheet_table(records, formulas, name, locate)
-        source = Source(name, fmt, sha, sheet=sheet_name, header_row=table.header_row)
+        source = Source(name, fmt, "", sheet=sheet_name, header_row=table.header_row)
     elif fmt == "sav":
         table, enc = formats.read_sav(p, name, set(spec.lookups), spec.canonical)
-        source = Source(name, fmt, sha, encoding=enc)
+        source = Source(name, fmt, "", encoding=enc)
     else:
         table = formats.read_parquet(raw, name)
-        source = Source(name, fmt, sha)
+        source = Source(name, fmt, "")
 
+    hasher.join()
+    source = dataclasses.replace(source, sha256=digest.hexdigest())
     if not len(table):
         raise InputError.one(
             "the file has columns but no data rows",
