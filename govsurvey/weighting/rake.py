@@ -6,7 +6,8 @@ grouped sum and one multiplication per margin, never a loop over replicates. The
 sweeps, the stopping rule (largest change of the joint weighted table of the margin variables
 below ``epsilon``; ``epsilon < 1`` is relative to the weight total) and the variance (ten
 sweeps of post-stratum residuals over the margins, with each margin's weights of the last
-sweep) are those of R's ``rake``.
+sweep) are those of R's ``rake``; on a replicate design the sweeps go on until every replicate
+column has converged too.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ def ipf(
 
     Rows in the same joint cell of the margin variables always get the same factor, so the
     sweeps run on the (cells, 1 + R) table of weighted cell totals — as small as the
-    cross-table — and the rows are scaled once at the end. Convergence is judged on the
-    full-sample column, as R does. Returns the raked ``w`` and ``A``, whether it converged,
-    the sweeps done, and the full-sample weights after each margin in the last sweep.
+    cross-table — and the rows are scaled once at the end. Sweeps continue until no cell of
+    any column (full sample or replicate) moves by ``epsilon`` (R judges the full-sample column
+    only, which can stop a replicate short of its margins). Returns the raked ``w`` and
+    ``A``, whether it converged, the sweeps done, and the full-sample weights after each
+    margin in the last sweep.
     """
     live = joint >= 0
     K = int(joint.max()) + 1 if live.any() else 0
@@ -86,7 +89,7 @@ def ipf(
     cell_codes = [c[first] for c in codes]
     sums = [Indicator(cc, len(t)) for cc, t in zip(cell_codes, targets, strict=True)]
     T = T0.copy()
-    old = T[:, 0].copy()
+    old = T.copy()
     it, converged, steps = 0, False, []
     while it < maxit:
         steps = []
@@ -96,10 +99,10 @@ def ipf(
                 F = np.where(S > 0, target[:, None] / S, 0.0)
             T *= F[cc]
             steps.append(T[:, 0].copy())
-        if np.max(np.abs(T[:, 0] - old), initial=0.0) < epsilon:
+        if np.max(np.abs(T - old), initial=0.0) < epsilon:
             converged = True
             break
-        old = T[:, 0].copy()
+        old = T.copy()
         it += 1
     with np.errstate(divide="ignore", invalid="ignore"):
         G = np.where(T0 > 0, T / T0, 0.0)
