@@ -34,6 +34,10 @@ __all__ = [
     "shift_table",
     "sensitivity_table",
     "flags_table",
+    "flagged_by_unit_table",
+    "partial_table",
+    "tests_table",
+    "rates_by_table",
     "plot_response_by_domain",
     "plot_asmd",
     "plot_propensity",
@@ -158,6 +162,15 @@ TEXT: dict[str, dict[str, str]] = {
     "col_deff": {"vi": "Hiệu ứng thiết kế Kish", "en": "Kish design effect"},
     "col_neff": {"vi": "Cỡ mẫu hiệu dụng", "en": "Effective sample size"},
     "col_iter": {"vi": "Số vòng lặp", "en": "Iterations"},
+    "col_df": {"vi": "Bậc tự do", "en": "df"},
+    "col_lowest": {"vi": "Thấp nhất", "en": "Lowest"},
+    "col_highest": {"vi": "Cao nhất", "en": "Highest"},
+    "col_uncond": {"vi": "Không điều kiện", "en": "Unconditional"},
+    "col_cond": {"vi": "Có điều kiện", "en": "Conditional"},
+    "tab_rates_by": {"vi": "Tỷ lệ trả lời và hợp tác theo nhóm.", "en": "Response and cooperation rates by group."},
+    "tab_tests": {"vi": "Kiểm định theo thiết kế: tỷ lệ trả lời như nhau giữa các nhóm?", "en": "Design-based tests: is the response rate the same in every category?"},
+    "tab_partial": {"vi": "Chỉ số R từng phần theo biến (càng lớn càng làm giảm tính đại diện).", "en": "Partial R-indicators by variable (larger: more of the lack of representativeness)."},
+    "tab_flag_units": {"vi": "Các đơn vị có nhiều phiếu bị đánh dấu nhất.", "en": "Units with the most flagged forms."},
     "tab_rates": {"vi": "Tỷ lệ trả lời, hợp tác, từ chối và liên hệ (AAPOR).", "en": "Response, cooperation, refusal and contact rates (AAPOR)."},
     "tab_asmd": {"vi": "Cơ cấu tổng thể, mẫu, người trả lời và sau gia quyền.", "en": "Population, sample, respondents and adjusted shares."},
     "tab_diag": {"vi": "Chẩn đoán trọng số.", "en": "Weight diagnostics."},
@@ -637,3 +650,78 @@ def alt_shift(shift: pd.DataFrame, lang: str) -> str:
         smin=signed(c.min(), lang),
         smax=signed(c.max(), lang),
     )
+
+
+def rates_by_table(frames: dict[str, pd.DataFrame], inst, lang: str) -> Table:
+    """Response (RR2) and cooperation (COOP1) rates by several domains, one block each."""
+    rows = []
+    for col, f in frames.items():
+        w = f.pivot_table(index=col, columns="rate", values="estimate", aggfunc="first")
+        n = f.drop_duplicates(col).set_index(col)["cases"]
+        for k in w.index:
+            rows.append(
+                {
+                    t("col_variable", lang): variable_label(inst, col, lang),
+                    t("col_category", lang): _vlab(inst, col, k, lang),
+                    t("col_cases", lang): integer(n[k], lang),
+                    RATE_LABELS["RR2"][lang]: _p(w.loc[k, "RR2"], lang),
+                    RATE_LABELS["COOP1"][lang]: _p(w.loc[k, "COOP1"], lang),
+                }
+            )
+    f = pd.DataFrame(rows)
+    return Table(f, t("tab_rates_by", lang), numeric=list(f.columns[2:]))
+
+
+def tests_table(tests: pd.DataFrame, inst, lang: str) -> Table:
+    """Design-based tests of equal response rates across each auxiliary's categories."""
+    f = pd.DataFrame(
+        {
+            t("col_variable", lang): [variable_label(inst, v, lang) for v in tests["variable"]],
+            "F": [num(x, lang) for x in tests["statistic"]],
+            t("col_df", lang): [f"{int(a)}; {num(b, lang, 0)}" for a, b in
+                                zip(tests["df1"], tests["df2"], strict=True)],
+            "p": [pvalue(x, lang) for x in tests["p_value"]],
+            t("col_lowest", lang): [
+                f"{_vlab(inst, v, c, lang)} ({_p(r, lang)})" for v, c, r in
+                zip(tests["variable"], tests["lowest"], tests["lowest_rate"], strict=True)
+            ],
+            t("col_highest", lang): [
+                f"{_vlab(inst, v, c, lang)} ({_p(r, lang)})" for v, c, r in
+                zip(tests["variable"], tests["highest"], tests["highest_rate"], strict=True)
+            ],
+        }
+    )  # fmt: skip
+    return Table(f, t("tab_tests", lang), numeric=["F", "p"])
+
+
+def partial_table(partial: pd.DataFrame, inst, lang: str) -> Table:
+    """Partial R-indicators by variable (unconditional and conditional)."""
+    v = partial[partial["category"] == ""].pivot(index="variable", columns="type", values="value")
+    v = v.sort_values("conditional", ascending=False)
+    f = pd.DataFrame(
+        {
+            t("col_variable", lang): [variable_label(inst, x, lang) for x in v.index],
+            t("col_uncond", lang): [num(x, lang, 3) for x in v["unconditional"]],
+            t("col_cond", lang): [num(x, lang, 3) for x in v["conditional"]],
+        }
+    )
+    return Table(f, t("tab_partial", lang), numeric=list(f.columns[1:]))
+
+
+def flagged_by_unit_table(
+    flags: pd.DataFrame, units: pd.Series, inst, lang: str, top: int = 10
+) -> Table:
+    """Where the flagged forms are: the units (wards, collectors) with the most of them."""
+    g = pd.DataFrame({"unit": units.to_numpy(), "flagged": flags["flagged"].to_numpy()})
+    s = g.groupby("unit")["flagged"].agg(["sum", "count"]).sort_values("sum", ascending=False)
+    s = s[s["sum"] > 0].head(top)
+    f = pd.DataFrame(
+        {
+            variable_label(inst, units.name, lang): [_vlab(inst, units.name, k, lang)
+                                                     for k in s.index],
+            t("col_forms", lang): [integer(x, lang) for x in s["sum"]],
+            t("col_share", lang): [_p(a / b, lang) for a, b in zip(s["sum"], s["count"],
+                                                                    strict=True)],
+        }
+    )  # fmt: skip
+    return Table(f, t("tab_flag_units", lang), numeric=list(f.columns[1:]))
