@@ -73,10 +73,17 @@ def _indicators(data: pd.DataFrame, inst: Instrument) -> tuple[np.ndarray, np.nd
             column=missing[0],
         )
     cols = [c.column for c in inst.criteria]
-    x = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    frame = data[cols]
+    if all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        x = frame.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    k = len(cols)
+    out = np.zeros((len(x), 2 * k))  # [satisfied | valid], the columns of the index's totals
     valid = (x >= inst.scale_min) & (x <= inst.scale_max) & (np.round(x) == x)
-    sat = valid & np.isin(x, inst.satisfied)
-    return sat.astype(float), valid.astype(float)
+    out[:, k:] = valid
+    out[:, :k] = valid & np.isin(x, inst.satisfied)
+    return out[:, :k], out[:, k:]
 
 
 def sipas_index(
@@ -129,7 +136,9 @@ def sipas_index(
     crit, comp, avg, w = _structure(inst)
     k = len(crit)
     sat, valid = _indicators(design.data, inst)
-    columns = np.hstack([sat, valid])
+    columns = (
+        sat.base if sat.base is not None and sat.base is valid.base else np.hstack([sat, valid])
+    )
 
     # Rates and composites as a function of totals; everything is linear in the rates.
     lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → all figures
@@ -143,15 +152,22 @@ def sipas_index(
         return np.where(empty.astype(float) @ uses > 0, np.nan, fig)
 
     def influence(t: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
+        # z = (satisfied - rate * valid) / valid total, per criterion; rows in no domain get
+        # the zero coefficients of an extra row G
+        G = len(t)
         with np.errstate(invalid="ignore", divide="ignore"):
-            rate = t[:, :k] / t[:, k:]
-            inv = np.where(t[:, k:] > 0, 1.0 / t[:, k:], 0.0)
-        inside = g >= 0
-        gi = np.where(inside, g, 0)
-        rate = np.nan_to_num(rate)
-        z = (y[:, :k] - rate[gi] * y[:, k:]) * inv[gi]
-        z[~inside] = 0.0
-        return z @ lin
+            inv = np.vstack([np.where(t[:, k:] > 0, 1.0 / t[:, k:], 0.0), np.zeros((1, k))])
+            slope = np.vstack([np.nan_to_num(t[:, :k] / t[:, k:]), np.zeros((1, k))]) * inv
+        if G == 1 and (g >= 0).all():
+            z = y[:, :k] * inv[0] - y[:, k:] * slope[0]
+        else:
+            gi = np.where(g < 0, G, g)
+            z = y[:, :k] * np.take(inv, gi, axis=0)
+            z -= y[:, k:] * np.take(slope, gi, axis=0)
+        out = np.empty((len(z), lin.shape[1]))
+        np.multiply(z, 100.0, out=out[:, :k])  # the criteria themselves: lin is 100 I there
+        np.matmul(z, lin[:, k:], out=out[:, k:])  # components and the overall index
+        return out
 
     res = design.estimate_smooth(columns, point, influence, by=by, linear=True)
     est = np.asarray(res.estimate, dtype=float)
