@@ -531,7 +531,11 @@ def _arrow_table(
             cols.append(s)
             if mixed_rows is not None:
                 unicode_rows.extend((int(i), j) for i in mixed_rows)
-        elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        elif pa.types.is_integer(arr.type):
+            mask = pc.is_null(arr).to_numpy(zero_copy_only=False)
+            values = pc.fill_null(arr, 0).to_numpy().astype(np.int64, copy=False)
+            cols.append(pd.Series(pd.arrays.IntegerArray(values, mask)))
+        elif pa.types.is_floating(arr.type):
             cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
         else:  # dates, timestamps: back to text
             txt = pc.cast(arr, pa.string())

@@ -270,55 +270,58 @@ def _integers(
     hi: int | None = None,
     what: str = "not a valid answer",
     lookup: dict[str, int] | None = None,
-) -> np.ndarray:
-    """Whole-number codes as float (NaN where blank or rejected), flagging rejected cells."""
-    v, blank, bad_text = _numbers(s, lookup)
-    chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
-    r = np.round(v)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whole-number codes and their missing mask (blank or rejected), flagging rejected cells."""
+    if pd.api.types.is_integer_dtype(s.dtype):  # parsed as integers: nothing to round
+        mask = s.isna().to_numpy()
+        values = s.to_numpy(dtype="int64", na_value=0)
+        frac = np.zeros(len(values), dtype=bool)
+        r = values
+    else:
+        v, blank, bad_text = _numbers(s, lookup)
+        chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
+        r = np.round(v)
+        with np.errstate(invalid="ignore"):
+            frac = np.abs(v - r) > 1e-9  # False for NaN and for infinities, flagged below
+            if np.isinf(v).any():
+                frac |= np.isinf(v)
+        chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
+        mask = np.isnan(v) | frac
+    bad = np.zeros(len(r), dtype=bool)
     with np.errstate(invalid="ignore"):
-        frac = np.abs(v - r) > 1e-9  # False for NaN and for infinities, flagged below
-        if np.isinf(v).any():
-            frac |= np.isinf(v)
-    chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
-    bad = np.zeros(len(v), dtype=bool)
-    if allowed is not None:
-        top = max(allowed)
-        if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
-            table = np.zeros(top + 2, dtype=bool)
-            table[sorted(allowed)] = True
-            with np.errstate(invalid="ignore"):
+        if allowed is not None:
+            top = max(allowed)
+            if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
+                table = np.zeros(top + 2, dtype=bool)
+                table[sorted(allowed)] = True
                 inside = (r >= 0) & (r <= top)
-            idx = np.where(inside, r, top + 1).astype(np.intp)
-            bad |= ~table[idx]
-        else:
-            bad |= ~np.isin(r, sorted(allowed))
-    with np.errstate(invalid="ignore"):
+                bad |= ~table[np.where(inside, r, top + 1).astype(np.intp)]
+            else:
+                bad |= ~np.isin(r, sorted(allowed))
         if lo is not None:
             bad |= r < lo
         if hi is not None:
             bad |= r > hi
-    bad &= ~np.isnan(v) & ~frac
+    bad &= ~mask
     chk.flag(bad, col, s, "invalid_code", what, fix)
-    r[frac | bad] = np.nan
-    return r
+    mask = mask | bad
+    if r.dtype != np.int64:
+        r = np.where(mask, 0, r).astype(np.int64)
+    return r, mask
 
 
-def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
-    mask = np.isnan(v)
-    values = v.astype(np.int64) if not mask.any() else np.where(mask, 0, v).astype(np.int64)
+def _int64(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(values, mask)
 
 
 def _coded_and_valid(
-    v: np.ndarray, missing: np.ndarray
+    values: np.ndarray, mask: np.ndarray, missing: np.ndarray
 ) -> tuple[pd.arrays.IntegerArray, pd.arrays.IntegerArray]:
-    """The codes as answered, and the same values with the missing codes masked (one buffer)."""
-    mask = np.isnan(v)
-    values = v.astype(np.int64) if not mask.any() else np.where(mask, 0, v).astype(np.int64)
+    """The codes as answered, and a copy with the missing codes masked too."""
     hit = mask.copy()
     for m in missing:
         hit |= values == m
-    return pd.arrays.IntegerArray(values, mask), pd.arrays.IntegerArray(values, hit)
+    return pd.arrays.IntegerArray(values, mask), pd.arrays.IntegerArray(values.copy(), hit)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -399,7 +402,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             )
         if col in spec.scale:
             v = _integers(chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup)
-            coded[col], out[col] = _coded_and_valid(v, missing)
+            coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.assessment:
             a = spec.assessment[col]
             if a.get("type") == "count":
@@ -410,15 +413,15 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
                 fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
                 v = _integers(chk, s, col, allowed, fix, lookup=spec.choice_lookups.get(col))
-            coded[col], out[col] = _coded_and_valid(v, missing)
+            coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.expectations:
             fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
             v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1")
-            coded[col] = out[col] = _int64(v)
+            coded[col], out[col] = _int64(*v), _int64(v[0].copy(), v[1])
         elif col == design.get("responded"):
             fix = "use 1 (responded) or 0 (did not respond)"
             chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
-            out[col] = _int64(_integers(chk, s, col, {0, 1}, fix, what="not 0 or 1"))
+            out[col] = _int64(*_integers(chk, s, col, {0, 1}, fix, what="not 0 or 1"))
         elif col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
             blank = s.isna().to_numpy()
@@ -617,7 +620,10 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
     """Flag every copy of a duplicated id, and ids that are one number written two ways."""
     ids = _text(raw_ids)
     fix = "give each respondent a unique ID, or delete the repeated row"
-    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if _all_distinct(ids):
+        dup = np.zeros(len(ids), dtype=bool)
+    else:
+        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
     if dup.any():
         sub = ids[dup]
         for value, idx in sub.groupby(sub, sort=False).groups.items():
@@ -665,6 +671,18 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
             )
             p = Problem(what, fix, chk.name, r, col, t)
             chk.found.append(Found(int(i), "id_collision", p, True))
+
+
+def _all_distinct(ids: pd.Series) -> bool:
+    """Whether the non-missing ids are all different (pyarrow's hash, faster than pandas')."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(ids.dropna(), type=pa.string())
+        return len(pc.unique(arr)) == len(arr)
+    except Exception:  # noqa: BLE001 - fall back to the pandas check
+        return False
 
 
 def reason(p: Problem) -> str:
