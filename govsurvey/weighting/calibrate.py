@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ._chain import with_steps
 from ._margins import _label, check_grand_totals, is_replicate, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
@@ -37,14 +38,21 @@ class Greg:
     np.True_
     """
 
-    def __init__(self, X: np.ndarray, old_weights: np.ndarray):
+    def __init__(self, X: np.ndarray, old_weights: np.ndarray, new_weights=None):
         w = np.where(old_weights > 0, old_weights, 0.0)
         XtW = X.T * w
         self.X = X
         self.P = np.linalg.pinv(XtW @ X) @ XtW  # (p, n)
+        wn = w if new_weights is None else np.asarray(new_weights, dtype=float)
+        self.wn = wn
+        self.inv = np.where(wn > 0, 1.0 / np.where(wn > 0, wn, 1.0), 0.0)
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
         return z - self.X @ (self.P @ z)
+
+    def adjust_x(self, x: np.ndarray) -> np.ndarray:
+        """R's ``qr.resid(qr(X sqrt(w0)), x / (g sqrt(w0))) * g sqrt(w0)`` on weighted ``x``."""
+        return x - self.wn[:, None] * (self.X @ (self.P @ (x * self.inv[:, None])))
 
 
 def model_matrix(
@@ -314,7 +322,7 @@ def calibrate(
     if rep:
         out = design.with_weights(new, replicate_weights=W[:, 1:] * G[:, 1:])
     else:
-        out = design.with_weights(new, calibration=Greg(X, w))
+        out = with_steps(design, new, Greg(X, w, new))
     diag = weight_summary(
         f"calibrate/{method}",
         w,
@@ -325,4 +333,4 @@ def calibrate(
         replicates=design.replicates if rep else 0,
         details={"auxiliaries": names, "bounds": bounds},
     )
-    return attach(out, diag)
+    return attach(out, diag, history=design)

@@ -173,9 +173,9 @@ def weight_summary(
     )
 
 
-def attach(design, diagnostics: Diagnostics):
+def attach(design, diagnostics: Diagnostics, history=None):
     """Record ``diagnostics`` on a freshly adjusted design (``design.diagnostics`` and the
-    chain ``design.weighting_steps``) and return the design.
+    chain ``design.weighting_steps``, continuing that of ``history``) and return the design.
 
     Examples
     --------
@@ -184,7 +184,7 @@ def attach(design, diagnostics: Diagnostics):
     >>> [s.method for s in d.weighting_steps]
     ['trim']
     """
-    steps = tuple(getattr(design, "weighting_steps", ()))
+    steps = tuple(getattr(design if history is None else history, "weighting_steps", ()))
     design.diagnostics = diagnostics
     design.weighting_steps = (*steps, diagnostics)
     return design

@@ -20,6 +20,7 @@ import pandas as pd
 from ..design import group_sum
 from ..errors import InputError
 from ..response.propensity import response_indicator, response_propensity
+from ._chain import with_steps
 from ._margins import is_replicate
 from .diagnostics import attach, weight_summary
 
@@ -143,9 +144,10 @@ def nonresponse_adjust(
                 A = design.replicate_weights() * np.where(r == 1, 1.0 / p, 0.0)[:, None]
                 out = design.with_weights(new, replicate_weights=A)
             else:
-                out = design.with_weights(new)
+                out = with_steps(design, new)
             details["method"] = "inverse propensity"
-            out = attach(out, weight_summary("nonresponse", w, new, details=details))
+            diag = weight_summary("nonresponse", w, new, details=details)
+            out = attach(out, diag, history=design)
             out.response_model = model
             return out
         cell = propensity_classes(model.propensity, w, classes)
@@ -186,8 +188,9 @@ def nonresponse_adjust(
         out = design.with_weights(new, replicate_weights=A * r[:, None] * F[ci])
         reps = design.replicates
     else:
-        out = design.with_weights(new)
+        out = with_steps(design, new)
         reps = 0
-    out = attach(out, weight_summary("nonresponse", w, new, replicates=reps, details=details))
+    diag = weight_summary("nonresponse", w, new, replicates=reps, details=details)
+    out = attach(out, diag, history=design)
     out.response_model = model
     return out

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..design import group_sum
 from ..errors import InputError
+from ._chain import with_steps
 from ._margins import COUNT_NAMES, is_replicate, labels, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
@@ -33,18 +34,27 @@ class PostStratification:
     [-0.75, 0.25, 0.0]
     """
 
-    def __init__(self, cell: np.ndarray, old_weights: np.ndarray, cells: int):
+    def __init__(self, cell: np.ndarray, old_weights: np.ndarray, cells: int, new_weights=None):
         live = cell >= 0
         self.cell = np.where(live, cell, cells)
         self.oldw = np.where(live, old_weights, 0.0)
         self.cells = cells
         self._wsum = np.bincount(self.cell, weights=self.oldw, minlength=cells + 1)
+        psw = self.oldw if new_weights is None else np.where(live, new_weights, 0.0)
+        self.psw = psw
+        self._ratio = np.where(psw > 0, self.oldw / np.where(psw > 0, psw, 1.0), 0.0)
+
+    def _means(self, v: np.ndarray) -> np.ndarray:
+        s = group_sum(self.cell, v, self.cells + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self._wsum[:, None] > 0, s / self._wsum[:, None], 0.0)
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
-        s = group_sum(self.cell, z * self.oldw[:, None], self.cells + 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(self._wsum[:, None] > 0, s / self._wsum[:, None], 0.0)
-        return z - mean[self.cell]
+        return z - self._means(z * self.oldw[:, None])[self.cell]
+
+    def adjust_x(self, x: np.ndarray) -> np.ndarray:
+        """R's step on weighted values: ``x - psw * rowsum(x oldw / psw) / rowsum(oldw)``."""
+        return x - self.psw[:, None] * self._means(x * self._ratio[:, None])[self.cell]
 
 
 def _cells(design, by: list[str], totals, count: str | None):
@@ -163,6 +173,7 @@ def poststratify(
         out = design.with_weights(new, replicate_weights=A * F[ci])
         reps = design.replicates
     else:
-        out = design.with_weights(new, calibration=PostStratification(cell, w, K))
+        out = with_steps(design, new, PostStratification(cell, w, K, new))
         reps = 0
-    return attach(out, weight_summary("poststratify", w, new, replicates=reps, details=details))
+    diag = weight_summary("poststratify", w, new, replicates=reps, details=details)
+    return attach(out, diag, history=design)

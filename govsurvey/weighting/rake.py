@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..errors import InputError
+from ._chain import with_steps
 from ._margins import Indicator, check_grand_totals, is_replicate, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
@@ -41,14 +42,17 @@ class Raking:
         self.counts = [np.maximum(np.bincount(c[self.live], minlength=k), 1) for c, k in pairs]
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
-        x = z * self.psw[-1][:, None]
+        return self.adjust_x(z * self.psw[-1][:, None]) * self.inv[-1][:, None]
+
+    def adjust_x(self, x: np.ndarray) -> np.ndarray:
+        """R's ten sweeps on weighted values ``x``."""
         parts = list(zip(self.codes, self.ind, self.psw, self.inv, self.counts, strict=True))
         for _ in range(10):
             for code, ind, psw, inv, cnt in parts:
                 m = ind.sum(x * inv[:, None]) / cnt[:, None]
                 m = np.vstack([m, np.zeros((1, m.shape[1]))])
                 x = x - psw[:, None] * m[code]
-        return x * self.inv[-1][:, None]
+        return x
 
 
 def _scale_rows(A: np.ndarray, G: np.ndarray, cell: np.ndarray, block: int = 512) -> np.ndarray:
@@ -197,7 +201,7 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
     if rep:
         out = design.with_weights(new, replicate_weights=A)
     else:
-        out = design.with_weights(new, calibration=Raking(codes, [len(t) for t in targets], last))
+        out = with_steps(design, new, Raking(codes, [len(t) for t in targets], last))
     diag = weight_summary(
         "rake",
         w,
@@ -208,4 +212,4 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
         replicates=design.replicates if rep else 0,
         details={"margins": cols},
     )
-    return attach(out, diag)
+    return attach(out, diag, history=design)

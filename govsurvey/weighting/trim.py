@@ -11,6 +11,7 @@ import numpy as np
 
 from ..design import ReplicateDesign
 from ..errors import InputError
+from ._chain import with_steps
 from .diagnostics import attach, weight_summary
 
 __all__ = ["trim", "trim_weights"]
@@ -133,9 +134,9 @@ def trim(
         out = design.with_weights(new, replicate_weights=A)
         reps = design.replicates
     else:
-        out = design.with_weights(new)
+        out = with_steps(design, new)  # earlier calibrations re-based on the trimmed weights
         reps = 0
     diag = weight_summary(
         "trim", w, new, trimmed=k, replicates=reps, details={"lower": lower, "upper": upper}
     )
-    return attach(out, diag)
+    return attach(out, diag, history=design)
