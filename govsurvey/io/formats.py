@@ -17,6 +17,7 @@ import csv
 import io as _io
 import logging
 import math
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ import pandas as pd
 from ..errors import InputError, Problem
 
 log = logging.getLogger(__name__)
+
+_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error")
 
 #: How many rows are searched for the header row (a title block may sit above it).
 HEADER_SEARCH_ROWS = 30
@@ -483,37 +486,41 @@ def _arrow_table(
             types[names[j]] = pa.dictionary(pa.int32(), pa.string())
         elif kind != "number":
             types[names[j]] = pa.string()
-    invalid: list[int] = []
-
-    def on_invalid(row: Any) -> str:
-        invalid.append(1)
-        return "skip"
-
-    try:
-        t = pcsv.read_csv(
-            pa.py_buffer(memoryview(buf)[start:]),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 20),
-            parse_options=pcsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=bool(scan is not None and scan.multiline),
-                ignore_empty_lines=True,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types=types,
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                true_values=[],
-                false_values=[],
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-            raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a text cell") from None
-        log.info("pyarrow could not parse the file (%s): read record by record", exc)
-        return None
-    if invalid:
+    for _ in range(len(header) + 1):
+        try:
+            t = pcsv.read_csv(
+                pa.py_buffer(memoryview(buf)[start:]),
+                read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 20),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=delimiter,
+                    newlines_in_values=bool(scan is not None and scan.multiline),
+                    ignore_empty_lines=True,
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=types,
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    true_values=[],
+                    false_values=[],
+                ),
+            )
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            text = str(exc)
+            if "UTF8" in text or "utf8" in text.lower():
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell") from None
+            # a number column whose type was guessed from its first rows, with text further
+            # down: read that column as text (the validator names the bad cells)
+            m = _CONVERSION.search(text)
+            if m and names[int(m.group(1))] not in types:
+                types[names[int(m.group(1))]] = pa.string()
+                continue
+            # a row of another width ("Expected 53 columns, got 40") and the like: the
+            # record-by-record reader names each one
+            log.info("pyarrow could not parse the file (%s): read record by record", exc)
+            return None
+    else:  # pragma: no cover - every column is text by now
         return None
     cols = []
     unicode_rows: list[tuple[int, int]] = []

@@ -458,3 +458,26 @@ def test_quoted_values_with_commas_and_line_breaks_keep_row_numbers(tmp_path: Pa
     assert r.data.loc[1, "note"] == "gọi lại,\nsau"
     assert r.data.loc[1, "occupation"] == "retired_other"
     assert r.cell_account["row"].tolist() == [6]
+
+
+def test_text_far_down_a_number_column_stays_on_the_fast_reader(tmp_path: Path, monkeypatch):
+    """pyarrow guesses a column's type from its first rows; a word 20,000 rows down is read
+    as text for that column only, not by the record-by-record reader."""
+    from govsurvey.io import formats
+
+    df = pd.read_csv(FIXTURES / "clean_utf8.csv", dtype=str, keep_default_na=False)
+    big = pd.concat([df.iloc[:8]] * 2500, ignore_index=True)
+    big["respondent_id"] = [f"R{k:05d}" for k in range(len(big))]
+    big.loc[len(big) - 3, "C1_1"] = "four"
+    path = tmp_path / "big.csv"
+    big.to_csv(path, index=False)
+    assert path.stat().st_size > 3 << 20  # several pyarrow blocks
+
+    def no_slow(*a, **k):
+        raise AssertionError("the record-by-record reader was used")
+
+    monkeypatch.setattr(formats, "_read_slow", no_slow)
+    r = read_responses(path, on_error="exclude")
+    assert r.n_read == 20000 and r.n_excluded == 0
+    assert r.cell_account[["row", "column"]].values.tolist() == [[len(big) - 3 + 2, "C1_1"]]
+    assert r.data["C1_1"].dtype == "Int64" and r.data["C1_1"].notna().sum() > 15000
