@@ -30,7 +30,7 @@ from scipy import sparse
 
 from ..errors import InputError
 from ..results import t_quantile
-from .models import _check_rank, model_frame
+from .models import check_rank, model_frame
 
 __all__ = ["relative_importance", "weighted_covariances", "lmg", "johnson", "IMPORTANCE_COLUMNS"]
 
@@ -320,7 +320,7 @@ def relative_importance(
             "relative importance needs an outcome that varies",
             column=outcome,
         )
-    _check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
+    check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
     if callable(getattr(design, "variance_from_replicates", None)):
         rep = design
     else:

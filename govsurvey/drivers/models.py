@@ -29,7 +29,7 @@ from scipy import special, stats
 
 from ..errors import InputError
 
-__all__ = ["glm", "ordinal", "model_frame", "MODEL_COLUMNS"]
+__all__ = ["glm", "ordinal", "model_frame", "check_rank", "MODEL_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,18 @@ def model_frame(
     return y, X, list(Xd.columns), ok, str(yd.columns[0])
 
 
-def _check_rank(X: np.ndarray, w: np.ndarray, terms: list[str], formula: str) -> None:
+def check_rank(X: np.ndarray, w: np.ndarray, terms: list[str], formula: str) -> None:
+    """Refuse a model matrix that cannot be fitted: too few rows, or collinear columns.
+
+    Raises an :class:`~govsurvey.errors.InputError` naming the terms to drop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.column_stack([np.ones(4), [1.0, 2, 3, 4]])
+    >>> check_rank(X, np.ones(4), ["Intercept", "x"], "y ~ x") is None
+    True
+    """
     from scipy.linalg import qr
 
     Xw = X[w > 0] * np.sqrt(w[w > 0])[:, None]
@@ -259,7 +270,7 @@ def glm(design, formula: str, family: str = "gaussian", level: float = 0.95) -> 
                 "a logistic model needs both 0 and 1",
                 column=outcome,
             )
-    _check_rank(X, w, terms, formula)
+    check_rank(X, w, terms, formula)
     p = X.shape[1]
     beta, conv = _fit_batch(X, y, w[:, None], family)
     if not conv.all():
@@ -392,7 +403,7 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
         raise InputError.one(
             f"the formula {formula!r} has no predictor", "add at least one predictor"
         )
-    _check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
+    check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
     J = len(levels)
     yi = np.searchsorted(levels, y)  # 0..J-1 on used rows
     yi[~used] = 0
