@@ -207,7 +207,10 @@ def flag_forms(
         out["speeding"] = (sec < min_seconds).fillna(False).to_numpy()
     checks = list(out.columns)
     out["flagged"] = out[checks].any(axis=1)
-    out["reasons"] = out[checks].apply(lambda r: ", ".join(c for c in checks if r[c]), axis=1)
+    text = np.full(len(out), "", dtype=object)
+    for c in checks:  # one vectorised pass per check
+        text = text + np.where(out[c].to_numpy(), c + ", ", "")
+    out["reasons"] = pd.Series(text, index=out.index).str.rstrip(", ")
     return out
 
 

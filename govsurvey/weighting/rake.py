@@ -55,15 +55,6 @@ class Raking:
         return x
 
 
-def _scale_rows(A: np.ndarray, G: np.ndarray, cell: np.ndarray, block: int = 512) -> np.ndarray:
-    """``A * G[cell]`` in blocks of rows, so the gathered factors stay in cache."""
-    out = np.empty_like(A)
-    for i in range(0, A.shape[0], block):  # blocks of rows, a memory layout device
-        j = min(i + block, A.shape[0])
-        np.multiply(A[i:j], G[cell[i:j]], out=out[i:j])
-    return out
-
-
 def ipf(
     w: np.ndarray,
     A: np.ndarray | None,
@@ -113,7 +104,7 @@ def ipf(
     G = np.vstack([G, np.zeros((1, G.shape[1]))])
     ji = np.where(live, joint, K)
     w_new = w * G[ji, 0]
-    A_new = None if A is None else _scale_rows(A, np.ascontiguousarray(G[:, 1:]), ji)
+    A_new = None if A is None else A * G[ji, 1:]
     g0 = np.append(np.where(T0[:, 0] > 0, 1.0 / np.where(T0[:, 0] > 0, T0[:, 0], 1.0), 0.0), 0)
     last = [] if A is not None else [w * (np.append(t, 0.0) * g0)[ji] for t in steps]
     return w_new, A_new, converged, it + 1 if converged else it, last
