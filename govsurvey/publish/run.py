@@ -137,7 +137,7 @@ def environment_versions() -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def code_checksums(ids: list[str]) -> dict[str, str]:
+def code_checksums(ids: list[str]) -> dict[str, str | None]:
     """SHA-256 of each notebook run and of the package's source (all its ``.py`` and data
     files, in order), so verify can tell when the code differs from the run's.
 
@@ -146,9 +146,10 @@ def code_checksums(ids: list[str]) -> dict[str, str]:
     >>> sorted(code_checksums(["03"]))
     ['03', 'package']
     """
-    out = {
-        nid: file_sha256(_registry.notebooks_dir() / _registry.NOTEBOOKS[nid].file) for nid in ids
-    }
+    out: dict[str, str | None] = {}
+    for nid in ids:
+        path = _registry.notebooks_dir() / _registry.NOTEBOOKS[nid].file
+        out[nid] = file_sha256(path) if path.is_file() else None
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):

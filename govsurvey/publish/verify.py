@@ -234,7 +234,9 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
             f"{str(manifest.get('constraints_sha256'))[:12]}… in the run, "
             f"{str(now)[:12]}… here)"
         )
-    then_code = manifest.get("code") or {}
+    then_code = manifest.get("code")
+    then_code = {str(k): v for k, v in then_code.items()} if isinstance(then_code, dict) else {}
+    then_code = {k: v for k, v in then_code.items() if k == "package" or k in _registry.NOTEBOOKS}
     here_code = code_checksums([k for k in then_code if k != "package"])
     for key in sorted(set(then_code) | set(here_code)):
         if then_code.get(key) != here_code.get(key):
@@ -243,7 +245,7 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
     from .run import _git_commit
 
     git = _git_commit()
-    then_git = manifest.get("git") or {}
+    then_git = manifest.get("git") if isinstance(manifest.get("git"), dict) else {}
     if then_git.get("commit") != git.get("commit") or then_git.get("dirty") != git.get("dirty"):
         out.append(
             f"git commit differs: {str(then_git.get('commit'))[:40]}"

@@ -306,3 +306,18 @@ def test_verify_on_the_command_line_exits_1_and_names_the_difference(probe, copy
     ]
     (copy / "manifest.json").write_text("{")
     assert main(["verify", str(copy)]) == 2
+
+
+@pytest.mark.parametrize("junk", [None, 3, "x", [], {}, [{"a": 1}], {"03": None}])
+def test_any_junk_in_any_manifest_entry_is_a_result_or_a_clear_message(probe, copy, junk):
+    """Never an unexpected error, whatever a damaged manifest holds."""
+    original = manifest_of(copy)
+    for key in original:
+        m = dict(original)
+        m[key] = junk
+        rewrite_manifest(copy, m)
+        try:
+            result = verify(copy, rerun=False)
+        except gs.InputError:
+            continue
+        assert isinstance(result.ok, bool)
