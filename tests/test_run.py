@@ -141,8 +141,9 @@ def test_run_folder_holds_reports_figures_manifest_and_index(probe_run):
         "manifest.json",
         "parameters.yaml",
     }
-    # nothing else under reports/: no temporary folder, no lock left behind
+    # nothing else under reports/: no temporary folder, no lock left behind; nothing outside
     assert [p.name for p in probe_run.parent.iterdir()] == ["probe"]
+    assert sorted(p.name for p in probe_run.parent.parent.iterdir()) == ["p.yaml", "reports"]
     m = json.loads((probe_run / "manifest.json").read_text())
     assert m["status"] == "complete" and m["notebooks"] == ["99"]
     assert set(m["outputs"]) == names - {"manifest.json"}
