@@ -292,10 +292,12 @@ def _integers(
         if allowed is not None:
             top = max(allowed)
             if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
-                table = np.zeros(top + 2, dtype=bool)
+                table = np.zeros(top + 2, dtype=bool)  # index -1 and top + 1: not allowed
                 table[sorted(allowed)] = True
-                inside = (r >= 0) & (r <= top)
-                bad |= ~table[np.where(inside, r, top + 1).astype(np.intp)]
+                idx = np.clip(r, -1, top + 1)
+                if idx.dtype != np.intp:
+                    idx = np.nan_to_num(idx, nan=-1).astype(np.intp)
+                bad |= ~table[idx]
             else:
                 bad |= ~np.isin(r, sorted(allowed))
         if lo is not None:
