@@ -19,7 +19,7 @@ import difflib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -179,7 +179,6 @@ class Checked:
     codes: pd.DataFrame
     account: pd.DataFrame
     cell_account: pd.DataFrame
-    notes: list[Problem] = field(default_factory=list)
 
 
 class _Checker:
