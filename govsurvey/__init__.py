@@ -40,7 +40,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "compare_index": (".inference", "compare_index"),
     "rank_index": (".inference", "rank_index"),
     "target_test": (".inference", "target_test"),
-    # weighting
+    # response and weighting
+    "response_rates": (".response.rates", "response_rates"),
     "nonresponse_adjust": (".weighting", "nonresponse_adjust"),
     "poststratify": (".weighting", "poststratify"),
     "rake": (".weighting", "rake"),
@@ -60,6 +61,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),
     "verify": (".publish.verify", "verify"),
+    "RunFailed": (".publish.run", "RunFailed"),
+    "VerifyResult": (".publish.verify", "VerifyResult"),
     # subpackages and modules
     "config": (".config", None),
     "design": (".design", None),

@@ -8,6 +8,35 @@ from dataclasses import dataclass, field
 #: ``err.problems`` holds them all.
 MAX_LISTED = 20
 
+#: A value is never shown in a message beyond this many characters.
+MAX_SHOWN = 60
+
+
+def short(value: object, limit: int = MAX_SHOWN) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a message never expands a huge value.
+
+    Deep or huge containers are not expanded either (a bounded ``repr``).
+
+    Examples
+    --------
+    >>> short("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000 characters)"
+    >>> short([1, 2])
+    '[1, 2]'
+    """
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = 2 * limit
+    r.maxother = 2 * limit
+    r.maxlist = r.maxdict = r.maxtuple = r.maxset = 8
+    r.maxlevel = 3
+    text = r.repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return f"{text[: limit - 4]}…{size}"
+
 
 @dataclass
 class Problem:
@@ -34,7 +63,7 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         head = ", ".join(where)
-        value = "" if self.value is None else f" (value {self.value!r})"
+        value = "" if self.value is None else f" (value {short(self.value)})"
         return (
             f"{head}: {self.what}{value}. Fix: {self.fix}"
             if head

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InputError, Problem
+from ..errors import MAX_SHOWN, InputError, Problem, short
 from ..sampling.params import SamplingOwnParams
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams
@@ -65,7 +65,6 @@ __all__ = [
 #: A parameters file larger than this is refused before it is parsed.
 MAX_BYTES = 256 * 1024
 #: A value shown in a message is cut to this many characters.
-MAX_SHOWN = 60
 #: The deepest nesting a parameters file may have (a flat file with mappings as values needs 3).
 MAX_DEPTH = 6
 
@@ -73,35 +72,6 @@ log = logging.getLogger(__name__)
 _this = sys.modules[__name__]  # registry look-ups go through the module (tests swap them)
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _CODE = re.compile(r"SIPAS|C[0-9]+(\.[0-9]+)?")
-
-
-def short(value: Any, limit: int = MAX_SHOWN) -> str:
-    """``repr(value)`` cut to ``limit`` characters, so a message never expands a huge value.
-
-    Examples
-    --------
-    >>> short("x" * 1000)
-    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000 characters)"
-    >>> short([1, 2])
-    '[1, 2]'
-    """
-    text = _bounded_repr(value)
-    if len(text) <= limit:
-        return text
-    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
-    return f"{text[: limit - 4]}…{size}"
-
-
-def _bounded_repr(value: Any) -> str:
-    """``repr`` of a value without expanding deep or huge containers (a bounded repr)."""
-    import reprlib
-
-    r = reprlib.Repr()
-    r.maxstring = 2 * MAX_SHOWN
-    r.maxother = 2 * MAX_SHOWN
-    r.maxlist = r.maxdict = r.maxtuple = r.maxset = 8
-    r.maxlevel = 3
-    return r.repr(value)
 
 
 # --------------------------------------------------------------------------- YAML, bounded
