@@ -50,3 +50,18 @@ def test_the_index_example_is_the_index(namespace, instrument):
     sipas = idx[idx["code"] == "SIPAS"]
     assert sipas["estimate"].between(0, 100).all() and (sipas["se"] > 0).all()
     assert isinstance(idx, type(gs.sipas_index(namespace["d"], instrument)))
+
+
+def test_the_three_analyses_examples(namespace):
+    assert namespace["gs"].sampling.yamane(1000) == 286  # the figure the README's comment gives
+    sample = namespace["sample"]
+    assert len(sample) == 300 and {"pi", "weight"} <= set(sample.columns)
+    everyone, adjusted = namespace["everyone"], namespace["adjusted"]
+    # a nonresponse adjustment moves the nonrespondents' weight onto respondents, keeping the total
+    np.testing.assert_allclose(adjusted.weight_values.sum(), everyone.weight_values.sum())
+    responded = everyone.data["responded"].to_numpy() == 1
+    assert (adjusted.weight_values[~responded] == 0).all()
+    ri = namespace["gs"].relative_importance(
+        namespace["ds"], "overall_score ~ C1 + C2 + C3 + C4 + C5", method="lmg", replicates=20
+    )
+    np.testing.assert_allclose(ri["share"].sum(), 1.0)
