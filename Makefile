@@ -25,6 +25,9 @@ venv: $(STAMP)
 # Run every notebook on $(PARAMS) and write the HTML reports to reports/<run>/.
 report: venv
 	$(BIN)/govsurvey run $(PARAMS)
+ifeq ($(PARAMS),params/default.yaml)
+	$(BIN)/govsurvey run params/default-vi.yaml
+endif
 
 # The whole suite, in one pytest run: lint, docstring examples, unit and oracle tests,
 # statistical checks, and nbval on the committed notebooks.

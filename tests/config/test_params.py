@@ -256,3 +256,12 @@ def test_notebook_04_keys_are_its_own_and_checked(tmp_path):
     assert "must name distinct" in msgs[0]
     msgs = problems(write(tmp_path, "facts_by: [phone]\n"), notebooks="04")
     assert "domain 'phone' is a personal column" in msgs[0]
+
+
+def test_the_vietnamese_default_run_differs_only_in_name_and_language():
+    root = Path(__file__).resolve().parent.parent.parent
+    en = yaml.safe_load((root / "params" / "default.yaml").read_text(encoding="utf-8"))
+    vi = yaml.safe_load((root / "params" / "default-vi.yaml").read_text(encoding="utf-8"))
+    assert (en.pop("run_name"), en.pop("language")) == ("default", "en")
+    assert (vi.pop("run_name"), vi.pop("language")) == ("default-vi", "vi")
+    assert en == vi
