@@ -29,6 +29,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "SmoothEstimate",
     "domain_name",
+    "logit_interval",
     "result_frame",
     "t_quantile",
 ]
@@ -114,6 +115,32 @@ def t_quantile(df: np.ndarray, level: float) -> np.ndarray:
     return q
 
 
+def logit_interval(
+    p: np.ndarray, se: np.ndarray, df: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit-transformed t interval of a proportion (R's ``svyciprop(method="logit")``).
+
+    ``expit(logit(p) ± t * se / (p (1 - p)))`` on ``df`` degrees of freedom; a proportion of
+    exactly 0 or 1, or one with a zero SE, has the point as both ends.
+
+    Examples
+    --------
+    >>> lo, hi = logit_interval(np.array([0.8]), np.array([0.02]), np.array([30.0]))
+    >>> [round(float(lo[0]), 4), round(float(hi[0]), 4)]
+    [0.756, 0.8377]
+    """
+    p = np.asarray(p, dtype=float)
+    se = np.asarray(se, dtype=float)
+    q = t_quantile(np.broadcast_to(np.asarray(df, dtype=float), p.shape), level)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        eta = np.log(p / (1.0 - p))
+        h = q * se / (p * (1.0 - p))
+        lo = 1.0 / (1.0 + np.exp(-(eta - h)))
+        hi = 1.0 / (1.0 + np.exp(-(eta + h)))
+    point = (se == 0) | (p <= 0) | (p >= 1)
+    return np.where(point, p, lo), np.where(point, p, hi)
+
+
 def result_frame(
     domains: pd.DataFrame,
     variables: Sequence[str],
@@ -187,19 +214,11 @@ def result_frame(
     )
     se = np.sqrt(variance)
     q = t_quantile(df_arr, level)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if logit:
-            p = estimate
-            eta = np.log(p / (1.0 - p))
-            se_eta = se / (p * (1.0 - p))
-            lo = 1.0 / (1.0 + np.exp(-(eta - q * se_eta)))
-            hi = 1.0 / (1.0 + np.exp(-(eta + q * se_eta)))
-            degenerate = (se == 0) | (p <= 0) | (p >= 1)
-            lo = np.where(degenerate & (se == 0), p, lo)
-            hi = np.where(degenerate & (se == 0), p, hi)
-        else:
-            lo = estimate - q * se
-            hi = estimate + q * se
+    if logit:
+        lo, hi = logit_interval(estimate, se, df_arr, level)
+    else:
+        lo = estimate - q * se
+        hi = estimate + q * se
     doms = domains.reset_index(drop=True)
     doms = doms.rename(columns={c: domain_name(c) for c in doms.columns})
     out = doms.loc[np.repeat(np.arange(g), m)].reset_index(drop=True)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..results import t_quantile
+from ..results import logit_interval
 from .models import glm
 
 __all__ = ["FACTS", "fact_indicators", "service_facts", "fact_effects", "with_columns"]
@@ -107,16 +107,6 @@ def fact_indicators(data: pd.DataFrame) -> pd.DataFrame:
     return out[list(FACTS)]
 
 
-def _logit_ci(p, se, df, level):
-    q = t_quantile(np.asarray(df, float), level)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        eta = np.log(p / (1 - p))
-        h = q * se / (p * (1 - p))
-        lo, hi = 1 / (1 + np.exp(-(eta - h))), 1 / (1 + np.exp(-(eta + h)))
-    edge = (p <= 0) | (p >= 1)
-    return np.where(edge, p, lo), np.where(edge, p, hi)
-
-
 def service_facts(
     design,
     by: str | Sequence[str] | None = None,
@@ -176,7 +166,7 @@ def service_facts(
     res["n_applies"] = res["n_applies"].fillna(0).astype(np.int64)
     p = res["estimate"].to_numpy(float)
     se = res["se"].to_numpy(float)
-    lo, hi = _logit_ci(p, se, res["df"].to_numpy(float), level)
+    lo, hi = logit_interval(p, se, res["df"].to_numpy(float), level)
     small = res["n_applies"].to_numpy() < min_cell
     note = np.where(small, f"fewer than {min_cell} respondents: not estimated", "")
     out = res[by_cols].copy()

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InputError
-from .facts import _logit_ci
+from ..results import logit_interval
 
 __all__ = ["QUADRANTS", "STATED_ITEMS", "importance_performance", "stated_importance"]
 
@@ -97,7 +97,7 @@ def stated_importance(
     d = with_columns(design, vals.set_axis([f"_gs_{c}" for c in cols], axis=1))
     res = d.mean([f"_gs_{c}" for c in cols], level=level)
     p, se = res["estimate"].to_numpy(float), res["se"].to_numpy(float)
-    lo, hi = _logit_ci(p, se, res["df"].to_numpy(float), level)
+    lo, hi = logit_interval(p, se, res["df"].to_numpy(float), level)
     return pd.DataFrame(
         {
             "component": list(items),

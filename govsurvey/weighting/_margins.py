@@ -56,7 +56,7 @@ def is_replicate(design) -> bool:
     return isinstance(design, ReplicateDesign)
 
 
-def _label(x) -> str:
+def label(x) -> str:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
@@ -103,7 +103,7 @@ def parse_margin(column: str, spec) -> tuple[list[str], np.ndarray]:
             column=column,
             value=type(spec).__name__,
         )
-    levels = [_label(k) for k in spec]
+    levels = [label(k) for k in spec]
     if len(set(levels)) != len(levels):
         raise InputError.one(
             "a level appears twice in the margin", "give each level once", column=column

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._chain import with_steps
-from ._margins import _label, check_grand_totals, is_replicate, level_index, parse_margin
+from ._margins import check_grand_totals, is_replicate, label, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
 __all__ = ["calibrate", "Greg", "model_matrix", "CALFUNS"]
@@ -89,7 +89,7 @@ def model_matrix(
                     "give a numeric column's population total, or a categorical column's "
                     "counts by level",
                     column=col,
-                    value=_label(spec),
+                    value=label(spec),
                 ) from None
             if col not in data.columns:
                 raise InputError.one(
