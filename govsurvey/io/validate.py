@@ -680,8 +680,9 @@ def _all_distinct(ids: pd.Series) -> bool:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        arr = pa.array(ids.dropna(), type=pa.string())
-        return len(pc.unique(arr)) == len(arr)
+        arr = pa.array(ids, type=pa.string(), from_pandas=True)
+        uniq = pc.unique(arr)
+        return len(uniq) - uniq.null_count == len(arr) - arr.null_count
     except Exception:  # noqa: BLE001 - fall back to the pandas check
         return False
 
