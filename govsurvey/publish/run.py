@@ -40,6 +40,7 @@ import numpy as np
 from ..config import params as _registry
 from ..config.params import INPUT_FILES, load_params, select_notebooks, short
 from ..errors import InputError, Problem
+from ..io import file_sha256
 from .guard import PersonalValues, personal_values, scan_personal
 from .html import IndexEntry, render_html, render_index
 
@@ -86,24 +87,6 @@ class RunFailed(Exception):
         text = " ".join(str(evalue).split())
         text = text if len(text) <= 400 else text[:399] + "…"
         super().__init__(f"{where} stopped: {ename}: {text}{kept}")
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (the checksum manifests carry).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
-    >>> _ = f.write_bytes(b"abc")
-    >>> file_sha256(f)[:16]
-    'ba7816bf8f01cfea'
-    """
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def constraints_path() -> Path:
