@@ -293,9 +293,10 @@ def _integers(
             if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
                 table = np.zeros(top + 2, dtype=bool)  # index -1 and top + 1: not allowed
                 table[sorted(allowed)] = True
-                idx = np.clip(r, -1, top + 1)
-                if idx.dtype != np.intp:
-                    idx = np.nan_to_num(idx, nan=-1).astype(np.intp)
+                if r.dtype == np.int64:
+                    idx = np.minimum(np.maximum(r, -1), top + 1)
+                else:
+                    idx = np.nan_to_num(np.clip(r, -1, top + 1), nan=-1).astype(np.intp)
                 bad |= ~table[idx]
             else:
                 bad |= ~np.isin(r, sorted(allowed))
