@@ -92,6 +92,10 @@ class Table:
     header_row: int | None = None
     rows: list[RowIssue] = field(default_factory=list)
     cells: list[CellIssue] = field(default_factory=list)
+    #: positions of columns parsed as integers (held as floats, NaN for a blank cell)
+    integers: set[int] = field(default_factory=set)
+    #: positions of text columns whose filled cells are all different (as read)
+    distinct: set[int] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -523,6 +527,8 @@ def _arrow_table(
     else:  # pragma: no cover - every column is text by now
         return None
     cols = []
+    integers: set[int] = set()
+    distinct: set[int] = set()
     unicode_rows: list[tuple[int, int]] = []
     for j in range(len(header)):
         arr = t.column(j)
@@ -534,14 +540,15 @@ def _arrow_table(
             if mixed_rows is not None:
                 unicode_rows.extend((int(i), j) for i in mixed_rows)
         elif pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            s, mixed_rows = _arrow_text(arr)
+            s, mixed_rows, all_different = _arrow_text(arr)
+            if all_different:
+                distinct.add(j)
             cols.append(s)
             if mixed_rows is not None:
                 unicode_rows.extend((int(i), j) for i in mixed_rows)
         elif pa.types.is_integer(arr.type):
-            mask = pc.is_null(arr).to_numpy(zero_copy_only=False)
-            values = pc.fill_null(arr, 0).to_numpy().astype(np.int64, copy=False)
-            cols.append(pd.Series(pd.arrays.IntegerArray(values, mask)))
+            integers.add(j)  # whole numbers: the validator need not round them
+            cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
         elif pa.types.is_floating(arr.type):
             cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
         else:  # dates, timestamps: back to text
@@ -553,6 +560,8 @@ def _arrow_table(
         keep = np.setdiff1d(keep, blank)
         cols = [s.iloc[keep].reset_index(drop=True) for s in cols]
     table = Table(header, cols, keep)
+    table.integers = integers
+    table.distinct = distinct if not blank.size else set()
     if unicode_rows:
         at = {int(p): k for k, p in enumerate(keep)}
         table.cells = [unicode_issue(at[i], j) for i, j in unicode_rows if i in at]
@@ -617,11 +626,13 @@ def _arrow_category(arr: Any) -> tuple[pd.Series, np.ndarray | None]:
     return pd.Series(pd.Categorical.from_codes(codes, categories=cats)), mixed
 
 
-def _arrow_text(arr: Any) -> pd.Series:
+def _arrow_text(arr: Any) -> tuple[pd.Series, np.ndarray | None, bool]:
     """A pyarrow text column as stripped, NFC text with blanks missing.
 
     The work is done on the column's distinct values, and the column rewritten only when one of
-    them changes (a file saved by one program seldom needs it).
+    them changes (a file saved by one program seldom needs it). Also returns the rows written in
+    decomposed Unicode where the same text is composed elsewhere, and whether the filled cells
+    are all different (known only when nothing was rewritten; else False).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -642,16 +653,18 @@ def _arrow_text(arr: Any) -> pd.Series:
         fixed = nfc
     fixed = pc.if_else(pc.equal(fixed, ""), pa.scalar(None, pa.string()), fixed)
     rows = None
-    if (
+    rewritten = (
         not pc.all(pc.equal(uniq, fixed).fill_null(True)).as_py()
         or pc.any(pc.is_null(fixed).fill_null(False)).as_py() != pc.any(pc.is_null(uniq)).as_py()
-    ):
+    )
+    all_different = not rewritten and len(uniq) - uniq.null_count == len(arr) - arr.null_count
+    if rewritten:
         idx = pc.index_in(arr, value_set=uniq, skip_nulls=False)
         arr = pc.take(fixed, idx)
         if mixed is not None:
             rows = np.flatnonzero(pc.take(mixed[0], idx).fill_null(False).to_numpy(False))
     s = arr.to_pandas()
-    return (s if s.dtype == "str" else s.astype("str")), rows
+    return (s if s.dtype == "str" else s.astype("str")), rows, all_different
 
 
 def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Table:

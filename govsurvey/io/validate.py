@@ -269,11 +269,17 @@ def _integers(
     hi: int | None = None,
     what: str = "not a valid answer",
     lookup: dict[str, int] | None = None,
+    integral: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whole-number codes and their missing mask (blank or rejected), flagging rejected cells."""
-    if pd.api.types.is_integer_dtype(s.dtype):  # parsed as integers: nothing to round
-        mask = s.isna().to_numpy()
-        values = s.to_numpy(dtype="int64", na_value=0)
+    """Whole-number codes and their missing mask (blank or rejected), flagging rejected cells.
+
+    ``integral``: the column was parsed as integers (floats, NaN for a blank): nothing to round.
+    """
+    if integral or pd.api.types.is_integer_dtype(s.dtype):
+        v = s.to_numpy() if s.dtype == np.float64 else s.to_numpy("float64", na_value=np.nan)
+        mask = np.isnan(v)
+        with np.errstate(invalid="ignore"):
+            values = v.astype(np.int64)  # a blank becomes some number: masked below
         frac = np.zeros(len(values), dtype=bool)
         r = values
     else:
@@ -358,7 +364,12 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
     cols: dict[str, pd.Series] = {}
     for j, c in enumerate(header):
         if c:
-            cols[c] = table.columns[j].reset_index(drop=True)
+            s = table.columns[j]
+            cols[c] = (
+                s
+                if isinstance(s.index, pd.RangeIndex) and s.index.start == 0
+                else (s.reset_index(drop=True))
+            )
     for j in (j for j, c in enumerate(header) if not c):
         s = table.columns[j]
         for pos in np.flatnonzero(s.notna().to_numpy()):
@@ -384,6 +395,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             s.iloc[issue.pos] = None if not pd.api.types.is_numeric_dtype(s.dtype) else np.nan
             cols[c] = s
 
+    whole = {header[j] for j in table.integers}  # columns parsed as integers
     scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
     kinds = {"dont_know": "don't know", "no_answer": "no answer"}
     missing_txt = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
@@ -403,27 +415,32 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}"
             )
         if col in spec.scale:
-            v = _integers(chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup)
+            v = _integers(
+                chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup, integral=col in whole
+            )
             coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.assessment:
             a = spec.assessment[col]
             if a.get("type") == "count":
                 lo, hi = a.get("min"), a.get("max")
                 fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
-                v = _integers(chk, s, col, None, fix, lo, hi, what="count out of range")
+                what = "count out of range"
+                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=col in whole)
             else:
                 allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
                 fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
-                v = _integers(chk, s, col, allowed, fix, lookup=spec.choice_lookups.get(col))
+                lookup = spec.choice_lookups.get(col)
+                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=col in whole)
             coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.expectations:
             fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1")
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=col in whole)
             coded[col], out[col] = _int64(*v), _int64(v[0].copy(), v[1])
         elif col == design.get("responded"):
             fix = "use 1 (responded) or 0 (did not respond)"
             chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
-            out[col] = _int64(*_integers(chk, s, col, {0, 1}, fix, what="not 0 or 1"))
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=col in whole)
+            out[col] = _int64(*v)
         elif col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
             blank = s.isna().to_numpy()
@@ -470,7 +487,8 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             out[col] = _text(s)
         else:
             out[col] = _extra_column(s)
-    check_ids(cols[spec.id], spec.id, chk)
+    id_pos = header.index(spec.id)
+    check_ids(cols[spec.id], spec.id, chk, distinct=id_pos in table.distinct)
     chk.found = [
         f
         for f in chk.found
@@ -618,11 +636,14 @@ def check_header(header: list[str], name: str, spec: ColumnSpec, header_row: int
         raise InputError(problems)
 
 
-def check_ids(raw_ids: pd.Series, col: str, chk: _Checker) -> None:
-    """Flag every copy of a duplicated id, and ids that are one number written two ways."""
+def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = False) -> None:
+    """Flag every copy of a duplicated id, and ids that are one number written two ways.
+
+    ``distinct``: the reader found the ids all different already.
+    """
     ids = _text(raw_ids)
     fix = "give each respondent a unique ID, or delete the repeated row"
-    if _all_distinct(ids):
+    if distinct or _all_distinct(ids):
         dup = np.zeros(len(ids), dtype=bool)
     else:
         dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()

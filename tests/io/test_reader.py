@@ -481,3 +481,12 @@ def test_text_far_down_a_number_column_stays_on_the_fast_reader(tmp_path: Path, 
     assert r.n_read == 20000 and r.n_excluded == 0
     assert r.cell_account[["row", "column"]].values.tolist() == [[len(big) - 3 + 2, "C1_1"]]
     assert r.data["C1_1"].dtype == "Int64" and r.data["C1_1"].notna().sum() > 15000
+
+
+def test_ids_equal_once_stripped_are_duplicates(tmp_path: Path) -> None:
+    df = pd.read_csv(FIXTURES / "clean_utf8.csv", dtype=str, keep_default_na=False)
+    df.loc[3, "respondent_id"] = " R001 "
+    path = tmp_path / "ids.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(InputError, match="rows 2 and 5 hold the same ID"):
+        read_responses(path)
