@@ -50,6 +50,15 @@ there), ``ward``, ``field``, ``level``, ``mode``, ``sex``, ``age_group``, ``educ
 personal fields ``full_name``, ``phone``, ``address``, ``id_number`` (read, never published).
 :func:`govsurvey.io.write_template` writes a workbook with these columns.
 
+Speed
+-----
+A regular CSV (every row as wide as the header) is parsed by pyarrow into typed columns and
+checked column by column with array operations; only failing cells become messages. On the
+embedded data tiled to 1,000,000 rows (225 MB) ``read_responses`` takes about 2.8 s and 1.7 GB
+against ``pandas.read_csv``'s 0.7 s and 1.2 GB (``bench/reading.py``). A file with irregular
+rows (short, long, NUL bytes) is read record by record so that each can be named: correct, but
+about ten times slower.
+
 Row numbers are those a person sees in the file: in a CSV the header is row 1, so the first data row
 is row 2 (a row is a CSV record, as a spreadsheet shows it); in a spreadsheet, the sheet's own row
 number (a title block above the header is allowed); in ``.sav`` and Parquet files, the case number
