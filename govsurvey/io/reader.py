@@ -57,7 +57,7 @@ checked column by column with array operations; only failing cells become messag
 embedded data tiled to 1,000,000 rows (225 MB) ``read_responses`` takes about 2.8 s and 1.7 GB
 against ``pandas.read_csv``'s 0.7 s and 1.2 GB (``bench/reading.py``). A file with irregular
 rows (short, long, NUL bytes) is read record by record so that each can be named: correct, but
-about ten times slower.
+about fifteen times slower (about 10 s for 200,000 rows).
 
 Row numbers are those a person sees in the file: in a CSV the header is row 1, so the first data row
 is row 2 (a row is a CSV record, as a spreadsheet shows it); in a spreadsheet, the sheet's own row
