@@ -79,7 +79,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .instrument import load_instrument
+    from .config.instrument import load_instrument
     from .io import read_responses
 
     inst = load_instrument(args.instrument)  # its problems are not the file's: main reports them

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .config.instrument import Instrument, load_instrument
 from .design import group_sum
 from .errors import InputError
 from .inference import compare_index, rank_index, target_test, welch_df
-from .instrument import Instrument, load_instrument
 from .results import INDEX_COLUMNS, domain_name, result_frame
 
 __all__ = [

@@ -147,7 +147,14 @@ def code_checksums(ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-def _git_commit() -> dict[str, Any]:
+def git_commit() -> dict[str, Any]:
+    """The package checkout's git commit and whether its tree had uncommitted changes.
+
+    Examples
+    --------
+    >>> sorted(git_commit())
+    ['commit', 'dirty']
+    """
     root = Path(__file__).resolve().parent.parent.parent
     try:
         commit = subprocess.run(
@@ -381,7 +388,18 @@ def _suppression(out: Path) -> dict[str, dict[str, int]]:
     return res
 
 
-def _collect_figures(out: Path) -> None:
+def collect_figures(out: Path) -> None:
+    """Merge the notebooks' ``figures-<id>.json`` files of a run folder into ``figures.json``.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "figures-03.json").write_text(json.dumps({"SIPAS": 87.1}))
+    >>> collect_figures(d)
+    >>> json.loads((d / "figures.json").read_text())
+    {'03': {'SIPAS': 87.1}}
+    """
     figures = {}
     for f in sorted(out.glob("figures-*.json")):
         figures[f.stem.removeprefix("figures-")] = json.loads(f.read_text("utf-8"))
@@ -493,7 +511,7 @@ def run(
             where = f"{_registry.NOTEBOOKS[f.notebook].file}, cell {f.cell}: {f.ename}"
             folder = _fail(tmp, reports, name, params, done.entries, where, personal)
             raise RunFailed(folder, f.notebook, f.cell, f.ename, f.evalue)
-        _collect_figures(tmp)
+        collect_figures(tmp)
         write_index(tmp, params, done)
         manifest = {
             "govsurvey_manifest": MANIFEST_VERSION,
@@ -509,7 +527,7 @@ def run(
             "constraints_sha256": (
                 file_sha256(constraints_path()) if constraints_path().is_file() else None
             ),
-            "git": _git_commit(),
+            "git": git_commit(),
             "code": code_checksums(ids),
             "started": started,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -242,9 +242,9 @@ def _check_environment(manifest: dict[str, Any]) -> list[str]:
         if then_code.get(key) != here_code.get(key):
             what = "govsurvey's source" if key == "package" else f"notebook {key}"
             out.append(f"{what} differs from the run's (SHA-256)")
-    from .run import _git_commit
+    from .run import git_commit
 
-    git = _git_commit()
+    git = git_commit()
     then_git = manifest.get("git") if isinstance(manifest.get("git"), dict) else {}
     if then_git.get("commit") != git.get("commit") or then_git.get("dirty") != git.get("dirty"):
         out.append(
@@ -370,7 +370,7 @@ def verify(run_folder: str | Path, rerun: bool = True, progress: bool = False) -
 def _rerun(
     folder: Path, manifest: dict[str, Any], params: dict[str, Any], ids: list[str], progress: bool
 ) -> list[str]:
-    from .run import _collect_figures, write_index
+    from .run import collect_figures, write_index
 
     out = []
     with tempfile.TemporaryDirectory(prefix="govsurvey-verify-") as tmp:
@@ -382,7 +382,7 @@ def _rerun(
                 f"the rerun stopped in notebook {f.notebook} at cell {f.cell}: {f.ename}: "
                 f"{short(f.evalue, 200)}"
             ]
-        _collect_figures(new)
+        collect_figures(new)
         write_index(new, params, done)
         for name in ("index.html",):
             a, b = folder / name, new / name

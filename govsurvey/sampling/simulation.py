@@ -38,7 +38,7 @@ def _instrument(instrument: Any) -> Any:
     try:
         from govsurvey.config.instrument import load_instrument
     except ImportError:  # pragma: no cover - before the move to config
-        from govsurvey.instrument import load_instrument
+        from govsurvey.config.instrument import load_instrument
     return load_instrument(instrument)
 
 

@@ -11,7 +11,7 @@ from govsurvey.errors import InputError
 try:  # the instrument moved to govsurvey.config; the old name stays during the move
     from govsurvey.config.instrument import Instrument
 except ImportError:  # pragma: no cover
-    from govsurvey.instrument import Instrument
+    from govsurvey.config.instrument import Instrument
 
 __all__ = ["instrument_codes", "table_rows", "draw_categorical", "ordinal", "round6"]
 

@@ -11,7 +11,7 @@ from scipy import special
 try:  # the instrument moved to govsurvey.config; the old name stays during the move
     from govsurvey.config.instrument import Instrument
 except ImportError:  # pragma: no cover
-    from govsurvey.instrument import Instrument
+    from govsurvey.config.instrument import Instrument
 
 from govsurvey.sampling import rank_within, systematic_positions
 

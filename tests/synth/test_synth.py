@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsurvey.instrument import load_instrument
+from govsurvey.config.instrument import load_instrument
 from govsurvey.synth import simulate, write_default_data
 
 INST = load_instrument("sipas-2017")
