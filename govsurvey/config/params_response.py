@@ -51,9 +51,10 @@ class ResponseOwnParams(BaseModel):
 
     response: str = Field("responded", description="the 0/1 column: 1 answered, 0 did not")
     disposition: str | None = Field(
-        None,
-        description="column of AAPOR disposition codes (none: derived from the answers, with "
-        "nonrespondents' outcomes drawn by mode)",
+        "disposition",
+        description="column of AAPOR disposition codes; when it is none or the file has no such "
+        "column, codes are derived from the answers, nonrespondents' outcomes drawn by mode, "
+        "and the report says so",
     )
     auxiliaries: list[str] = Field(
         default_factory=lambda: ["district", "area", "field", "level", "sex", "age_group", "mode"],

@@ -72,7 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "prop": {
         "vi": "Mô hình logistic có trọng số thiết kế cho xác suất trả lời trung bình {mean}. Chỉ số R (Schouten, Cobben & Bethlehem 2009) là {r} (KTC {lvl}: {lo} – {hi}); 1 là trả lời hoàn toàn đại diện. Sai lệch chuẩn hóa tối đa của một trung bình tính từ người trả lời là {bias} độ lệch chuẩn. Biến có chỉ số R từng phần có điều kiện lớn nhất là {pvar} ({pval}): đây là biến cần điều chỉnh nhất.",
-        "en": "The design-weighted logistic model gives a mean response propensity of {mean}. The R-indicator (Schouten, Cobben & Bethlehem 2009) is {r} ({lvl} CI {lo} – {hi}); 1 is a fully representative response. The maximal absolute standardised bias of a respondent mean is {bias} standard deviations. The variable with the largest conditional partial R-indicator is {pvar} ({pval}): the one adjustment matters most for.",
+        "en": "The design-weighted logistic model gives a mean response propensity of {mean}. The R-indicator (Schouten, Cobben & Bethlehem 2009) is {r} ({lvl} CI {lo} – {hi}); 1 is a fully representative response. The maximal absolute standardised bias of a respondent mean is {bias} standard deviations. The variable with the largest conditional partial R-indicator is {pvar} ({pval}): weighting by it matters most.",
     },
     "weight": {
         "vi": "Cách gia quyền: {method}. Trọng số cuối cùng từ {wmin} đến {wmax} (tỷ số với trọng số cơ sở từ {rmin} đến {rmax}); hiệu ứng thiết kế Kish do trọng số không đều là {deff}, nên cỡ mẫu hiệu dụng là {neff} trên {n} người trả lời.{conv}",

@@ -6,12 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from govsurvey.config.instrument import Instrument
 from govsurvey.errors import InputError
-
-try:  # the instrument moved to govsurvey.config; the old name stays during the move
-    from govsurvey.config.instrument import Instrument
-except ImportError:  # pragma: no cover
-    from govsurvey.config.instrument import Instrument
 
 __all__ = ["instrument_codes", "table_rows", "draw_categorical", "ordinal", "round6"]
 

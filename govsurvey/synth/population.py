@@ -8,12 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsurvey.config.instrument import Instrument
 from govsurvey.errors import InputError
-
-try:  # the instrument moved to govsurvey.config; the old name stays during the move
-    from govsurvey.config.instrument import Instrument
-except ImportError:  # pragma: no cover
-    from govsurvey.config.instrument import Instrument
 
 from .constants import (
     AGE_EFFECT,

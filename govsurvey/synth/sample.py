@@ -8,11 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-try:  # the instrument moved to govsurvey.config; the old name stays during the move
-    from govsurvey.config.instrument import Instrument
-except ImportError:  # pragma: no cover
-    from govsurvey.config.instrument import Instrument
-
+from govsurvey.config.instrument import Instrument
+from govsurvey.response.rates import assign_dispositions
 from govsurvey.sampling import rank_within, systematic_positions
 
 from .constants import ITEM_NONRESPONSE, MODE_MIX, RESPONSE
@@ -132,6 +129,17 @@ def draw_sample(
     cols["full_name"] = cat["full_name"][idx]
     cols["phone"] = cache["phone"][idx]
     out = pd.DataFrame(cols)
+    # AAPOR final dispositions: a respondent's from the share of criteria answered (a no-answer
+    # code is not an answer), a nonrespondent's drawn by mode from a random stream of its own,
+    # so that adding them changed no other value of the file
+    crit = [c.column for c in inst.criteria]
+    answered = out[crit].where(out[crit] != 9)
+    disposition = assign_dispositions(
+        answered.assign(responded=out["responded"], mode=out["mode"]),
+        crit,
+        seed=[int(seed), 2, int(sample_seed)],  # type: ignore[arg-type]
+    )
+    out.insert(out.columns.get_loc("responded") + 1, "disposition", disposition)
     text = ["district", "ward", "field", "level", "mode", "stratum", "psu", "sex", "age_group"]
     text += ["education", "occupation", "ethnicity", "area", "full_name", "phone"]
     for col in text:

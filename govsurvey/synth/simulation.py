@@ -12,12 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsurvey.config.instrument import Instrument, load_instrument
 from govsurvey.errors import InputError
-
-try:  # the instrument moved to govsurvey.config; the old name stays during the move
-    from govsurvey.config.instrument import Instrument, load_instrument
-except ImportError:  # pragma: no cover
-    from govsurvey.config.instrument import Instrument, load_instrument
 
 from .population import build_population
 from .sample import default_wards_per_district, draw_sample

@@ -18,8 +18,18 @@ CRIT = [c.column for c in INST.criteria]
 DATA = Path(__file__).resolve().parents[2] / "data" / "synthetic"
 FILES = ["frame.csv", "wards.csv", "responses.csv", "truth.csv", "truth_items.csv"]
 RESPONSE_COLUMNS = (
-    ["respondent_id", "district", "ward", "field", "level", "mode", "responded", "base_weight"]
-    + ["stratum", "psu", "fpc1", "fpc2", "sex", "age_group", "education", "occupation"]
+    ["respondent_id", "district", "ward", "field", "level", "mode", "responded", "disposition"]
+    + [
+        "base_weight",
+        "stratum",
+        "psu",
+        "fpc1",
+        "fpc2",
+        "sex",
+        "age_group",
+        "education",
+        "occupation",
+    ]
     + ["ethnicity", "area", *CRIT, INST.overall_column]
     + [a["column"] for a in INST.assessment]
     + INST.expectation_columns
@@ -177,6 +187,10 @@ def test_responses_columns_and_blanks(sim):
     assert 0.003 < nine < 0.03
     assert (r.loc[~non, CRIT] == 8).to_numpy().any()
     assert set(INST.personal_columns) & set(r.columns) == {"full_name", "phone"}
+    # AAPOR dispositions: respondents complete or partial, nonrespondents never
+    groups = r["disposition"].str[:3]
+    assert set(groups[~non]) <= {"1.1", "1.2"} and not set(groups[non]) & {"1.1", "1.2"}
+    assert set(r.loc[non, "disposition"]) <= {"2.11", "2.20", "2.30", "3.20"}
     assert r["phone"].str.fullmatch(r"0\d{9}").all()
     assert r["full_name"].str.split().str.len().ge(3).all()
 
