@@ -79,6 +79,8 @@ def _add_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .config.instrument import load_instrument
     from .io import read_responses
 
@@ -125,6 +127,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for row, rid, _check, reason in r.account.itertuples(index=False):
             rid = "" if not isinstance(rid, str) else f" ({rid})"
             print(f"  row {row}{rid}: {reason}")
+    cells = r.cell_account
+    if len(cells):
+        print(f"answers set missing (the row is kept): {len(cells)}")
+        cap = args.max_problems if args.max_problems > 0 else len(cells)
+        for row, rid, col, _check, _action, reason in cells.head(cap).itertuples(index=False):
+            rid = "" if pd.isna(rid) else f" ({rid})"
+            print(f"  row {row}{rid}, column {col}: {reason}")
+        if len(cells) > cap:
+            print(f"  ... and {len(cells) - cap} more (--max-problems 0 prints all)")
     if r.personal_columns:
         print(f"personal columns (kept, never published): {', '.join(r.personal_columns)}")
     return EXIT_OK

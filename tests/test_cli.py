@@ -255,3 +255,18 @@ def test_verify_of_a_folder_without_a_run_exits_2(capsys, tmp_path) -> None:
         "`govsurvey run`, or the manifest was deleted. Fix: give the folder `govsurvey run` "
         "wrote (reports/<run_name>/), complete\n"
     )
+
+
+def test_validate_exclude_prints_the_answers_set_missing(capsys, tmp_path) -> None:
+    import pandas as pd
+
+    root = Path(__file__).resolve().parent.parent
+    df = pd.read_csv(root / "data" / "synthetic" / "responses.csv", dtype=str).head(20)
+    df.loc[3, "C1_1"] = "Không biết gì"  # unreadable: that answer is set missing, the row kept
+    f = tmp_path / "x.csv"
+    df.to_csv(f, index=False)
+    code, out, _ = run(capsys, "validate", str(f), "--exclude")
+    assert code == 0
+    assert "rows read 20, kept 20, excluded 0" in out
+    assert "answers set missing (the row is kept): 1" in out
+    assert "  row 5 (4), column C1_1: C1_1: not a number (value 'Không biết gì')" in out
