@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import MAX_SHOWN, InputError, Problem, short
 from ..sampling.params import SamplingOwnParams
 from .params_drivers import DriversOwnParams
-from .params_response import ResponseOwnParams
+from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
 
 __all__ = [
     "INPUT_FILES",
@@ -310,10 +310,14 @@ def _percent_map(v: dict[str, float] | None, what: str) -> dict[str, float] | No
     return v
 
 
-class IndexParams(SharedParams):
-    """Notebook 03 (the SIPAS index): targets and baseline, all optional.
+class IndexParams(SharedParams, WeightingParams):
+    """Notebook 03 (the SIPAS index): the weighting it publishes with, targets and baseline.
 
-    With none of them set the report has no target section.
+    The weighting keys are notebook 02's (:class:`~govsurvey.config.params_response.
+    WeightingParams`), so the published index is the one notebook 02 assessed. Here
+    ``weighting`` defaults to ``none`` (the design weights, and the report says they are not
+    adjusted for nonresponse): publishing adjusted figures is a choice the parameters state.
+    Targets are all optional: with none of them set the report has no target section.
 
     Examples
     --------
@@ -326,6 +330,12 @@ class IndexParams(SharedParams):
     ({'C5': 85.0}, 'points')
     """
 
+    weighting: WeightingMethod = Field(
+        "none",
+        description="weights the index is published with: none (design weights, said to be "
+        "unadjusted) | nonresponse | poststratify | rake | calibrate | nonresponse+rake | "
+        "nonresponse+calibrate (all but none and nonresponse need frame:)",
+    )
     targets: dict[str, float] | None = Field(
         None, description="code -> percent level target, e.g. {C5: 85}"
     )
@@ -347,6 +357,16 @@ class IndexParams(SharedParams):
     unit_target_year: int | None = Field(
         None, ge=1990, le=2100, description="year of the unit targets"
     )
+
+    @model_validator(mode="after")
+    def _weighting_needs_a_frame(self):
+        if self.weighting not in ("none", "nonresponse") and not self.frame:
+            raise ValueError(
+                f"weighting {self.weighting!r} adjusts the weights to the frame's totals, but no "
+                "frame is given: set frame: to the population frame file, or weighting: none "
+                "(or nonresponse)"
+            )
+        return self
 
     @field_validator("targets")
     @classmethod

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "WeightingParams",
     "ResponseOwnParams",
     "RESPONSE_DEFAULTS",
     "validate_response_params",
@@ -31,35 +32,18 @@ WeightingMethod = Literal[
 ]
 
 
-class ResponseOwnParams(BaseModel):
-    """Keys only notebook 02 (and the weighting of notebook 03) reads.
+class WeightingParams(BaseModel):
+    """The weighting keys: how notebook 02 adjusts the weights and notebook 03 publishes.
 
     Examples
     --------
-    >>> p = ResponseOwnParams()
-    >>> p.weighting, p.nonresponse_cells, p.calibration_variables
-    ('nonresponse+rake', ['mode', 'area'], ['district', 'age_group', 'field'])
-    >>> from pydantic import ValidationError
-    >>> try:
-    ...     ResponseOwnParams(bounds=(1.2, 2.0))
-    ... except ValidationError as e:
-    ...     print(e.errors()[0]["msg"])
-    Value error, bounds must satisfy low < 1 < high
+    >>> WeightingParams().weighting
+    'nonresponse+rake'
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     response: str = Field("responded", description="the 0/1 column: 1 answered, 0 did not")
-    disposition: str | None = Field(
-        "disposition",
-        description="column of AAPOR disposition codes; when it is none or the file has no such "
-        "column, codes are derived from the answers, nonrespondents' outcomes drawn by mode, "
-        "and the report says so",
-    )
-    auxiliaries: list[str] = Field(
-        default_factory=lambda: ["district", "area", "field", "level", "sex", "age_group", "mode"],
-        description="columns known for every sampled unit, compared respondents vs population",
-    )
     propensity_covariates: list[str] = Field(
         default_factory=lambda: ["age_group", "mode", "field", "area", "sex", "level"],
         description="covariates of the response-propensity model (known for every sampled unit)",
@@ -89,6 +73,58 @@ class ResponseOwnParams(BaseModel):
     trim_upper: float | None = Field(
         None, gt=1.0, le=20.0, description="trim final weights at this multiple of their mean"
     )
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds(cls, v):
+        if v is not None and not (v[0] < 1 < v[1]):
+            raise ValueError("bounds must satisfy low < 1 < high")
+        return v
+
+    @field_validator("propensity_covariates", "calibration_variables")
+    @classmethod
+    def _distinct_columns(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v) or any(not x.strip() for x in v):
+            raise ValueError("must name distinct, non-empty columns")
+        return v
+
+    @model_validator(mode="after")
+    def _needs(self):
+        if self.weighting not in ("none", "nonresponse") and not self.calibration_variables:
+            raise ValueError(f"weighting {self.weighting!r} needs calibration_variables")
+        if self.weighting.endswith("calibrate") and self.calfun == "logit" and not self.bounds:
+            raise ValueError("calfun 'logit' needs bounds")
+        return self
+
+
+class ResponseOwnParams(WeightingParams):
+    """Keys only notebook 02 reads, besides the weighting keys it shares with notebook 03.
+
+    Examples
+    --------
+    >>> p = ResponseOwnParams()
+    >>> p.weighting, p.nonresponse_cells, p.calibration_variables
+    ('nonresponse+rake', ['mode', 'area'], ['district', 'age_group', 'field'])
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     ResponseOwnParams(bounds=(1.2, 2.0))
+    ... except ValidationError as e:
+    ...     print(e.errors()[0]["msg"])
+    Value error, bounds must satisfy low < 1 < high
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disposition: str | None = Field(
+        "disposition",
+        description="column of AAPOR disposition codes; when it is none or the file has no such "
+        "column, codes are derived from the answers, nonrespondents' outcomes drawn by mode, "
+        "and the report says so",
+    )
+    auxiliaries: list[str] = Field(
+        default_factory=lambda: ["district", "area", "field", "level", "sex", "age_group", "mode"],
+        description="columns known for every sampled unit, compared respondents vs population",
+    )
     sensitivity_deltas: list[float] = Field(
         default_factory=lambda: [-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0],
         description="respondent-minus-nonrespondent differences (points) for the sensitivity",
@@ -101,27 +137,12 @@ class ResponseOwnParams(BaseModel):
         10, ge=3, le=22, description="valid answers a form needs before straight-lining is judged"
     )
 
-    @field_validator("bounds")
-    @classmethod
-    def _bounds(cls, v):
-        if v is not None and not (v[0] < 1 < v[1]):
-            raise ValueError("bounds must satisfy low < 1 < high")
-        return v
-
-    @field_validator("auxiliaries", "propensity_covariates", "calibration_variables")
+    @field_validator("auxiliaries")
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v) or any(not x.strip() for x in v):
             raise ValueError("must name distinct, non-empty columns")
         return v
-
-    @model_validator(mode="after")
-    def _needs(self):
-        if self.weighting not in ("none", "nonresponse") and not self.calibration_variables:
-            raise ValueError(f"weighting {self.weighting!r} needs calibration_variables")
-        if self.weighting.endswith("calibrate") and self.calfun == "logit" and not self.bounds:
-            raise ValueError("calfun 'logit' needs bounds")
-        return self
 
 
 #: The defaults, as notebook 02's parameters cell holds them.

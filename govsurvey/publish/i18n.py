@@ -184,6 +184,30 @@ TEXT: dict[str, dict[str, str]] = {
             "did not answer are like those who did; **no adjustment for nonresponse** is made."
         ),
     },
+    "weights_adjusted": {
+        "vi": (
+            "Trọng số thiết kế lấy từ cột “{weight}” rồi được **điều chỉnh cho việc không trả "
+            "lời**: {method}. Mọi con số dưới đây dùng trọng số đã điều chỉnh; báo cáo 02 cho "
+            "biết ai không trả lời và việc điều chỉnh làm thay đổi chỉ số thế nào."
+        ),
+        "en": (
+            "Design weights are taken from the column “{weight}” and then **adjusted for "
+            "nonresponse**: {method}. Every figure below uses the adjusted weights; report 02 "
+            "shows who did not answer and what the adjustment changes."
+        ),
+    },
+    "weights_equal_adjusted": {
+        "vi": (
+            "Không có cột trọng số: mọi phiếu bắt đầu với trọng số bằng nhau, rồi trọng số "
+            "được **điều chỉnh cho việc không trả lời**: {method}. Mọi con số dưới đây dùng "
+            "trọng số đã điều chỉnh."
+        ),
+        "en": (
+            "No weight column is given: every form starts with an equal weight, then the "
+            "weights are **adjusted for nonresponse**: {method}. Every figure below uses the "
+            "adjusted weights."
+        ),
+    },
     "design_summary": {
         "vi": (
             "Thiết kế mẫu: {strata} tầng, {psus} đơn vị mẫu cấp 1, {n} phiếu trả lời; bậc tự "
@@ -212,6 +236,10 @@ TEXT: dict[str, dict[str, str]] = {
     "idx_nonresponse_caveat": {
         "vi": "Con số này chưa điều chỉnh cho việc không trả lời (xem mục 1).",
         "en": "This figure is not adjusted for nonresponse (see section 1).",
+    },
+    "idx_adjusted_note": {
+        "vi": "Con số này dùng trọng số đã điều chỉnh cho việc không trả lời ({method}).",
+        "en": "This figure uses weights adjusted for nonresponse ({method}).",
     },
     "idx_not_estimable": {
         "vi": "Không đủ dữ liệu để ước lượng Chỉ số SIPAS chung.",

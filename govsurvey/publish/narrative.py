@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import i18n
@@ -21,6 +22,7 @@ __all__ = [
     "describe_intro",
     "describe_accounting",
     "describe_weights",
+    "weighting_label",
     "describe_design",
     "describe_index",
     "describe_domains",
@@ -137,15 +139,34 @@ def describe_accounting(
     return " ".join(parts)
 
 
-def describe_weights(weight: str | None, lang: str) -> str:
-    """Where the weights come from, and that they are not adjusted for nonresponse.
+def weighting_label(method: str, lang: str) -> str:
+    """A weighting scheme (``params.weighting``) as a reader of the report says it.
+
+    Examples
+    --------
+    >>> from govsurvey.publish.narrative import weighting_label
+    >>> weighting_label("nonresponse+rake", "en")
+    "nonresponse adjustment by classes, then raking to the frame's margins"
+    """
+    from ..response.report import METHOD_LABELS
+
+    return METHOD_LABELS[method][lang]
+
+
+def describe_weights(weight: str | None, lang: str, weighting: str = "none") -> str:
+    """Where the weights come from, and whether (and how) they are adjusted for nonresponse.
 
     Examples
     --------
     >>> from govsurvey.publish.narrative import describe_weights
     >>> "bằng nhau" in describe_weights(None, "vi")
     True
+    >>> "adjusted for nonresponse" in describe_weights("w", "en", "nonresponse+rake")
+    True
     """
+    if weighting != "none":
+        key = "weights_adjusted" if weight else "weights_equal_adjusted"
+        return text(key, lang, weight=weight, method=weighting_label(weighting, lang))
     if weight:
         return text("weights_given", lang, weight=weight)
     return text("weights_equal", lang)
@@ -180,14 +201,18 @@ def describe_design(design: Any, lang: str) -> str:
         lang,
         strata=i18n.integer(n_strata, lang) if strata else text("no_strata", lang),
         psus=i18n.integer(n_psu, lang),
-        n=i18n.integer(len(data), lang),
+        n=i18n.integer(int((np.asarray(design.weight_values) > 0).sum()), lang),
         df=i18n.integer(design.df, lang),
         method=method,
     )
 
 
 def describe_index(
-    index: pd.DataFrame, instrument: Any, lang: str, nonresponse_adjusted: bool = False
+    index: pd.DataFrame,
+    instrument: Any,
+    lang: str,
+    nonresponse_adjusted: bool = False,
+    weighting: str = "none",
 ) -> str:
     """The overall index and components read out, with the nonresponse caveat beside it.
 
@@ -217,7 +242,9 @@ def describe_index(
         se=i18n.num(o["se"], lang),
         n=i18n.integer(o["n"], lang) if "n" in o else i18n.DASH,
     )
-    if not nonresponse_adjusted:
+    if weighting != "none":
+        head += " " + text("idx_adjusted_note", lang, method=weighting_label(weighting, lang))
+    elif not nonresponse_adjusted:
         head += " " + text("idx_nonresponse_caveat", lang)
     lines = [head]
     comps = index[(index["level"] == "component") & index["estimate"].notna()]

@@ -234,11 +234,22 @@ def test_not_a_mapping_and_not_utf8(tmp_path):
 def test_validate_params_accepts_what_a_parameters_cell_holds(tmp_path):
     f = tmp_path / "r.csv"
     f.write_text("respondent_id\n1\n")
-    cell = {k: PARAMETERS[k].default for k in IndexParams.model_fields}
+    cell = {
+        k: f.get_default(call_default_factory=True) for k, f in IndexParams.model_fields.items()
+    }
     cell.update(responses=str(f), output_dir="", targets={"C5": 85})
     p = gs.validate_params(cell, notebooks="03")
     assert p["targets"] == {"C5": 85.0} and p["responses"] == str(f)
-    assert gs.report.PARAMETERS is PARAMETERS
+    assert p["weighting"] == "none"  # notebook 03 publishes adjusted figures only when asked
+
+
+def test_publishing_adjusted_figures_needs_a_frame(tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text("respondent_id\n1\n")
+    with pytest.raises(gs.InputError, match="weighting 'rake' adjusts the weights to the frame"):
+        gs.validate_params({"responses": str(f), "weighting": "rake"}, notebooks="03")
+    p = gs.validate_params({"responses": str(f), "weighting": "nonresponse"}, notebooks="03")
+    assert p["weighting"] == "nonresponse"
 
 
 def test_only_accepts_identifiers_and_numbers():

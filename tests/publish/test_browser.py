@@ -34,10 +34,7 @@ websocket = pytest.importorskip("websocket", reason="websocket-client is not ins
 def _render(tmp: Path, lang: str, **params: object) -> Path:
     import papermill as pm
 
-    try:
-        from govsurvey.publish.html import render_html
-    except ImportError:  # pragma: no cover - the export's older home
-        from govsurvey.run import render_html
+    from govsurvey.publish.html import render_html
 
     out = tmp / f"03-{lang}.ipynb"
     pm.execute_notebook(
@@ -191,6 +188,7 @@ def province_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
         "en",
         responses=str(tmp / "province.csv"),
         domains=["district", "level", "mode"],
+        weighting="none",  # no frame and no response column: the design weights, said so
         **none,
     )
     return {"html": html, **_open(html, tmp / "profile")}

@@ -197,3 +197,11 @@ def test_design_sentence_names_the_variance_method():
     assert "bậc tự do của thiết kế là 4" in narrative.describe_design(d, "vi")
     r = d.replicate("jkn")
     assert "replicate weights (jkn)" in narrative.describe_design(r, "en")
+
+
+def test_an_adjusted_index_says_which_weighting_it_uses():
+    en = narrative.describe_index(_index(), INST, "en", weighting="nonresponse+rake")
+    assert "not adjusted for nonresponse" not in en
+    assert "uses weights adjusted for nonresponse (nonresponse adjustment by classes" in en
+    vi = narrative.describe_weights("base_weight", "vi", weighting="rake")
+    assert "đã điều chỉnh" in vi and "chưa được điều chỉnh" not in vi and "raking" in vi
