@@ -15,6 +15,7 @@ respondent × replicate matrix.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -457,6 +458,7 @@ class ReplicateDesign(Estimators):
         new.weights_column = None
         new._multipliers, new._psu = None, None
         new._repw = np.ascontiguousarray(A)
+        new._domain_df_cache = {}
         return new
 
     def __repr__(self) -> str:
@@ -508,10 +510,19 @@ class ReplicateDesign(Estimators):
 
         R's ``degf(subset(design, domain))``. The rank is that of the domain's distinct
         replicate-weight patterns (PSU multipliers, or de-duplicated rows divided by the
-        full-sample weight), computed for all domains as one batched decomposition.
+        full-sample weight), computed for all domains as one batched decomposition; a domain
+        holding every pattern has the design's df. The result is kept for the domains' next
+        estimate (it depends only on the design and on which rows are in which domain).
         """
         if dom.G == 1 and (dom.g >= 0).all():
             return np.array([self.df])
+        key = hashlib.blake2b(np.ascontiguousarray(dom.g).tobytes(), digest_size=16).digest()
+        cache = self.__dict__.setdefault("_domain_df_cache", {})
+        if key not in cache:
+            cache[key] = self._domain_ranks(dom) - 1.0
+        return cache[key]
+
+    def _domain_ranks(self, dom: Domains) -> np.ndarray:
         inside = dom.g >= 0
         if self._multipliers is not None:
             M, pattern = self._multipliers, self._psu
@@ -528,8 +539,17 @@ class ReplicateDesign(Estimators):
         keys, _ = compress(dom.g[inside] * P + pattern[inside], dom.G * P)
         kg, kp = keys // P, keys % P
         counts = np.bincount(kg, minlength=dom.G)
-        slot = np.arange(len(keys)) - np.concatenate([[0], np.cumsum(counts)[:-1]])[kg]
-        return _batched_rank(M, kg, kp, slot, counts) - 1.0
+        full = counts == P  # every pattern of the design: the design's own rank
+        ranks = np.full(dom.G, self.df + 1.0)
+        if not full.all():
+            part = ~full[kg]
+            kg_p, kp_p = kg[part], kp[part]
+            renum = np.cumsum(~full) - 1  # partial domains numbered 0..
+            counts_p = counts[~full]
+            g_p = renum[kg_p]
+            slot = np.arange(len(g_p)) - np.concatenate([[0], np.cumsum(counts_p)[:-1]])[g_p]
+            ranks[~full] = _batched_rank(M, g_p, kp_p, slot, counts_p)
+        return ranks
 
 
 def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -39,7 +39,6 @@ from .engine import (
     check_columns,
     compress,
     group_sum,
-    kish_vsrs,
     level_codes,
     numeric_column,
 )
@@ -384,66 +383,6 @@ class Design(Estimators):
                 else:  # R: a PSU with one SSU is its own stage-2 stratum, so NA variance
                     V = np.where(n_lonely > 0, np.nan, V)
         return V
-
-    def _mean_by_units(self, y: np.ndarray, dom: Domains):
-        """Domain means from one pass over the rows, when the variance needs only PSU sums.
-
-        For a one-stage-variance design whose PSUs are clusters (not the rows) and that is not
-        calibrated, every ingredient of the mean is a (domain, PSU) sum: the influence of a
-        mean is linear in ``y`` and its indicator, so the PSU totals of ``w z`` are
-        ``(S_y - m S_obs) / N``; the sums of squares for Kish's deff and the counts come from
-        the same product. ``y`` is shifted by a value of each column before squaring, so no
-        precision is lost to a large mean. ``None`` when the design does not qualify.
-        """
-        st = self._stages[0]
-        if len(self._stages) != 1 or self._calibration or st.rows_are_units:
-            return None
-        if not (self._weights > 0).all():  # zero weights (a subset): the row path
-            return None
-        n, k = y.shape
-        obs = ~np.isnan(y)
-        head = y[: min(n, 1000)]
-        shift = np.zeros(k)
-        seen = ~np.isnan(head)
-        first = seen.argmax(axis=0)
-        has = seen.any(axis=0)
-        shift[has] = head[first[has], np.flatnonzero(has)]
-        complete = bool(obs.all())
-        C = np.empty((n, (3 if complete else 4) * k))
-        yc = C[:, :k]
-        np.subtract(y, shift, out=yc)
-        np.nan_to_num(yc, copy=False, nan=0.0)
-        C[:, k : 2 * k] = obs
-        np.multiply(yc, yc, out=C[:, 2 * k : 3 * k])
-        if not complete:  # counts of rows with a value: obs / w, summed with weight w
-            np.divide(obs, self._weights[:, None], out=C[:, 3 * k :])
-        keys = self._stage_keys(0, dom)
-        S = keys["grouper"].sum(C)  # (domain, PSU) sums, weighted
-        G = dom.G
-        kg = keys["kg"]
-        T = group_sum(kg, S, G + 1)[:G]
-        Ty, Tn, Tyy = T[:, :k], T[:, k : 2 * k], T[:, 2 * k : 3 * k]
-        mc = Ty / Tn  # mean of the shifted values
-        m_ext = np.vstack([mc, np.zeros((1, k))])
-        inv_ext = np.vstack([np.where(Tn > 0, 1.0 / Tn, 0.0), np.zeros((1, k))])
-        X = (S[:, :k] - m_ext[kg] * S[:, k : 2 * k]) * inv_ext[kg]
-        per_unit = None if complete else S[:, 3 * k :]
-        V = self._unit_variance(0, X, dom, per_unit)
-        est = mc + shift
-        V = np.where(np.isnan(est), np.nan, V)
-        ssw = Tyy - Ty * mc
-        if complete:
-            nobs = np.broadcast_to(dom.n[:, None].astype(float), (G, k))
-            df = np.broadcast_to(self._domain_df(dom)[:, None], (G, k))
-        else:
-            nobs = np.rint(T[:, 3 * k :])
-            has_unit = (per_unit > 0.5).astype(float)
-            n_units = group_sum(kg, has_unit, G + 1)[:G]
-            per_stratum = group_sum(keys["ghid"], has_unit, len(keys["hh"]))
-            n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), G + 1)[:G]
-            df = n_units - n_strata
-        deff = V / kish_vsrs(ssw, Tn, nobs, total=False)
-        return est, V, df, nobs, deff
 
     def _domain_df(self, dom: Domains) -> np.ndarray:
         """R's ``degf`` of each domain: PSUs with domain rows minus strata with domain rows."""
