@@ -78,7 +78,6 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "weighting": (".weighting", None),
     "narrative": (".publish.narrative", None),
     "plots": (".publish.plots", None),
-    "report": (".report", None),
 }
 
 

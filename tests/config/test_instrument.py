@@ -210,8 +210,8 @@ def test_unquoted_yes_is_explained(tmp_path):
         load_instrument(path)
 
 
-def test_shim_and_config_give_the_same_loader():
-    from govsurvey import instrument as shim
+def test_the_public_loader_is_the_config_one():
+    import govsurvey as gs
 
-    assert shim.load_instrument is load_instrument
-    assert shim.Instrument is Instrument
+    assert gs.load_instrument is load_instrument
+    assert gs.Instrument is Instrument
