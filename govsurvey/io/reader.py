@@ -386,7 +386,7 @@ def read_responses(
     if len(checked.account):
         log.warning("%s: %d of %d rows excluded", name, len(checked.account), len(table))
     if len(checked.cell_account):
-        log.warning("%s: %d answers set missing", name, len(checked.cell_account))
+        log.warning("%s: %d answer(s) set missing, rows kept", name, len(checked.cell_account))
     if not len(checked.data):
         log.warning("%s: no rows kept", name)
     return Responses(

@@ -24,6 +24,7 @@ __all__ = [
     "pvalue",
     "signed",
     "level_pct",
+    "check_label",
     "english_strings",
     "DASH",
 ]
@@ -807,6 +808,41 @@ def pvalue(p: Any, lang: str) -> str:
     if float(p) < 0.001:
         return "< " + num(0.001, lang, 3)
     return num(p, lang, 3)
+
+
+#: The reader's checks (``resp.account``, ``resp.cell_account``), as a report says them.
+CHECKS = {
+    "duplicate_id": {"vi": "mã phiếu trùng", "en": "duplicate form id"},
+    "id_collision": {"vi": "mã phiếu trùng khi đọc thành số", "en": "ids equal as numbers"},
+    "missing_value": {"vi": "ô bắt buộc để trống", "en": "required cell blank"},
+    "invalid_code": {"vi": "mã không hợp lệ", "en": "invalid code"},
+    "invalid_weight": {"vi": "trọng số không hợp lệ", "en": "invalid weight"},
+    "not_numeric": {"vi": "không phải là số", "en": "not a number"},
+    "not_whole_number": {"vi": "không phải số nguyên", "en": "not a whole number"},
+    "unknown_category": {"vi": "giá trị ngoài danh mục", "en": "value outside the code list"},
+    "stray_value": {"vi": "giá trị thừa ngoài các cột", "en": "stray value beyond the columns"},
+    "short_row": {"vi": "dòng thiếu ô", "en": "row with too few cells"},
+    "cut_row": {"vi": "dòng bị cắt", "en": "row cut off"},
+    "nul_byte": {"vi": "ký tự NUL trong ô", "en": "NUL character in a cell"},
+    "formula_without_value": {
+        "vi": "công thức Excel chưa có giá trị lưu",
+        "en": "Excel formula without a saved value",
+    },
+    "label_variant": {"vi": "cách viết khác của một nhãn", "en": "another spelling of a label"},
+    "unicode_form": {"vi": "dạng Unicode khác của một nhãn", "en": "another Unicode form"},
+}
+
+
+def check_label(check: str, lang: str) -> str:
+    """A reader's check code (``not_numeric``) as a report says it; unknown codes as they are.
+
+    Examples
+    --------
+    >>> check_label("not_numeric", "vi"), check_label("something_new", "en")
+    ('không phải là số', 'something_new')
+    """
+    check_language(lang)
+    return CHECKS.get(check, {}).get(lang, check)
 
 
 def level_pct(level: float, lang: str) -> str:

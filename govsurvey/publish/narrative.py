@@ -104,7 +104,7 @@ def describe_accounting(
     >>> cells = pd.DataFrame({"row": [7, 7], "check": ["invalid_code"] * 2,
     ...                       "action": ["set missing"] * 2})
     >>> print(describe_accounting(10, 10, ex.iloc[:0], 10, "vi", cells))  # doctest: +ELLIPSIS
-    Đã đọc 10 dòng ... 2 câu trả lời ở 1 phiếu không đọc được ...: invalid_code (2).
+    Đã đọc 10 dòng ... 2 câu trả lời ở 1 phiếu không đọc được ...: mã không hợp lệ (2).
     """
     n = lambda v: i18n.integer(v, lang)  # noqa: E731
     if not kept:
@@ -117,7 +117,7 @@ def describe_accounting(
         parts.append(text("acc_response", lang, kept=n(kept), responded=n(responded), rate=rate))
     if len(excluded) and "check" in excluded:
         counts = excluded["check"].astype(str).str.split(", ").explode().value_counts()
-        reasons = "; ".join(f"{k} ({n(v)})" for k, v in counts.items())
+        reasons = "; ".join(f"{i18n.check_label(k, lang)} ({n(v)})" for k, v in counts.items())
         parts.append(text("acc_reasons", lang, reasons=reasons))
     if cells is not None and len(cells):
         action = cells["action"] if "action" in cells else pd.Series("set missing", cells.index)
@@ -130,7 +130,9 @@ def describe_accounting(
                     lang,
                     k=n(len(miss)),
                     rows=n(miss["row"].nunique() if "row" in miss else len(miss)),
-                    checks="; ".join(f"{c} ({n(v)})" for c, v in checks.items()),
+                    checks="; ".join(
+                        f"{i18n.check_label(c, lang)} ({n(v)})" for c, v in checks.items()
+                    ),
                 )
             )
         unified = int(action.eq("spelling unified").sum())

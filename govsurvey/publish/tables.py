@@ -608,7 +608,10 @@ def excluded_table(account: pd.DataFrame, lang: str, caption: str = "") -> Table
         text("col_row", lang): [i18n.integer(v, lang) for v in account["row"]]
         if "row" in account
         else [DASH] * len(account),
-        text("col_check", lang): [str(v) for v in account.get("check", [""] * len(account))],
+        text("col_check", lang): [
+            ", ".join(i18n.check_label(c, lang) for c in str(v).split(", "))
+            for v in account.get("check", [""] * len(account))
+        ],
         text("col_reason", lang): [str(v) for v in account.get("reason", [""] * len(account))],
     }
     return Table(pd.DataFrame(cols), caption, [], [text("col_row", lang)])
