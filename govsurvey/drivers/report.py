@@ -1041,13 +1041,23 @@ def importance_by_table(
     ...                         gs.load_instrument("sipas-2017"), "en", "x")
     >>> t.frame.iloc[0].tolist()
     ['Land', '100', '40.00% (2)', '60.00% (1)']
+    >>> hidden = pd.concat([ri, ri.assign(field="tax", term=None, share=float("nan"), n=9)])
+    >>> importance_by_table(hidden, "field", {"land": "Land", "tax": "Tax"}, "Field",
+    ...     gs.load_instrument("sipas-2017"), "en", "x").frame.iloc[1].tolist()
+    ['Tax', '9', '—', '—']
     """
     cell = [
         i18n.DASH if not np.isfinite(s) else f"{i18n.pct(100 * s, lang)} ({int(r)})"
         for s, r in zip(ri["share"].astype(float), ri["rank"].fillna(0), strict=True)
     ]
-    grid = ri.assign(cell=cell).pivot(index=by, columns="term", values="cell")
-    grid = grid[list(dict.fromkeys(ri["term"]))]
+    # a suppressed domain's rows keep no label (the guard blanks them): "—" on its whole row
+    shown = ri.assign(cell=cell)[ri["term"].notna()]
+    terms = list(dict.fromkeys(shown["term"]))
+    grid = shown.pivot(index=by, columns="term", values="cell") if len(shown) else None
+    grid = (
+        pd.DataFrame(index=pd.Index([], name=by), columns=terms) if grid is None else grid
+    ).reindex(index=pd.Index(list(dict.fromkeys(ri[by])), name=by), columns=terms)
+    grid = grid.fillna(i18n.DASH)
     grid.columns = [code_label(inst, c, lang) for c in grid.columns]
     n = ri.groupby(by)["n"].first()
     frame = grid.reset_index()

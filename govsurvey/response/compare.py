@@ -223,7 +223,8 @@ def response_tests(design, variables: Sequence[str], response: str = "responded"
     -------
     pandas.DataFrame
         ``variable, categories, statistic, df1, df2, p_value, lowest, highest`` (the categories
-        with the lowest and highest weighted response rate).
+        with the lowest and highest weighted response rate) and ``note``: a variable with one
+        category in the data has no test (NaN) and says so.
 
     Examples
     --------
@@ -237,7 +238,10 @@ def response_tests(design, variables: Sequence[str], response: str = "responded"
     w = np.asarray(design.weight_values, dtype=float)
     r = response_indicator(design.data, response, w > 0)
     out = []
-    for v in variables:
+    for v in variables:  # a loop over the auxiliaries (a handful), not over rows
+        if design.data[v].dropna().nunique() < 2:  # one category in this file: no comparison
+            out.append({"variable": v, "categories": 1, "note": "one category: nothing to test"})
+            continue
         t = group_rate_test(design, r, v, "response_rate")
         rates = t["rates"].sort_values("response_rate")
         out.append(
@@ -252,6 +256,7 @@ def response_tests(design, variables: Sequence[str], response: str = "responded"
                 "lowest_rate": rates["response_rate"].iloc[0],
                 "highest": rates[v].iloc[-1],
                 "highest_rate": rates["response_rate"].iloc[-1],
+                "note": "",
             }
         )
     return pd.DataFrame(out)

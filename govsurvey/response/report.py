@@ -673,7 +673,12 @@ def rates_by_table(frames: dict[str, pd.DataFrame], inst, lang: str) -> Table:
 
 
 def tests_table(tests: pd.DataFrame, inst, lang: str) -> Table:
-    """Design-based tests of equal response rates across each auxiliary's categories."""
+    """Design-based tests of equal response rates across each auxiliary's categories.
+
+    A variable with one category in the data has no test and no row.
+    """
+    if "statistic" in tests:
+        tests = tests[tests["statistic"].notna()]
     f = pd.DataFrame(
         {
             t("col_variable", lang): [variable_label(inst, v, lang) for v in tests["variable"]],
