@@ -51,6 +51,11 @@ __all__ = [
 ]
 
 TEXT: dict[str, dict[str, str]] = {
+    "title": {"vi": "Sai lệch do không trả lời và gia quyền", "en": "Response bias and weighting"},
+    "intro": {
+        "vi": "Báo cáo này cho biết ai đã không trả lời phiếu khảo sát, việc đó làm lệch chỉ số hài lòng đến đâu, và trọng số điều chỉnh có khắc phục được hay không. Mọi con số đều được ước lượng theo thiết kế mẫu, kèm khoảng tin cậy {level}.",
+        "en": "This report shows who did not answer the survey, how far that biases the satisfaction index, and whether adjusted weights fix it. Every figure is estimated from the survey's sampling design, with a {level} confidence interval.",
+    },
     "h_rates": {"vi": "Tỷ lệ trả lời", "en": "Response rates"},
     "h_who": {"vi": "Ai không trả lời?", "en": "Who did not answer?"},
     "h_prop": {"vi": "Xác suất trả lời và tính đại diện", "en": "Response propensity and representativeness"},
