@@ -807,9 +807,13 @@ def load_params(path: str | Path, notebooks: str | list[str] | None = None) -> d
 
     Examples
     --------
-    >>> p = load_params("params/default.yaml", notebooks="03")  # doctest: +SKIP
-    >>> p["min_cell"]  # doctest: +SKIP
-    30
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "r.csv").write_text("respondent_id\\n1\\n")
+    >>> _ = (d / "p.yaml").write_text("responses: r.csv\\nmin_cell: 25\\n")
+    >>> p = load_params(d / "p.yaml", notebooks="03")
+    >>> p["min_cell"], p["responses"] == str(d / "r.csv")
+    (25, True)
     """
     path = Path(path)
     if not path.is_file():
