@@ -38,3 +38,23 @@ def city():
 def default_responses(instrument):
     """The embedded default data as the reader returns it."""
     return gs.read_responses(ROOT / "data" / "synthetic" / "responses.csv", instrument=instrument)
+
+
+@pytest.fixture(scope="module")
+def pinned_source():
+    """Runs and verifies in a test module see one git commit and one package source.
+
+    A test run must not depend on whether the tree is being edited or committed meanwhile;
+    verify's comparison of commit and source is tested on its own.
+    """
+    pinned = gs.publish.run.git_commit()
+    real, code = gs.publish.run.code_checksums, {}
+
+    def pinned_code(ids):
+        return code.setdefault(tuple(ids), real(ids))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("govsurvey.publish.run.git_commit", lambda: pinned)
+        mp.setattr("govsurvey.publish.run.code_checksums", pinned_code)
+        mp.setattr("govsurvey.publish.verify.code_checksums", pinned_code)
+        yield

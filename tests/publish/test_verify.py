@@ -25,21 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data" / "synthetic"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_commit():
-    """Other work may be committed or edited while these tests run; run and verify see one
-    commit and one source here (verify's comparison of both is tested on its own)."""
-    pinned = gs.publish.run.git_commit()
-    real, code = gs.publish.run.code_checksums, {}
-
-    def pinned_code(ids):
-        return code.setdefault(tuple(ids), real(ids))
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("govsurvey.publish.run.git_commit", lambda: pinned)
-        mp.setattr("govsurvey.publish.run.code_checksums", pinned_code)
-        mp.setattr("govsurvey.publish.verify.code_checksums", pinned_code)
-        yield
+pytestmark = pytest.mark.usefixtures("pinned_source")
 
 
 def make_probe(folder: Path) -> None:
