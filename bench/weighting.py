@@ -39,7 +39,7 @@ def best_of(fn, repeat):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="100 replicates instead of 500")
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=5, help="best of this many runs, each side")
     args = ap.parse_args()
     R = 100 if args.quick else 500
     t0 = time.perf_counter()
