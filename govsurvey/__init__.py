@@ -40,6 +40,9 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "compare_index": (".inference", "compare_index"),
     "rank_index": (".inference", "rank_index"),
     "target_test": (".inference", "target_test"),
+    "level_targets": (".inference", "level_targets"),
+    "baseline_test": (".inference", "baseline_test"),
+    "unit_targets": (".inference", "unit_targets"),
     # response and weighting
     "response_rates": (".response.rates", "response_rates"),
     "nonresponse_adjust": (".weighting", "nonresponse_adjust"),
