@@ -96,28 +96,10 @@ def validate_drivers_params(raw: dict, instrument=None) -> dict:
     ...
     govsurvey.errors.InputError: parameter 'importance_method': input should be 'lmg' or 'johnson' (value 'shapley'). Fix: set 'importance_method' to relative-importance method: "lmg" or "johnson"
     """  # noqa: E501
-    from pydantic import ValidationError
-
     from ..errors import InputError, Problem
+    from .own import validate_own
 
-    fields = DriversOwnParams.model_fields
-    try:
-        out = DriversOwnParams.model_validate(
-            {k: v for k, v in raw.items() if k in fields}
-        ).model_dump()
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors(include_url=False):
-            key = str(e["loc"][0]) if e["loc"] else ""
-            msg = e["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem(
-                    what=f"parameter '{key}': {msg[0].lower() + msg[1:]} "
-                    f"(value {str(e.get('input'))[:40]!r})",
-                    fix=f"set '{key}' to {fields[key].description}" if key in fields else "",
-                )
-            )
-        raise InputError(problems) from None
+    out = validate_own(DriversOwnParams, raw)
     if instrument is not None:
         from .params import allowed_domains
 

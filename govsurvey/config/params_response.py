@@ -161,30 +161,9 @@ def validate_response_params(raw: dict) -> dict:
     ...
     govsurvey.errors.InputError: parameter 'propensity_classes': input should be greater than or equal to 2 (value '1'). Fix: set 'propensity_classes' to propensity classes when nonresponse_cells is empty (2-20)
     """  # noqa: E501
-    from pydantic import ValidationError
+    from .own import validate_own
 
-    from ..errors import InputError, Problem
-
-    fields = ResponseOwnParams.model_fields
-    try:
-        return ResponseOwnParams.model_validate(
-            {k: v for k, v in raw.items() if k in fields}
-        ).model_dump()
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors(include_url=False):
-            key = str(e["loc"][0]) if e["loc"] else ""
-            msg = e["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem(
-                    what=f"parameter '{key}': {msg[0].lower() + msg[1:]} "
-                    f"(value {str(e.get('input'))[:40]!r})"
-                    if key
-                    else msg,
-                    fix=f"set '{key}' to {fields[key].description}" if key in fields else "",
-                )
-            )
-        raise InputError(problems) from None
+    return validate_own(ResponseOwnParams, raw)
 
 
 def weighting_arguments(params: dict) -> dict:

@@ -114,25 +114,6 @@ def validate_sampling_params(raw: dict) -> dict:
     ...
     govsurvey.errors.InputError: parameter 'margin': input should be less than 1 (value '1.5')...
     """
-    from pydantic import ValidationError
+    from govsurvey.config.own import validate_own
 
-    from govsurvey.errors import InputError, Problem
-
-    fields = SamplingOwnParams.model_fields
-    try:
-        return SamplingOwnParams.model_validate(
-            {k: v for k, v in raw.items() if k in fields}
-        ).model_dump()
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors(include_url=False):
-            key = str(e["loc"][0]) if e["loc"] else ""
-            msg = e["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem(
-                    what=f"parameter '{key}': {msg[0].lower() + msg[1:]} "
-                    f"(value {str(e.get('input'))[:40]!r})",
-                    fix=f"set '{key}' to {fields[key].description}" if key in fields else "",
-                )
-            )
-        raise InputError(problems) from None
+    return validate_own(SamplingOwnParams, raw)
