@@ -336,10 +336,6 @@ def read_responses(
             "check that you may read it and that no other program holds it locked",
             file=name,
         ) from None
-    # the checksum runs in a thread while the file is parsed (hashlib releases the GIL)
-    digest = hashlib.sha256()
-    hasher = threading.Thread(target=digest.update, args=(raw,), daemon=True)
-    hasher.start()
     spec = ColumnSpec(inst, id_column=id_column, weight=weight)
 
     def locate(rows: list[list[str]]) -> int:
@@ -371,15 +367,22 @@ def read_responses(
         table = formats.read_parquet(raw, name)
         source = Source(name, fmt, "")
 
-    hasher.join()
-    source = dataclasses.replace(source, sha256=digest.hexdigest())
     if not len(table):
         raise InputError.one(
             "the file has columns but no data rows",
             "export the responses again; the data rows are missing",
             file=name,
         )
-    checked = validate(table, name, spec, on_error)
+    # the checksum runs in a thread while the columns are checked (hashlib releases the GIL;
+    # the parse before uses both cores already)
+    digest = hashlib.sha256()
+    hasher = threading.Thread(target=digest.update, args=(raw,), daemon=True)
+    hasher.start()
+    try:
+        checked = validate(table, name, spec, on_error)
+    finally:
+        hasher.join()
+    source = dataclasses.replace(source, sha256=digest.hexdigest())
     personal = [c for c in inst.personal_columns if c in checked.data.columns]
     if personal:
         log.info("%s holds personal fields %s: kept, never to be published", name, personal)

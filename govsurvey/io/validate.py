@@ -269,19 +269,18 @@ def _integers(
     hi: int | None = None,
     what: str = "not a valid answer",
     lookup: dict[str, int] | None = None,
-    integral: bool = False,
+    integral: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whole-number codes and their missing mask (blank or rejected), flagging rejected cells.
 
-    ``integral``: the column was parsed as integers (floats, NaN for a blank): nothing to round.
+    ``integral``: the column as parsed integers, its int64 values (any number where blank) and
+    blank mask: nothing to convert or round.
     """
-    if integral or pd.api.types.is_integer_dtype(s.dtype):
-        v = s.to_numpy() if s.dtype == np.float64 else s.to_numpy("float64", na_value=np.nan)
-        mask = np.isnan(v)
-        with np.errstate(invalid="ignore"):
-            values = v.astype(np.int64)  # a blank becomes some number: masked below
-        frac = np.zeros(len(values), dtype=bool)
-        r = values
+    if integral is not None:
+        r, mask = integral
+    elif pd.api.types.is_integer_dtype(s.dtype):
+        mask = s.isna().to_numpy()
+        r = s.to_numpy("int64", na_value=0, copy=True)
     else:
         v, blank, bad_text = _numbers(s, lookup)
         chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
@@ -292,20 +291,24 @@ def _integers(
                 frac |= np.isinf(v)
         chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
         mask = np.isnan(v) | frac
-    bad = np.zeros(len(r), dtype=bool)
     with np.errstate(invalid="ignore"):
-        if allowed is not None:
+        if allowed is not None and min(allowed) >= 0 and max(allowed) < 1000:
+            # one table lookup, not one pass per code: position 0 stands for every negative
+            # value, the last position for every value above the largest code
             top = max(allowed)
-            if min(allowed) >= 0 and top < 1000:  # a table lookup: one pass, not one per code
-                table = np.zeros(top + 2, dtype=bool)  # index -1 and top + 1: not allowed
-                table[sorted(allowed)] = True
-                if r.dtype == np.int64:
-                    idx = np.minimum(np.maximum(r, -1), top + 1)
-                else:
-                    idx = np.nan_to_num(np.clip(r, -1, top + 1), nan=-1).astype(np.intp)
-                bad |= ~table[idx]
+            refused = np.ones(top + 3, dtype=bool)
+            refused[np.array(sorted(allowed)) + 1] = False
+            if r.dtype == np.int64 and (0 not in allowed or r.min(initial=0) >= 0):
+                bad = np.take(refused[1:], r, mode="clip")  # a negative value is clipped to 0
+            elif r.dtype == np.int64:  # r + 1 wraps only at int64's largest value: refused
+                bad = np.take(refused, r + 1, mode="clip")
             else:
-                bad |= ~np.isin(r, sorted(allowed))
+                idx = np.nan_to_num(np.clip(r, -1, top + 1), nan=-1).astype(np.intp) + 1
+                bad = refused[idx]
+        elif allowed is not None:
+            bad = ~np.isin(r, sorted(allowed))
+        else:
+            bad = np.zeros(len(r), dtype=bool)
         if lo is not None:
             bad |= r < lo
         if hi is not None:
@@ -319,33 +322,52 @@ def _integers(
 
 
 def _int64(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(values, mask)
+    """Nullable integers on their own copies (two frames never share memory)."""
+    return pd.arrays.IntegerArray(values.copy(), mask.copy())
 
 
 def _coded_and_valid(
     values: np.ndarray, mask: np.ndarray, missing: np.ndarray
 ) -> tuple[pd.arrays.IntegerArray, pd.arrays.IntegerArray]:
-    """The codes as answered, and a copy with the missing codes masked too."""
+    """The codes as answered (on ``values`` itself), and a copy with the missing codes masked."""
     hit = mask.copy()
     for m in missing:
         hit |= values == m
     return pd.arrays.IntegerArray(values, mask), pd.arrays.IntegerArray(values.copy(), hit)
 
 
+def _take_text(values: list[str | None], codes: np.ndarray) -> pd.Series:
+    """``values[codes]`` as a ``str`` Series, missing where a code is -1 (pyarrow's take)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    taken = pc.take(pa.array(values, type=pa.string()), pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"), copy=False)
+
+
 def _text(s: pd.Series) -> pd.Series:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = pd.array([str(c) for c in s.cat.categories], dtype="str")
-        return pd.Series(cats.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index)
     if pd.api.types.is_numeric_dtype(s.dtype):
         return pd.Series([cell_text(x) or None for x in s], dtype="str")
     return s.astype("str")
 
 
-def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
-    codes, uniques = pd.factorize(_text(s))
-    return codes, [str(u) for u in uniques]
+def _distinct(s: pd.Series) -> list[str]:
+    """The distinct filled values of a column, as text (pyarrow's hash)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    uniq = pc.unique(pa.array(_text(s), type=pa.string(), from_pandas=True))
+    return [u for u in uniq.to_pylist() if u is not None]
+
+
+def _codes(s: pd.Series, uniques: list[str]) -> np.ndarray:
+    """Each cell's position in ``uniques`` (-1 for a blank)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(_text(s), type=pa.string(), from_pandas=True)
+    found = pc.index_in(arr, value_set=pa.array(uniques, type=pa.string()))
+    return found.fill_null(-1).to_numpy()
 
 
 def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checked:
@@ -384,6 +406,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             )
             chk.found.append(Found(int(pos), "stray_value", p, True))
     lost: set[tuple[int, str]] = set()  # cells the reader could not read: blank, not "missing"
+    blanked: set[str] = set()  # columns with such a cell blanked here
     for issue in table.cells:
         c = header[issue.column] if issue.column < len(header) else ""
         p = Problem(issue.what, issue.fix, name, int(table.numbers[issue.pos]), c or None)
@@ -394,8 +417,12 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             s = cols[c].copy()
             s.iloc[issue.pos] = None if not pd.api.types.is_numeric_dtype(s.dtype) else np.nan
             cols[c] = s
+            blanked.add(c)
 
-    whole = {header[j] for j in table.integers}  # columns parsed as integers
+    # columns parsed as integers: their values and blank mask, as read
+    whole = {header[j]: vm for j, vm in table.integers.items() if header[j] not in blanked}
+    # text columns whose distinct values the reader found
+    levels = {header[j]: v for j, v in table.levels.items() if header[j] not in blanked}
     scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
     kinds = {"dont_know": "don't know", "no_answer": "no answer"}
     missing_txt = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
@@ -416,7 +443,13 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             )
         if col in spec.scale:
             v = _integers(
-                chk, s, col, scale_codes, scale_fix, lookup=spec.scale_lookup, integral=col in whole
+                chk,
+                s,
+                col,
+                scale_codes,
+                scale_fix,
+                lookup=spec.scale_lookup,
+                integral=whole.get(col),
             )
             coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.assessment:
@@ -425,21 +458,21 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 lo, hi = a.get("min"), a.get("max")
                 fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
                 what = "count out of range"
-                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=col in whole)
+                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=whole.get(col))
             else:
                 allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
                 fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
                 lookup = spec.choice_lookups.get(col)
-                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=col in whole)
+                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=whole.get(col))
             coded[col], out[col] = _coded_and_valid(*v, missing)
         elif col in spec.expectations:
             fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=col in whole)
-            coded[col], out[col] = _int64(*v), _int64(v[0].copy(), v[1])
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
+            coded[col], out[col] = _int64(v[0], v[1]), _int64(v[0], v[1])
         elif col == design.get("responded"):
             fix = "use 1 (responded) or 0 (did not respond)"
             chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=col in whole)
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
             out[col] = _int64(*v)
         elif col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
@@ -463,26 +496,28 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 f"{role} is blank",
                 f"give every row its {role}",
             )
-            out[col] = _variants(chk, t, col)
+            out[col] = _variants(chk, t, col, levels.get(col))
         elif col in spec.lookups:
-            t = s
             lookup = spec.lookups[col]
-            codes_, uniques = _factorize(s)
-            found_ = [lookup.get(text_key(u)) for u in uniques] + [None]
-            m = pd.array(found_, dtype="str").take(codes_)  # -1 (a blank) takes the last: NA
-            bad = (codes_ >= 0) & np.array([x is None for x in found_])[codes_]
+            uniques = levels[col] if col in levels else _distinct(s)
+            found_ = [lookup.get(text_key(u)) for u in uniques]
+            if found_ == uniques:  # written as the codes already (most files): kept as read
+                out[col] = _text(s)
+                continue
+            codes_ = _codes(s, uniques)
+            bad = (codes_ >= 0) & np.array([x is None for x in found_] + [False])[codes_]
             chk.flag(
                 bad,
                 col,
-                t,
+                s,
                 "unknown_category",
                 f"not a code of {col}",
                 f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
                 "or English labels), or leave the cell blank",
             )
-            out[col] = pd.Series(m)
+            out[col] = _take_text(found_, codes_)  # a blank (-1) or an unknown label: missing
         elif col in spec.text_domains:
-            out[col] = _variants(chk, s, col)
+            out[col] = _variants(chk, s, col, levels.get(col))
         elif col in spec.filled or col in spec.variables or col in spec.personal:
             out[col] = _text(s)
         else:
@@ -554,13 +589,23 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
     return Checked(data, codes_frame, account, cell_account)
 
 
-def _variants(chk: _Checker, t: pd.Series, col: str) -> pd.Series:
-    """Unify spellings of one label that differ only by case or blanks, flagging each cell."""
+def _spelling(label: str) -> str:
+    return re.sub(r"\s+", " ", label).strip().casefold()
+
+
+def _variants(chk: _Checker, t: pd.Series, col: str, values: list[str] | None = None) -> pd.Series:
+    """Unify spellings of one label that differ only by case or blanks, flagging each cell.
+
+    ``values``: the column's distinct filled values, when known (then a column without two
+    spellings of one label costs no count).
+    """
+    if values is not None and len({_spelling(v) for v in values}) == len(values):
+        return _text(t)
     counts = t.value_counts()
     counts = counts[counts > 0]
     if len(counts) < 2:
         return _text(t)
-    keys = pd.Series([re.sub(r"\s+", " ", str(u)).strip().casefold() for u in counts.index])
+    keys = pd.Series([_spelling(str(u)) for u in counts.index])
     groups = keys.groupby(keys).size()
     if not (groups > 1).any():
         return _text(t)
@@ -642,6 +687,8 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
     ``distinct``: the reader found the ids all different already.
     """
     ids = _text(raw_ids)
+    if _distinct_whole_numbers(ids):  # then no two are the same id, or the same number
+        return
     fix = "give each respondent a unique ID, or delete the repeated row"
     if distinct or _all_distinct(ids):
         dup = np.zeros(len(ids), dtype=bool)
@@ -696,6 +743,25 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
             chk.found.append(Found(int(i), "id_collision", p, True))
 
 
+def _distinct_whole_numbers(ids: pd.Series) -> bool:
+    """Whether every id is filled in and a whole number, all numbers different (as most id
+    columns are: one pass when they are in increasing order, else a sort)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(ids, type=pa.string(), from_pandas=True)
+    if arr.null_count or len(arr) < 2:
+        return False
+    try:
+        x = pc.cast(arr, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    if (x[1:] > x[:-1]).all():
+        return True
+    x = np.sort(x)
+    return not (x[1:] == x[:-1]).any()
+
+
 def _all_distinct(ids: pd.Series) -> bool:
     """Whether the non-missing ids are all different (pyarrow's hash, faster than pandas')."""
     try:
@@ -720,11 +786,20 @@ def _extra_column(s: pd.Series) -> pd.Series:
     """A column the instrument does not know: numbers when every value is one, else text."""
     if pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     s = s.astype("str")
-    filled = s.dropna()
-    if not len(filled) or filled.str.match(r"^-?0\d").any():
+    arr = pa.array(s, type=pa.string(), from_pandas=True)
+    if arr.null_count == len(arr):
         return s
-    v = _to_float(s)
-    if np.isnan(v[s.notna().to_numpy()]).any():
+    lead = pc.filter(arr, pc.or_(pc.starts_with(arr, "0"), pc.starts_with(arr, "-0")))
+    if len(lead) and pc.any(pc.match_substring_regex(lead, r"^-?0\d")).as_py():
+        return s  # a code written with leading zeros (017): text, or the zero is lost
+    try:
+        v = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return s
-    return pd.Series(v, dtype="float64")
+    if pc.any(pc.is_nan(v)).as_py():  # "nan" written in a cell: text, as it was typed
+        return s
+    return pd.Series(v.to_numpy(zero_copy_only=False), dtype="float64")

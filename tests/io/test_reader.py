@@ -490,3 +490,58 @@ def test_ids_equal_once_stripped_are_duplicates(tmp_path: Path) -> None:
     df.to_csv(path, index=False)
     with pytest.raises(InputError, match="rows 2 and 5 hold the same ID"):
         read_responses(path)
+
+
+def test_whole_number_codes_are_checked_as_a_cell_by_cell_rule_would(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Integer columns (pyarrow's typed path) against the rule written cell by cell, and the
+    record-by-record reader on the same file: negative, zero, huge and missing codes."""
+    from govsurvey.io import formats
+
+    rng = np.random.default_rng(7)
+    pool = [-3, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 999, 2**40]
+
+    def edit(df):
+        n = len(df)
+        for c in ("C1_1", "C2_3", "overall"):
+            df[c] = [str(v) for v in rng.choice(pool, n)]
+        df["exp_time"] = [str(v) for v in rng.choice([-1, 0, 1, 2], n)]
+        df.loc[1, "C1_1"] = ""
+        return df
+
+    path = _rewrite(tmp_path, "codes.csv", edit)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    fast = read_responses(path, on_error="exclude")
+    scale = {1, 2, 3, 4, 5, 8, 9}
+    for c, allowed in [("C1_1", scale), ("C2_3", scale), ("overall", scale), ("exp_time", {0, 1})]:
+        typed = [int(v) if v else None for v in raw[c]]
+        kept = [v if v in allowed else None for v in typed]
+        assert _values(fast.codes[c]) == kept
+        flagged = fast.cell_account.loc[fast.cell_account["column"] == c, "row"].tolist()
+        assert flagged == [i + 2 for i, v in enumerate(typed) if v is not None and v not in allowed]
+    answered = _values(fast.codes["C1_1"])
+    assert _values(fast.data["C1_1"]) == [v if v in range(1, 6) else None for v in answered]
+    monkeypatch.setattr(formats, "_arrow_table", lambda *a, **k: None)
+    slow = read_responses(path, on_error="exclude")
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    pd.testing.assert_frame_equal(fast.codes, slow.codes)
+    pd.testing.assert_frame_equal(fast.cell_account, slow.cell_account)
+
+
+def _values(s: pd.Series) -> list:
+    return [None if pd.isna(v) else int(v) for v in s]
+
+
+def test_data_and_codes_do_not_share_memory(reference) -> None:
+    """Changing an answer in ``data`` leaves ``codes`` as answered, and the other way round."""
+    r = read_responses(TESTS.parent / "data" / "synthetic" / "responses.csv")
+    for c in ("C1_1", "overall", "exp_time", "responded"):
+        if c not in r.codes:
+            continue
+        before = r.codes[c].copy()
+        r.data.loc[0, c] = 1 if r.data.loc[0, c] != 1 else 0
+        pd.testing.assert_series_equal(r.codes[c], before)
+    before = r.data["C1_2"].copy()
+    r.codes.loc[0, "C1_2"] = 9
+    pd.testing.assert_series_equal(r.data["C1_2"], before)
