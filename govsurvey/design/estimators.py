@@ -230,7 +230,14 @@ class Estimators:
             dom.table, names, est, var, df, n, deff, level=level, method=self.variance_method
         )
 
+    def _mean_by_units(self, y: np.ndarray, dom: Domains):
+        """A design's faster route to domain means, or ``None`` (see ``Design``)."""
+        return None
+
     def _mean_chunk(self, y: np.ndarray, dom: Domains):
+        fast = self._mean_by_units(y, dom)
+        if fast is not None:
+            return fast
         k = y.shape[1]
         obs = ~np.isnan(y)
         columns = np.empty((y.shape[0], 2 * k))

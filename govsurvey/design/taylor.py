@@ -39,6 +39,7 @@ from .engine import (
     check_columns,
     compress,
     group_sum,
+    kish_vsrs,
     level_codes,
     numeric_column,
 )
@@ -408,11 +409,67 @@ class Design(Estimators):
         obs = obs.astype(float)
         per_unit = obs if keys["grouper"] is None else keys["grouper_1"].sum(obs)
         nobs = group_sum(keys["kg"], per_unit, dom.G + 1)[: dom.G]
-        has_unit = (per_unit > 0).astype(float)
+        return nobs, self._units_df(dom, per_unit > 0)
+
+    def _units_df(self, dom: Domains, has_unit: np.ndarray) -> np.ndarray:
+        """PSUs minus strata holding rows with a value, per (domain, variable).
+
+        ``has_unit`` says, per (domain, PSU) key of stage 1 and variable, whether the key holds
+        a row with a value.
+        """
+        keys = self._stage_keys(0, dom)
+        has_unit = has_unit.astype(float)
         n_units = group_sum(keys["kg"], has_unit, dom.G + 1)[: dom.G]
         per_stratum = group_sum(keys["ghid"], has_unit, len(keys["hh"]))
         n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
-        return nobs, n_units - n_strata
+        return n_units - n_strata
+
+    def _mean_by_units(self, y: np.ndarray, dom: Domains):
+        """Domain means from (domain, PSU) sums, when the variance needs nothing else.
+
+        For a one-stage design whose PSUs are clusters (not the rows) and that is not
+        calibrated, every ingredient of a mean but the design effect is a (domain, PSU) sum:
+        the influence of a mean is ``obs (y - m_d) / N_d``, linear in ``y`` and its indicator
+        ``obs``, so the PSU totals of ``w z`` are ``(S_y - m_d S_obs) / N_d``. The sums of
+        ``w obs`` and the counts of rows with a value are those of all rows minus those of the
+        missing values, which are visited one by one (they are few, as a rule). Kish's design
+        effect needs ``sum w obs (y - m_d)^2 = sum w obs y^2 - N_d m_d^2`` by domain; ``y`` is
+        first shifted by a value of each column (which changes neither the influence nor the
+        sum of squares), so that a large mean loses no precision. ``None`` when the design
+        does not qualify.
+        """
+        st = self._stages[0]
+        if len(self._stages) != 1 or self._calibration or st.rows_are_units:
+            return None
+        n, k = y.shape
+        G, w = dom.G, self._weights
+        head = y[: min(n, 1000)]
+        seen = ~np.isnan(head)
+        shift = np.where(seen.any(axis=0), head[seen.argmax(axis=0), np.arange(k)], 0.0)
+        yc = np.empty((n, k))  # y - shift, row-major for the sparse products, 0 if missing
+        np.subtract(y, shift, out=yc)
+        lost = np.flatnonzero(np.isnan(yc))  # positions of the missing values in yc.ravel()
+        yc.reshape(-1)[lost] = 0.0
+        keys = self._stage_keys(0, dom)
+        kid, K, kg = keys["kid"], keys["K"], keys["kg"]
+        row, col = np.divmod(lost, k)
+        key = kid[row] * k + col
+        count = np.bincount(kid, minlength=K)[:, None] - np.bincount(key, None, K * k).reshape(K, k)
+        So = np.bincount(kid, w, K)[:, None] - np.bincount(key, w[row], K * k).reshape(K, k)
+        So[count == 0] = 0.0  # exactly
+        Sy = keys["grouper"].sum(yc)  # (domain, PSU) sums
+        Ty, Tn = group_sum(kg, Sy, G + 1)[:G], group_sum(kg, So, G + 1)[:G]
+        mc = Ty / Tn  # the mean, shifted
+        m_ext = np.vstack([mc, np.zeros((1, k))])
+        inv_ext = np.vstack([np.where(Tn > 0, 1.0 / Tn, 0.0), np.zeros((1, k))])
+        X = (Sy - m_ext[kg] * So) * inv_ext[kg]
+        V = self._unit_variance(0, X, dom, count)
+        V = np.where(np.isnan(mc), np.nan, V)
+        nobs = group_sum(kg, count.astype(float), G + 1)[:G]
+        df = self._units_df(dom, count > 0)
+        ssw = dom.sum(np.multiply(yc, yc, out=yc), w) - Tn * mc * mc
+        deff = V / kish_vsrs(ssw, Tn, nobs, total=False)
+        return mc + shift, V, df, nobs, deff
 
     def _smooth(self, columns, point, influence, dom, obs=None, linear=False) -> SmoothEstimate:
         st = self._stages[0]
@@ -672,10 +729,9 @@ def _first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: 
         unit_stratum = s_code.copy()
         n_h = np.bincount(unit_stratum, minlength=H)
         return Sampled(np.arange(n), n, unit_stratum, H, n_h, s_labels, True, s_code)
-    if nest and strata is not None:
-        u1, _ = level_codes(data.assign(__s=s_code), ["__s", psus[0]])
-    else:
-        u1, _ = level_codes(data, [psus[0]])
+    u1, p_table = level_codes(data, [psus[0]])
+    if nest and strata is not None:  # PSUs are (stratum, id) pairs, in that sorted order
+        _, u1 = compress(s_code * len(p_table) + u1, H * len(p_table))
     U = int(u1.max()) + 1
     pairs, _ = compress(u1 * H + s_code, U * H)
     if len(pairs) > U:
@@ -701,7 +757,8 @@ def _first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: 
 
 def _second_stage(data: pd.DataFrame, psus: list[str], first: Sampled) -> Sampled:
     u1 = first.unit
-    u2, _ = level_codes(data.assign(__u1=u1), ["__u1", psus[1]])
+    u2, p2_table = level_codes(data, [psus[1]])  # SSUs are (PSU, id) pairs, sorted
+    _, u2 = compress(u1 * len(p2_table) + u2, first.U * len(p2_table))
     U2 = int(u2.max()) + 1
     psu_of_unit = np.zeros(U2, dtype=np.int64)
     psu_of_unit[u2] = u1
