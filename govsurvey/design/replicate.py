@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 
 REPLICATE_TYPES = ("jk1", "jkn", "bootstrap", "brr", "fay", "other")
 
+#: R's ``degf`` ranks replicate weights with ``qr(tol=1e-5)``: singular values below this
+#: fraction of the largest count as zero
+RANK_TOL = 1e-5
+
 
 # --------------------------------------------------------------------------------------------
 # Hadamard matrices
@@ -229,10 +233,11 @@ class ReplicateDesign(Estimators):
                     value=replicate_weights,
                 )
             check_columns(data, cols, "replicate weight")
-            for c in cols:
-                if not pd.api.types.is_numeric_dtype(data[c].dtype):
+            chosen = data[cols]
+            for c, dtype in zip(cols, chosen.dtypes, strict=False):
+                if not pd.api.types.is_numeric_dtype(dtype):
                     numeric_column(data, c, "replicate weight")  # raises, naming the column
-            repw = data[cols].to_numpy(dtype=float, na_value=np.nan)
+            repw = chosen.to_numpy(dtype=float, na_value=np.nan)
             if not np.isfinite(repw).all():
                 j = int(np.flatnonzero(~np.isfinite(repw).all(axis=0))[0])
                 raise InputError.one(
@@ -283,6 +288,7 @@ class ReplicateDesign(Estimators):
             )
         self.rscales = rs
         self._df = None if df is None else float(df)
+        self._basis: np.ndarray | None = None  # see _pattern_basis
 
     # ------------------------------------------------------------------------------------
     @property
@@ -294,14 +300,7 @@ class ReplicateDesign(Estimators):
     def df(self) -> float:
         """Degrees of freedom: rank of the replicate weights minus 1 (R's ``degf``)."""
         if self._df is None:
-            if self._multipliers is not None:
-                # rows of the full matrix are w_i * M[psu_i]: same rank as M
-                M = self._multipliers
-                s = np.linalg.svd(M, compute_uv=False)
-                rank = int((s > 1e-5 * s.max()).sum()) if s.size and s.max() > 0 else 0
-            else:
-                rank = _rank(self._repw, self._weights)
-            self._df = float(rank - 1)
+            self._df = float(self._pattern_basis().shape[1] - 1)
         return self._df
 
     def replicate_weights(self) -> np.ndarray:
@@ -459,6 +458,7 @@ class ReplicateDesign(Estimators):
         new._multipliers, new._psu = None, None
         new._repw = np.ascontiguousarray(A)
         new._domain_df_cache = {}
+        new._basis = None
         return new
 
     def __repr__(self) -> str:
@@ -469,7 +469,11 @@ class ReplicateDesign(Estimators):
 
     # ------------------------------------------------------------------------------------
     def _replicate_totals(self, columns: np.ndarray, dom: Domains) -> np.ndarray:
-        """Replicate domain totals, shape ``(R, G, p)``, as one matrix product."""
+        """Replicate domain totals, shape ``(R, G, p)``, as one matrix product.
+
+        With PSU multipliers, the (domain, PSU) sums times the multipliers: a dense product
+        when most (domain, PSU) pairs hold rows, else a sparse one.
+        """
         G, p = dom.G, columns.shape[1]
         gi = dom.gi
         if self._multipliers is not None:  # generated, or supplied with few patterns
@@ -480,6 +484,10 @@ class ReplicateDesign(Estimators):
             kg, kp = ukeys // P, ukeys % P
             keep = kg < G
             X, kg, kp = X[keep], kg[keep], kp[keep]
+            if 4 * len(kg) >= G * P:  # most (domain, PSU) pairs hold rows: a dense product
+                D = np.zeros((P, G, p))
+                D[kp, kg] = X
+                return (M.T @ D.reshape(P, G * p)).reshape(-1, G, p)
             rows = (kg[:, None] * p + np.arange(p)[None, :]).ravel()
             cols = np.repeat(kp, p)
             Xs = sparse.csr_matrix((X.ravel(), (rows, cols)), shape=(G * p, P))
@@ -508,10 +516,7 @@ class ReplicateDesign(Estimators):
     def _domain_df(self, dom: Domains) -> np.ndarray:
         """Each domain's df: rank of its own rows' replicate weights minus 1.
 
-        R's ``degf(subset(design, domain))``. The rank is that of the domain's distinct
-        replicate-weight patterns (PSU multipliers, or de-duplicated rows divided by the
-        full-sample weight), computed for all domains as one batched decomposition; a domain
-        holding every pattern has the design's df. The result is kept for the domains' next
+        R's ``degf(subset(design, domain))``. The result is kept for the domains' next
         estimate (it depends only on the design and on which rows are in which domain).
         """
         if dom.G == 1 and (dom.g >= 0).all():
@@ -522,34 +527,54 @@ class ReplicateDesign(Estimators):
             cache[key] = self._domain_ranks(dom) - 1.0
         return cache[key]
 
-    def _domain_ranks(self, dom: Domains) -> np.ndarray:
-        inside = dom.g >= 0
+    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct replicate-weight patterns ``M`` and each row's: row ``i`` of the
+        replicate weights is ``w_i M[pattern_i]`` (PSU multipliers, or the de-duplicated rows
+        divided by the full-sample weight).
+        """
         if self._multipliers is not None:
-            M, pattern = self._multipliers, self._psu
-        else:
-            h = (self._repw @ np.random.default_rng(0).standard_normal(self.replicates)) / (
-                self._weights
-            )
-            scale = np.abs(h).max() or 1.0
-            _, first, pattern = np.unique(
-                np.round(h / scale * 1e9), return_index=True, return_inverse=True
-            )
-            M = self._repw[first] / self._weights[first, None]
-        P = M.shape[0]
-        keys, _ = compress(dom.g[inside] * P + pattern[inside], dom.G * P)
-        kg, kp = keys // P, keys % P
-        counts = np.bincount(kg, minlength=dom.G)
-        full = counts == P  # every pattern of the design: the design's own rank
-        ranks = np.full(dom.G, self.df + 1.0)
-        if not full.all():
-            part = ~full[kg]
-            kg_p, kp_p = kg[part], kp[part]
-            renum = np.cumsum(~full) - 1  # partial domains numbered 0..
-            counts_p = counts[~full]
-            g_p = renum[kg_p]
-            slot = np.arange(len(g_p)) - np.concatenate([[0], np.cumsum(counts_p)[:-1]])[g_p]
-            ranks[~full] = _batched_rank(M, g_p, kp_p, slot, counts_p)
-        return ranks
+            return self._multipliers, self._psu
+        h = (self._repw @ np.random.default_rng(0).standard_normal(self.replicates)) / (
+            self._weights
+        )
+        scale = np.abs(h).max() or 1.0
+        _, first, pattern = np.unique(
+            np.round(h / scale * 1e9), return_index=True, return_inverse=True
+        )
+        return self._repw[first] / self._weights[first, None], pattern
+
+    def _pattern_basis(self) -> np.ndarray:
+        """Orthonormal coordinates ``U`` (patterns x rank) of the patterns' span.
+
+        ``M = U S V'`` with the singular values below ``1e-5`` of the largest dropped (R's
+        ``qr(weights, tol=1e-5)$rank``): the replicate weights of any set of rows have the rank
+        of the rows of ``U`` of their patterns. Computed once per design.
+        """
+        if self._basis is None:
+            M, _ = self._patterns()
+            U, sv, _ = np.linalg.svd(M, full_matrices=False)
+            rank = int((sv > RANK_TOL * sv[0]).sum()) if sv.size and sv[0] > 0 else 0
+            self._basis = U[:, :rank]
+        return self._basis
+
+    def _domain_ranks(self, dom: Domains) -> np.ndarray:
+        """Rank of each domain's replicate weights, from the design's pattern basis ``U``.
+
+        With ``S`` the patterns a domain holds, the rank is that of ``U[S]``. As the columns of
+        ``U`` are orthonormal, ``U[S]'U[S] + U[~S]'U[~S] = I``: the rank is also the design's
+        rank minus the eigenvalues 1 of the patterns the domain lacks. Each domain takes the
+        smaller of the two sides (a domain holding almost every PSU lacks few), and the small
+        Gram matrices of all domains are decomposed as one batch.
+        """
+        _, pattern = self._patterns()
+        U = self._pattern_basis()
+        P, rank = U.shape
+        inside = dom.g >= 0
+        held = np.zeros((dom.G, P), dtype=bool)
+        held[dom.g[inside], pattern[inside]] = True
+        lacks = held.sum(axis=1) > P / 2  # count the patterns it lacks
+        above_tol, near_one = _gram_eigen_counts(U, held ^ lacks[:, None])
+        return np.where(lacks, rank - near_one, above_tol).astype(float)
 
 
 def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -574,51 +599,39 @@ def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.n
     if np.abs(H[:, 1:] - (M @ r[:, 1:])[pattern]).max() > 1e-12 * scale * R:
         return None
     rows = rng.choice(n, size=min(n, 2000), replace=False)  # and an exact check on a sample
-    if np.abs(A[rows] - w[rows, None] * M[pattern[rows]]).max() > 1e-12 * np.abs(A).max():
+    if np.abs(A[rows] - w[rows, None] * M[pattern[rows]]).max() > 1e-12 * max(A.max(), -A.min()):
         return None
     return M, pattern.astype(np.int64)
 
 
-def _batched_rank(
-    M: np.ndarray, kg: np.ndarray, kp: np.ndarray, slot: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Rank (tolerance 1e-5 of the largest singular value) of ``M[kp[kg == g]]`` per group.
+def _gram_eigen_counts(U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues of the Gram matrix of the rows of ``U`` chosen by each row of ``rows``.
 
-    Groups are stacked into zero-padded ``(g, rows, R)`` blocks, in chunks of bounded size;
-    blocks with more rows than columns are first reduced by a batched QR.
+    ``U`` has orthonormal columns, so the eigenvalues lie in ``[0, 1]``; returns, per row of
+    the boolean ``(G, P)`` matrix ``rows``, how many exceed ``RANK_TOL**2`` (the rank of
+    ``U[rows[g]]``) and how many exceed ``1 - RANK_TOL**2``. The chosen rows are stacked into
+    zero-padded blocks, in chunks of bounded size; each block's Gram matrix is taken in its
+    smaller orientation.
     """
-    G, R = len(counts), M.shape[1]
-    width = max(int(counts.max()) if G else 0, 1)
-    out = np.zeros(G)
-    per = max(1, 8_000_000 // (width * R))
+    G, r = rows.shape[0], U.shape[1]
+    above_tol, near_one = np.zeros(G, dtype=np.int64), np.zeros(G, dtype=np.int64)
+    counts = rows.sum(axis=1)
+    if r == 0 or not counts.any():
+        return above_tol, near_one
+    g, p = np.nonzero(rows)
+    slot = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
+    width = int(counts.max())
+    per = max(1, 8_000_000 // (width * r))
     for g0 in range(0, G, per):  # chunks of groups, to bound memory
         g1 = min(g0 + per, G)
-        sel = (kg >= g0) & (kg < g1)
-        B = np.zeros((g1 - g0, width, R))
-        B[kg[sel] - g0, slot[sel]] = M[kp[sel]]
-        if width > R:
-            B = np.linalg.qr(B, mode="r")
-        sv = np.linalg.svd(B, compute_uv=False)
-        top = sv.max(axis=1, keepdims=True)
-        out[g0:g1] = np.where(top[:, 0] > 0, (sv > 1e-5 * top).sum(axis=1), 0)
-    return out
-
-
-def _rank(A: np.ndarray, w: np.ndarray) -> int:
-    """Rank of the ``(n, R)`` replicate weights, R's ``qr(weights, tol=1e-5)$rank``.
-
-    Rows are first divided by the full-sample weight and de-duplicated (replicate weights
-    built from PSU multipliers repeat one pattern per PSU), which leaves the rank unchanged
-    and makes the decomposition small.
-    """
-    h = (A @ np.random.default_rng(0).standard_normal(A.shape[1])) / w  # a row hash
-    scale = np.abs(h).max() or 1.0
-    _, first = np.unique(np.round(h / scale * 1e9), return_index=True)
-    B = A[np.sort(first)] / w[np.sort(first), None]
-    if B.shape[0] > 4 * B.shape[1]:
-        B = np.linalg.qr(B, mode="r")
-    s = np.linalg.svd(B, compute_uv=False)
-    return int((s > 1e-5 * s.max()).sum()) if s.size and s.max() > 0 else 0
+        sel = (g >= g0) & (g < g1)
+        B = np.zeros((g1 - g0, width, r))
+        B[g[sel] - g0, slot[sel]] = U[p[sel]]
+        Bt = B.transpose(0, 2, 1)
+        lam = np.linalg.eigvalsh(B @ Bt if width <= r else Bt @ B)
+        above_tol[g0:g1] = (lam > RANK_TOL**2).sum(axis=1)
+        near_one[g0:g1] = (lam > 1 - RANK_TOL**2).sum(axis=1)
+    return above_tol, near_one
 
 
 def replicate_variance(
