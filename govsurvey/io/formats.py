@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -499,17 +500,13 @@ def _arrow_table(
     """The body parsed by pyarrow, ``numbers`` holding the positions of rows with a value, and
     the number of rows parsed (blank ones included)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     names = [f"c{j}" for j in range(len(header))]
     types: dict[str, Any] = {}
-    few: set[int] = set()  # columns of few distinct values: checked on those values
-    for j, h in enumerate(header):
-        kind = kinds.get(canonical(h)) if h else None
-        if kind == "category":
-            few.add(j)
-        if kind != "number":
+    kind = [kinds.get(canonical(h), "unknown") if h else "unknown" for h in header]
+    for j in range(len(header)):
+        if kind[j] != "number":
             types[names[j]] = pa.string()
     for _ in range(len(header) + 1):
         try:
@@ -547,33 +544,17 @@ def _arrow_table(
             return None
     else:  # pragma: no cover - every column is text by now
         return None
-    cols = []
-    integers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    distinct: set[int] = set()
-    levels: dict[int, list[str]] = {}
-    unicode_rows: list[tuple[int, int]] = []
     for j in range(len(header)):
-        arr = t.column(j)
-        if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+        if pa.types.is_binary(t.column(j).type) or pa.types.is_large_binary(t.column(j).type):
             raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell")
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            s, mixed_rows, values = _arrow_text(arr, few=j in few)
-            if values is not None:
-                levels[j] = values
-                if len(values) == len(arr) - arr.null_count:
-                    distinct.add(j)
-            cols.append(s)
-            if mixed_rows is not None:
-                unicode_rows.extend((int(i), j) for i in mixed_rows)
-        elif pa.types.is_int64(arr.type):
-            values, blank_cells = _integer_column(arr)
-            integers[j] = (values, blank_cells)  # whole numbers: nothing to convert or round
-            cols.append(pd.Series(pd.arrays.IntegerArray(values, blank_cells), copy=False))
-        elif pa.types.is_floating(arr.type):
-            cols.append(pd.Series(arr.to_numpy(), dtype="float64"))
-        else:  # dates, timestamps: back to text
-            txt = pc.cast(arr, pa.string())
-            cols.append(text_series([str_cell(v) if v else "" for v in txt.to_pylist()]))
+    # columns are independent and pyarrow and numpy release the GIL: two at a time
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parsed = list(pool.map(lambda j: _arrow_column(t.column(j), kind[j]), range(len(header))))
+    cols = [c.series for c in parsed]
+    integers = {j: c.integers for j, c in enumerate(parsed) if c.integers is not None}
+    levels = {j: c.levels for j, c in enumerate(parsed) if c.levels is not None}
+    distinct = {j for j, c in enumerate(parsed) if c.distinct}
+    unicode_rows = [(int(i), j) for j, c in enumerate(parsed) for i in c.mixed_rows]
     blank = _blank_rows(cols, t.num_rows)
     keep = np.arange(t.num_rows)
     if blank.size:
@@ -590,6 +571,79 @@ def _arrow_table(
         at = {int(p): k for k, p in enumerate(keep)}
         table.cells = [unicode_issue(at[i], j) for i, j in unicode_rows if i in at]
     return table, t.num_rows
+
+
+@dataclass
+class _Column:
+    """One parsed column (see :func:`_arrow_column`)."""
+
+    series: pd.Series
+    integers: tuple[np.ndarray, np.ndarray] | None = None
+    levels: list[str] | None = None
+    distinct: bool = False
+    mixed_rows: np.ndarray | list[int] = field(default_factory=list)
+
+
+def _arrow_column(arr: Any, kind: str) -> _Column:
+    """A pyarrow column as a Series of the table, with what the validator may reuse.
+
+    ``kind``: the column's kind for the instrument (``number``, ``category``: text of few
+    distinct values, ``text``, or ``unknown``: a column the instrument does not know, read as
+    numbers when every cell is one).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+    if text and kind == "unknown" and (numbers := as_numbers(arr)) is not None:
+        return _Column(pd.Series(numbers, dtype="float64", copy=False))
+    if text:
+        s, mixed_rows, values = _arrow_text(arr, few=kind == "category")
+        distinct = values is not None and len(values) == len(arr) - arr.null_count
+        return _Column(s, None, values, distinct, [] if mixed_rows is None else mixed_rows)
+    if pa.types.is_int64(arr.type):  # whole numbers: nothing to convert or round
+        values, blank = _integer_column(arr)
+        return _Column(
+            pd.Series(pd.arrays.IntegerArray(values, blank), copy=False), (values, blank)
+        )
+    if pa.types.is_floating(arr.type):
+        return _Column(pd.Series(arr.to_numpy(), dtype="float64"))
+    # dates, timestamps: back to text
+    txt = pc.cast(arr, pa.string())
+    return _Column(text_series([str_cell(v) if v else "" for v in txt.to_pylist()]))
+
+
+def as_numbers(arr: Any) -> np.ndarray | None:
+    """A text column (pyarrow or pandas) as float64 (NaN where blank) when every filled cell is
+    a number, else None.
+
+    A column of codes written with leading zeros (``017``) stays text: as numbers the zeros
+    would be lost. So does a column where ``nan`` is typed in a cell.
+
+    Examples
+    --------
+    >>> as_numbers(pd.Series(["1200", None, "800.5"], dtype="str")).tolist()
+    [1200.0, nan, 800.5]
+    >>> as_numbers(pd.Series(["017", "018"], dtype="str")) is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pd.Series):
+        arr = pa.array(arr, type=pa.string(), from_pandas=True)
+    if arr.null_count == len(arr):
+        return None
+    lead = pc.filter(arr, pc.or_(pc.starts_with(arr, "0"), pc.starts_with(arr, "-0")))
+    if len(lead) and pc.any(pc.match_substring_regex(lead, r"^-?0\d")).as_py():
+        return None
+    try:
+        v = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.is_nan(v)).as_py():
+        return None
+    return v.to_numpy(zero_copy_only=False)
 
 
 def _integer_column(arr: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ import difflib
 import logging
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ import pandas as pd
 
 from ..config.instrument import Instrument
 from ..errors import InputError, Problem
-from .formats import Table, cell_text
+from .formats import Table, as_numbers, cell_text
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,13 @@ class ColumnSpec:
             c for c in inst.domain_columns if c in self.variables and c not in self.lookups
         ]
         #: how a fast reader may parse a column: "number" (as numbers when every cell is one),
-        #: "category" (few distinct values); any other column is read as text
+        #: "category" (text of few distinct values), "text"; a column not named here is one
+        #: the instrument does not know (numbers when every cell is one, else text)
         numbers = [*self.scale, *self.assessment, *self.expectations]
         numbers += [design.get("responded", ""), design.get("weight", "")]
         few = [*self.variables, design.get("strata", ""), design.get("psu", "")]
-        self.column_kinds = {c: "category" for c in few if c and c != self.id}
+        self.column_kinds = {c: "text" for c in self.known}
+        self.column_kinds.update({c: "category" for c in few if c and c != self.id})
         self.column_kinds.update({c: "number" for c in numbers if c})
 
     def _column_labels(self) -> list[tuple[str, str]]:
@@ -370,9 +373,112 @@ def _codes(s: pd.Series, uniques: list[str]) -> np.ndarray:
     return found.fill_null(-1).to_numpy()
 
 
+class _ColumnChecks:
+    """The checks of one column against the instrument: the column as analysed, and as coded
+    (answers with their missing codes; None for a column that has no codes)."""
+
+    def __init__(
+        self,
+        chk: _Checker,
+        whole: dict[str, tuple[np.ndarray, np.ndarray]],
+        levels: dict[str, list[str]],
+    ) -> None:
+        inst = chk.spec.inst
+        self.chk, self.spec, self.whole, self.levels = chk, chk.spec, whole, levels
+        self.scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
+        kinds = {"dont_know": "don't know", "no_answer": "no answer"}
+        missing = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
+        self.scale_fix = (
+            f"use {inst.scale_min}–{inst.scale_max}, {missing}, or leave the cell blank"
+        )
+        self.missing = np.array(sorted(inst.missing_codes), dtype=float)
+
+    def check(self, col: str, s: pd.Series) -> tuple[Any, Any]:
+        chk, spec, whole, levels = self.chk, self.spec, self.whole, self.levels
+        inst, design, missing = spec.inst, spec.design, self.missing
+        if col in spec.filled:
+            what = "respondent ID is blank" if col == spec.id else f"{col} is blank"
+            chk.flag(
+                s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}"
+            )
+        if col in spec.scale:
+            v = _integers(
+                chk,
+                s,
+                col,
+                self.scale_codes,
+                self.scale_fix,
+                lookup=spec.scale_lookup,
+                integral=whole.get(col),
+            )
+            return _coded_and_valid(*v, missing)
+        if col in spec.assessment:
+            a = spec.assessment[col]
+            if a.get("type") == "count":
+                lo, hi = a.get("min"), a.get("max")
+                fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
+                what = "count out of range"
+                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=whole.get(col))
+            else:
+                allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
+                fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
+                lookup = spec.choice_lookups.get(col)
+                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=whole.get(col))
+            return _coded_and_valid(*v, missing)
+        if col in spec.expectations:
+            fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
+            return _int64(v[0], v[1]), _int64(v[0], v[1])
+        if col == design.get("responded"):
+            fix = "use 1 (responded) or 0 (did not respond)"
+            chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
+            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
+            return None, _int64(*v)
+        if col == design.get("weight"):
+            fix = "give a positive weight (a number above 0), or exclude the row"
+            blank = s.isna().to_numpy()
+            chk.flag(blank, col, s, "missing_value", "weight is blank", fix)
+            w, _, bad_text = _numbers(s, None)
+            chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isnan(w) & ~(np.isfinite(w) & (w > 0))
+            what = "weight is not positive and finite"
+            chk.flag(bad, col, s, "invalid_weight", what, fix)
+            return None, np.where(bad, np.nan, w)
+        if col in (design.get("strata"), design.get("psu")):
+            role = "stratum" if col == design.get("strata") else "PSU"
+            blank = s.isna().to_numpy()
+            chk.flag(
+                blank, col, s, "missing_value", f"{role} is blank", f"give every row its {role}"
+            )
+            return None, _variants(chk, s, col, levels.get(col))
+        if col in spec.lookups:
+            lookup = spec.lookups[col]
+            uniques = levels[col] if col in levels else _distinct(s)
+            found = [lookup.get(text_key(u)) for u in uniques]
+            if found == uniques:  # written as the codes already (most files): kept as read
+                return None, _text(s)
+            codes = _codes(s, uniques)
+            bad = (codes >= 0) & np.array([x is None for x in found] + [False])[codes]
+            chk.flag(
+                bad,
+                col,
+                s,
+                "unknown_category",
+                f"not a code of {col}",
+                f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
+                "or English labels), or leave the cell blank",
+            )
+            return None, _take_text(found, codes)  # a blank (-1) or an unknown label: missing
+        if col in spec.text_domains:
+            return None, _variants(chk, s, col, levels.get(col))
+        if col in spec.filled or col in spec.variables or col in spec.personal:
+            return None, _text(s)
+        return None, _extra_column(s)
+
+
 def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checked:
     """Check every column of ``table``; raise (``on_error="raise"``) or account for problems."""
-    inst = spec.inst
     header = [spec.canonical(h) if h else "" for h in table.header]
     for h, c in zip(table.header, header, strict=True):
         if c != h:
@@ -423,105 +529,22 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
     whole = {header[j]: vm for j, vm in table.integers.items() if header[j] not in blanked}
     # text columns whose distinct values the reader found
     levels = {header[j]: v for j, v in table.levels.items() if header[j] not in blanked}
-    scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
-    kinds = {"dont_know": "don't know", "no_answer": "no answer"}
-    missing_txt = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
-    scale_fix = f"use {inst.scale_min}–{inst.scale_max}, {missing_txt}, or leave the cell blank"
-    missing = np.array(sorted(inst.missing_codes), dtype=float)
     design = spec.design
-    out: dict[str, Any] = {}
-    coded: dict[str, Any] = {}
     for col in [c for c in cols if c in design.values() and c not in spec.filled]:
         if cols[col].isna().all():  # e.g. a template's column the survey did not use
             log.info("%s: column %r is blank in every row: read as absent", name, col)
             del cols[col]
-    for col, s in cols.items():
-        if col in spec.filled:
-            what = "respondent ID is blank" if col == spec.id else f"{col} is blank"
-            chk.flag(
-                s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}"
-            )
-        if col in spec.scale:
-            v = _integers(
-                chk,
-                s,
-                col,
-                scale_codes,
-                scale_fix,
-                lookup=spec.scale_lookup,
-                integral=whole.get(col),
-            )
-            coded[col], out[col] = _coded_and_valid(*v, missing)
-        elif col in spec.assessment:
-            a = spec.assessment[col]
-            if a.get("type") == "count":
-                lo, hi = a.get("min"), a.get("max")
-                fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
-                what = "count out of range"
-                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=whole.get(col))
-            else:
-                allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
-                fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
-                lookup = spec.choice_lookups.get(col)
-                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=whole.get(col))
-            coded[col], out[col] = _coded_and_valid(*v, missing)
-        elif col in spec.expectations:
-            fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
-            coded[col], out[col] = _int64(v[0], v[1]), _int64(v[0], v[1])
-        elif col == design.get("responded"):
-            fix = "use 1 (responded) or 0 (did not respond)"
-            chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
-            out[col] = _int64(*v)
-        elif col == design.get("weight"):
-            fix = "give a positive weight (a number above 0), or exclude the row"
-            blank = s.isna().to_numpy()
-            chk.flag(blank, col, s, "missing_value", "weight is blank", fix)
-            v, _, bad_text = _numbers(s, None)
-            chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
-            with np.errstate(invalid="ignore"):
-                bad = ~np.isnan(v) & ~(np.isfinite(v) & (v > 0))
-            what = "weight is not positive and finite"
-            chk.flag(bad, col, s, "invalid_weight", what, fix)
-            out[col] = np.where(bad, np.nan, v)
-        elif col in (design.get("strata"), design.get("psu")):
-            role = "stratum" if col == design.get("strata") else "PSU"
-            t = s
-            chk.flag(
-                t.isna().to_numpy(),
-                col,
-                t,
-                "missing_value",
-                f"{role} is blank",
-                f"give every row its {role}",
-            )
-            out[col] = _variants(chk, t, col, levels.get(col))
-        elif col in spec.lookups:
-            lookup = spec.lookups[col]
-            uniques = levels[col] if col in levels else _distinct(s)
-            found_ = [lookup.get(text_key(u)) for u in uniques]
-            if found_ == uniques:  # written as the codes already (most files): kept as read
-                out[col] = _text(s)
-                continue
-            codes_ = _codes(s, uniques)
-            bad = (codes_ >= 0) & np.array([x is None for x in found_] + [False])[codes_]
-            chk.flag(
-                bad,
-                col,
-                s,
-                "unknown_category",
-                f"not a code of {col}",
-                f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
-                "or English labels), or leave the cell blank",
-            )
-            out[col] = _take_text(found_, codes_)  # a blank (-1) or an unknown label: missing
-        elif col in spec.text_domains:
-            out[col] = _variants(chk, s, col, levels.get(col))
-        elif col in spec.filled or col in spec.variables or col in spec.personal:
-            out[col] = _text(s)
-        else:
-            out[col] = _extra_column(s)
+    checks = _ColumnChecks(chk, whole, levels)
+    # columns are checked independently (numpy and pyarrow release the GIL): two at a time;
+    # problems are sorted by row and column below, so the order they are found in is no matter
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(checks.check, cols, cols.values()))
+    out: dict[str, Any] = {}
+    coded: dict[str, Any] = {}
+    for col, (as_coded, value) in zip(cols, results, strict=True):
+        if as_coded is not None:
+            coded[col] = as_coded
+        out[col] = value
     id_pos = header.index(spec.id)
     check_ids(cols[spec.id], spec.id, chk, distinct=id_pos in table.distinct)
     chk.found = [
@@ -786,20 +809,6 @@ def _extra_column(s: pd.Series) -> pd.Series:
     """A column the instrument does not know: numbers when every value is one, else text."""
     if pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64")
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     s = s.astype("str")
-    arr = pa.array(s, type=pa.string(), from_pandas=True)
-    if arr.null_count == len(arr):
-        return s
-    lead = pc.filter(arr, pc.or_(pc.starts_with(arr, "0"), pc.starts_with(arr, "-0")))
-    if len(lead) and pc.any(pc.match_substring_regex(lead, r"^-?0\d")).as_py():
-        return s  # a code written with leading zeros (017): text, or the zero is lost
-    try:
-        v = pc.cast(arr, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return s
-    if pc.any(pc.is_nan(v)).as_py():  # "nan" written in a cell: text, as it was typed
-        return s
-    return pd.Series(v.to_numpy(zero_copy_only=False), dtype="float64")
+    v = as_numbers(s)
+    return s if v is None else pd.Series(v, dtype="float64", copy=False)
