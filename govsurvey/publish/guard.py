@@ -117,7 +117,9 @@ def suppress(
 ) -> np.ndarray:
     """Which rows of a result frame to suppress: primary, then complementary suppression.
 
-    A row is suppressed when its ``n`` is below ``min_cell``. Then, as long as some linear
+    A row is suppressed when its ``n`` is below ``min_cell`` but above 0: a cell with no valid
+    answer (``n`` 0) has no figure to protect, so it is neither suppressed nor counted in the
+    relations below (its figure is missing: not estimated). Then, as long as some linear
     relation among published figures has exactly one suppressed member, the published member
     with the smallest ``n`` is suppressed too, so that no suppressed figure can be solved from
     one relation. The relations: a component and its criteria, the overall index and its
@@ -150,10 +152,13 @@ def suppress(
     ...                   "estimate": [90.0, 80, 70, 60, 75], "n": [100, 12, 90, 95, 120]})
     >>> suppress(f, 30, instrument=inst).tolist()    # C1.2 is small; C1.3 goes with it
     [False, True, True, False, False]
+    >>> suppress(f.assign(n=[100, 0, 90, 95, 120]), 30, instrument=inst).tolist()  # no answer
+    [False, False, False, False, False]
     """
     by = list(by or [])
     n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=float)
-    s = n < min_cell  # NaN compares False: a cell of unknown size is not suppressed here
+    empty = n == 0
+    s = (n < min_cell) & ~empty  # NaN compares False: a cell of unknown size is not suppressed
     if not s.any() or len(frame) < 2:
         return s
     parent_of = _component_of(instrument) if instrument is not None else {}
@@ -168,11 +173,11 @@ def suppress(
     order_n = np.where(np.isnan(n), np.inf, n)
     for _ in range(len(frame)):
         hidden = np.bincount(rel, weights=s[row].astype(float), minlength=nrel)
-        shown = np.bincount(rel, weights=(~s[row]).astype(float), minlength=nrel)
+        shown = np.bincount(rel, weights=(~s[row] & ~empty[row]).astype(float), minlength=nrel)
         need = (hidden == 1) & (shown >= 1)
         if not need.any():
             break
-        cand = need[rel] & ~s[row]
+        cand = need[rel] & ~s[row] & ~empty[row]
         r, w = rel[cand], row[cand]
         order = np.lexsort((w, order_n[w], r))
         r, w = r[order], w[order]

@@ -294,6 +294,18 @@ TEXT: dict[str, dict[str, str]] = {
             "or hidden as well so that a suppressed figure cannot be worked out."
         ),
     },
+    "dom_not_estimated": {
+        "vi": (
+            "Không tính được {what} cho {items}: ở đó tiêu chí nêu trong ngoặc không có câu trả "
+            "lời hợp lệ nào (mọi câu trả lời đều bỏ trống hoặc “không biết”), nên chỉ số thành "
+            "phần chứa tiêu chí đó và Chỉ số SIPAS không tính được (ô “—”)."
+        ),
+        "en": (
+            "The {what} is not estimated for {items}: there the criterion in brackets has no valid "
+            "answer (every answer is blank or “don't know”), so neither its component nor the "
+            "SIPAS index can be computed (cells “—”)."
+        ),
+    },
     "dom_single": {
         "vi": "Theo {unit}, chỉ một nhóm được công bố: {name}, Chỉ số SIPAS {est}.",
         "en": "By {unit}, only one group is published: {name}, SIPAS index {est}.",
@@ -640,8 +652,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The red mark on the row of {name} is its own target, {value}.",
     },
     "fig_heatmap": {
-        "vi": "Tỷ lệ hài lòng theo tiêu chí và {unit} (%; ô trống: không công bố)",
-        "en": "Satisfaction rate by criterion and {unit} (%; blank: not published)",
+        "vi": (
+            "Tỷ lệ hài lòng theo tiêu chí và {unit} (%; ô trống: không công bố, hoặc không có "
+            "câu trả lời hợp lệ)"
+        ),
+        "en": (
+            "Satisfaction rate by criterion and {unit} (%; blank: not published, or no valid "
+            "answer)"
+        ),
     },
     "alt_heatmap": {
         "vi": (

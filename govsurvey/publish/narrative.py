@@ -344,9 +344,28 @@ def describe_domains(
         parts.append(text("dom_df", lang, span=span))
         if lo_df < 10:
             parts.append(text("dom_df_wide", lang))
-    hidden = len(d) - len(shown)
+    suppressed = (
+        d["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in d
+        else pd.Series(True, index=d.index)
+    )
+    hidden = int((d["estimate"].isna() & suppressed).sum())
     if hidden:
         parts.append(text("dom_suppressed", lang, k=hidden, min_cell=i18n.integer(min_cell, lang)))
+    missing = d[d["estimate"].isna() & ~suppressed]
+    if len(missing):
+        empty = (
+            index[(index["level"] == "criterion") & (index["n"] == 0)] if "level" in index else None
+        )
+        items = []
+        for v in missing[unit]:
+            codes = (
+                [] if empty is None else empty.loc[empty[unit] == v, "code"].astype(str).tolist()
+            )
+            name = value_label(instrument, unit, v, lang)
+            items.append(f"{name} ({', '.join(codes)})" if codes else name)
+        what = code_label(instrument, code, lang)
+        parts.append(text("dom_not_estimated", lang, what=what, items="; ".join(items)))
     return " ".join(parts)
 
 

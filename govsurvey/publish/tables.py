@@ -379,8 +379,16 @@ def domain_table(
                 for x, a, b in zip(hid, rows["ci_low"], rows["ci_high"], strict=True)
             ]
             numeric.append(h_ci)
+            # a cell's size is shown unless suppressed: a figure not estimable still has one
+            sup = (
+                rows["suppressed"].astype("boolean").fillna(True).to_numpy(bool)
+                if "suppressed" in rows
+                else np.zeros(len(rows), bool)
+            )
+            n_cell = pd.to_numeric(rows["n"], errors="coerce")
             first_n = [
-                DASH if x else i18n.integer(v, lang) for x, v in zip(hid, rows["n"], strict=True)
+                DASH if x or pd.isna(v) else i18n.integer(v, lang)
+                for x, v in zip(sup, n_cell, strict=True)
             ]
     h_n = text("col_n", lang)
     cols[h_n] = first_n

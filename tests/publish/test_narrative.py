@@ -12,7 +12,7 @@ import pytest
 import govsurvey as gs
 from govsurvey.errors import InputError
 from govsurvey.inference import baseline_test, level_targets, unit_targets
-from govsurvey.publish import i18n, narrative
+from govsurvey.publish import i18n, narrative, tables
 from govsurvey.publish.figures import Numbering, alt_components
 
 INST = gs.load_instrument("sipas-2017")
@@ -205,3 +205,28 @@ def test_an_adjusted_index_says_which_weighting_it_uses():
     assert "uses weights adjusted for nonresponse (nonresponse adjustment by classes" in en
     vi = narrative.describe_weights("base_weight", "vi", weighting="rake")
     assert "đã điều chỉnh" in vi and "chưa được điều chỉnh" not in vi and "raking" in vi
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_district_where_a_criterion_has_no_valid_answer_is_not_estimated_not_suppressed(
+    default_responses, lang
+):
+    """Nobody in one district gave a valid answer to C5.3 (all "don't know"): its C5 and SIPAS
+    are not estimated. The report says so and why, shows the district's size, and does not
+    count it among the cells suppressed for having fewer than min_cell respondents."""
+    data = default_responses.respondents.copy()
+    gone = data["district"] == "Thanh Xuân"
+    data.loc[gone, "C5_3"] = pd.NA
+    design = gs.Design(data, weights="base_weight", strata="stratum", psu="psu")
+    pub = gs.Publisher(INST, 30)
+    by = pub.guard(gs.sipas_index(design, INST, by="district"))
+    row = by[(by["district"] == "Thanh Xuân") & (by["code"] == "SIPAS")].iloc[0]
+    assert np.isnan(row["estimate"]) and not row["suppressed"] and row["n"] == gone.sum()
+    assert not by.loc[by["district"] == "Thanh Xuân", "suppressed"].any()
+    text = narrative.describe_domains(by, "district", INST, lang, 30)
+    assert "Thanh Xuân (C5.3)" in text
+    assert ("not estimated" if lang == "en" else "Không tính được") in text
+    assert ("not published" if lang == "en" else "không được công bố") not in text
+    table = tables.domain_table(by, "district", INST, lang)
+    tx = table.frame[table.frame.iloc[:, 0] == "Thanh Xuân"].iloc[0]
+    assert tx.iloc[1] == i18n.DASH and tx.iloc[-1] == i18n.integer(gone.sum(), lang)
