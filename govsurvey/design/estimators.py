@@ -222,7 +222,7 @@ class Estimators:
         names, y = self._analysis(variables, "mean variable")
         dom = self._domains(by)
         parts = []
-        for sl in self._chunks(len(names), 6):
+        for sl in self._chunks(len(names), 2 if self._by_units() else 6):
             est, var, df, n, deff = self._mean_chunk(y[:, sl], dom)
             parts.append((est, var, df, n, deff))
         est, var, df, n, deff = (np.hstack([p[i] for p in parts]) for i in range(5))
@@ -230,14 +230,17 @@ class Estimators:
             dom.table, names, est, var, df, n, deff, level=level, method=self.variance_method
         )
 
+    def _by_units(self) -> bool:
+        """Whether domain means take the design's faster route (see ``Design``)."""
+        return False
+
     def _mean_by_units(self, y: np.ndarray, dom: Domains):
-        """A design's faster route to domain means, or ``None`` (see ``Design``)."""
-        return None
+        """Domain means by the faster route (see ``Design``)."""
+        raise NotImplementedError  # pragma: no cover
 
     def _mean_chunk(self, y: np.ndarray, dom: Domains):
-        fast = self._mean_by_units(y, dom)
-        if fast is not None:
-            return fast
+        if self._by_units():
+            return self._mean_by_units(y, dom)
         k = y.shape[1]
         obs = ~np.isnan(y)
         columns = np.empty((y.shape[0], 2 * k))

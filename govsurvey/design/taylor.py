@@ -424,6 +424,15 @@ class Design(Estimators):
         n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G + 1)[: dom.G]
         return n_units - n_strata
 
+    def _by_units(self) -> bool:
+        """Whether an influence linear in the columns may be applied to (domain, PSU) sums.
+
+        So it may on a one-stage design whose PSUs are clusters (not the rows) and that is not
+        calibrated: its variance needs nothing but the PSU totals of ``w z``.
+        """
+        st = self._stages[0]
+        return len(self._stages) == 1 and not self._calibration and not st.rows_are_units
+
     def _mean_by_units(self, y: np.ndarray, dom: Domains):
         """Domain means from (domain, PSU) sums, when the variance needs nothing else.
 
@@ -435,12 +444,8 @@ class Design(Estimators):
         missing values, which are visited one by one (they are few, as a rule). Kish's design
         effect needs ``sum w obs (y - m_d)^2 = sum w obs y^2 - N_d m_d^2`` by domain; ``y`` is
         first shifted by a value of each column (which changes neither the influence nor the
-        sum of squares), so that a large mean loses no precision. ``None`` when the design
-        does not qualify.
+        sum of squares), so that a large mean loses no precision.
         """
-        st = self._stages[0]
-        if len(self._stages) != 1 or self._calibration or st.rows_are_units:
-            return None
         n, k = y.shape
         G, w = dom.G, self._weights
         head = y[: min(n, 1000)]
@@ -472,8 +477,7 @@ class Design(Estimators):
         return mc + shift, V, df, nobs, deff
 
     def _smooth(self, columns, point, influence, dom, obs=None, linear=False) -> SmoothEstimate:
-        st = self._stages[0]
-        if linear and len(self._stages) == 1 and not self._calibration and not st.rows_are_units:
+        if linear and self._by_units():
             # influence is linear in the columns: apply it to (domain, PSU) sums
             keys = self._stage_keys(0, dom)
             S = keys["grouper"].sum(columns)
