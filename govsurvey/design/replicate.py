@@ -422,7 +422,7 @@ class ReplicateDesign(Estimators):
         Returns
         -------
         ReplicateDesign
-            Same type, scale, rscales and ``mse``.
+            Same type, scale, rscales, ``mse`` and design df (as R's ``calibrate``).
 
         Examples
         --------
@@ -453,6 +453,7 @@ class ReplicateDesign(Estimators):
                     "re-adjust every replicate of the design, one column each",
                 )
         new = copy.copy(self)
+        new._df = self.df  # R's calibrate, postStratify and rake keep the design's degf
         new._weights = np.ascontiguousarray(w)
         new.weights_column = None
         new._multipliers, new._psu = None, None
@@ -530,18 +531,19 @@ class ReplicateDesign(Estimators):
     def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct replicate-weight patterns ``M`` and each row's: row ``i`` of the
         replicate weights is ``w_i M[pattern_i]`` (PSU multipliers, or the de-duplicated rows
-        divided by the full-sample weight).
+        divided by the full-sample weight; a row of weight 0, a nonrespondent's after an
+        adjustment, is its own pattern undivided).
         """
         if self._multipliers is not None:
             return self._multipliers, self._psu
-        h = (self._repw @ np.random.default_rng(0).standard_normal(self.replicates)) / (
-            self._weights
-        )
+        w = self._weights
+        per_weight = np.where(w > 0, 1.0 / np.where(w > 0, w, 1.0), 1.0)
+        h = (self._repw @ np.random.default_rng(0).standard_normal(self.replicates)) * per_weight
         scale = np.abs(h).max() or 1.0
         _, first, pattern = np.unique(
             np.round(h / scale * 1e9), return_index=True, return_inverse=True
         )
-        return self._repw[first] / self._weights[first, None], pattern
+        return self._repw[first] * per_weight[first, None], pattern
 
     def _pattern_basis(self) -> np.ndarray:
         """Orthonormal coordinates ``U`` (patterns x rank) of the patterns' span.
