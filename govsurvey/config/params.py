@@ -285,13 +285,45 @@ class ResponseParams(SharedParams, ResponseOwnParams):
     """
 
 
-class DriversParams(SharedParams, DriversOwnParams):
-    """Notebook 04 (drivers): the shared keys and notebook 04's own
+class PublishedWeighting(WeightingParams):
+    """The weights a notebook publishes with (notebooks 03 and 04): notebook 02's weighting
+    keys (:class:`~govsurvey.config.params_response.WeightingParams`), so that what is
+    published is what notebook 02 assessed. Here ``weighting`` defaults to ``none`` (the design
+    weights, and the report says they are not adjusted for nonresponse): publishing adjusted
+    figures is a choice the parameters state.
+
+    Examples
+    --------
+    >>> PublishedWeighting().weighting
+    'none'
+    """
+
+    weighting: WeightingMethod = Field(
+        "none",
+        description="weights the figures are published with: none (design weights, said to be "
+        "unadjusted) | nonresponse | poststratify | rake | calibrate | nonresponse+rake | "
+        "nonresponse+calibrate (all but none and nonresponse need frame:)",
+    )
+
+    @model_validator(mode="after")
+    def _weighting_needs_a_frame(self):
+        if self.weighting not in ("none", "nonresponse") and not getattr(self, "frame", None):
+            raise ValueError(
+                f"weighting {self.weighting!r} adjusts the weights to the frame's totals, but no "
+                "frame is given: set frame: to the population frame file, or weighting: none "
+                "(or nonresponse)"
+            )
+        return self
+
+
+class DriversParams(SharedParams, DriversOwnParams, PublishedWeighting):
+    """Notebook 04 (drivers): the shared keys, the weights the models are fitted with
+    (:class:`PublishedWeighting`) and notebook 04's own
     (:class:`~govsurvey.config.params_drivers.DriversOwnParams`: ``replicates``, ...).
 
     Examples
     --------
-    >>> {"replicates", "facts_by", "min_valid"} <= set(DriversParams.model_fields)
+    >>> {"replicates", "facts_by", "min_valid", "weighting"} <= set(DriversParams.model_fields)
     True
     """
 
@@ -310,13 +342,10 @@ def _percent_map(v: dict[str, float] | None, what: str) -> dict[str, float] | No
     return v
 
 
-class IndexParams(SharedParams, WeightingParams):
-    """Notebook 03 (the SIPAS index): the weighting it publishes with, targets and baseline.
+class IndexParams(SharedParams, PublishedWeighting):
+    """Notebook 03 (the SIPAS index): the weighting it publishes with
+    (:class:`PublishedWeighting`), targets and baseline.
 
-    The weighting keys are notebook 02's (:class:`~govsurvey.config.params_response.
-    WeightingParams`), so the published index is the one notebook 02 assessed. Here
-    ``weighting`` defaults to ``none`` (the design weights, and the report says they are not
-    adjusted for nonresponse): publishing adjusted figures is a choice the parameters state.
     Targets are all optional: with none of them set the report has no target section.
 
     Examples
@@ -330,12 +359,6 @@ class IndexParams(SharedParams, WeightingParams):
     ({'C5': 85.0}, 'points')
     """
 
-    weighting: WeightingMethod = Field(
-        "none",
-        description="weights the index is published with: none (design weights, said to be "
-        "unadjusted) | nonresponse | poststratify | rake | calibrate | nonresponse+rake | "
-        "nonresponse+calibrate (all but none and nonresponse need frame:)",
-    )
     targets: dict[str, float] | None = Field(
         None, description="code -> percent level target, e.g. {C5: 85}"
     )
@@ -357,16 +380,6 @@ class IndexParams(SharedParams, WeightingParams):
     unit_target_year: int | None = Field(
         None, ge=1990, le=2100, description="year of the unit targets"
     )
-
-    @model_validator(mode="after")
-    def _weighting_needs_a_frame(self):
-        if self.weighting not in ("none", "nonresponse") and not self.frame:
-            raise ValueError(
-                f"weighting {self.weighting!r} adjusts the weights to the frame's totals, but no "
-                "frame is given: set frame: to the population frame file, or weighting: none "
-                "(or nonresponse)"
-            )
-        return self
 
     @field_validator("targets")
     @classmethod

@@ -243,13 +243,17 @@ def test_validate_params_accepts_what_a_parameters_cell_holds(tmp_path):
     assert p["weighting"] == "none"  # notebook 03 publishes adjusted figures only when asked
 
 
-def test_publishing_adjusted_figures_needs_a_frame(tmp_path):
+@pytest.mark.parametrize("notebook", ["03", "04"])
+def test_publishing_adjusted_figures_needs_a_frame(tmp_path, notebook):
+    """The index (03) and the drivers (04) are published with the weights the parameters
+    state, the design weights unless asked."""
     f = tmp_path / "r.csv"
     f.write_text("respondent_id\n1\n")
     with pytest.raises(gs.InputError, match="weighting 'rake' adjusts the weights to the frame"):
-        gs.validate_params({"responses": str(f), "weighting": "rake"}, notebooks="03")
-    p = gs.validate_params({"responses": str(f), "weighting": "nonresponse"}, notebooks="03")
+        gs.validate_params({"responses": str(f), "weighting": "rake"}, notebooks=notebook)
+    p = gs.validate_params({"responses": str(f), "weighting": "nonresponse"}, notebooks=notebook)
     assert p["weighting"] == "nonresponse"
+    assert gs.validate_params({"responses": str(f)}, notebooks=notebook)["weighting"] == "none"
 
 
 def test_only_accepts_identifiers_and_numbers():
