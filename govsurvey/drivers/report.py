@@ -377,8 +377,7 @@ def text(key: str, lang: str, **fields: Any) -> str:
     >>> text("q_keep_up", "vi")
     'Duy trì'
     """
-    i18n.check_language(lang)
-    return TEXT[key][lang].format(**fields)
+    return i18n.phrase(TEXT, key, lang, **fields)
 
 
 def quadrant_label(quadrant: str, lang: str) -> str:

@@ -18,6 +18,7 @@ __all__ = [
     "TEXT",
     "check_language",
     "text",
+    "phrase",
     "pct",
     "num",
     "integer",
@@ -742,8 +743,21 @@ def text(key: str, lang: str, **fields: Any) -> str:
     >>> text("h_by", "en", unit="District")
     'By District'
     """
+    return phrase(TEXT, key, lang, **fields)
+
+
+def phrase(table: dict[str, dict[str, str]], key: str, lang: str, **fields: Any) -> str:
+    """The sentence ``key`` of a report's own ``table`` (key -> {"vi": ..., "en": ...}) in
+    ``lang``, with its ``{fields}`` filled in: every report's texts are looked up this one way.
+
+    Examples
+    --------
+    >>> from govsurvey.publish.i18n import phrase
+    >>> phrase({"n": {"vi": "{k} phiếu", "en": "{k} forms"}}, "n", "en", k=3)
+    '3 forms'
+    """
     check_language(lang)
-    return TEXT[key][lang].format(**fields)
+    return table[key][lang].format(**fields)
 
 
 def _finite(x: Any) -> bool:

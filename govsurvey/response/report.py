@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..publish.i18n import integer, num, pct, pvalue, signed
+from ..publish.i18n import integer, num, pct, phrase, pvalue, signed
 from ..publish.tables import Table, code_label, value_label, variable_label
 
 __all__ = [
@@ -223,7 +223,7 @@ def t(key: str, lang: str, **fields: Any) -> str:
     >>> t("none", "vi"), t("conv", "en", it=4)
     ('không có', ' The fit converged in 4 iterations.')
     """
-    return TEXT[key][lang].format(**fields)
+    return phrase(TEXT, key, lang, **fields)
 
 
 def _p(x: float, lang: str) -> str:

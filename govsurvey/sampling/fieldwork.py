@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from govsurvey.errors import InputError
+from govsurvey.publish.i18n import check_language
 
 __all__ = ["HEADERS", "fieldwork_sheet", "write_fieldwork"]
 
@@ -75,10 +76,7 @@ def fieldwork_sheet(
     >>> list(fieldwork_sheet(s).columns)[:4]
     ['STT', 'Quận/huyện/thị xã', 'Phường/xã/thị trấn', 'Mã đơn vị mẫu cấp 1']
     """
-    if language not in ("vi", "en"):
-        raise InputError.one(
-            "language must be 'vi' or 'en'", "give language='vi' or 'en'", value=language
-        )
+    check_language(language)
     if columns is None:
         columns = [c for c in HEADERS if c in sample.columns and c != "stratum"]
         if "district" not in sample.columns and "stratum" in sample.columns:

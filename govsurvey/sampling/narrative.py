@@ -9,17 +9,9 @@ import math
 
 import pandas as pd
 
-from govsurvey.errors import InputError
+from govsurvey.publish.i18n import check_language, num
 
 __all__ = ["number", "describe_sizes", "describe_recommendation", "describe_simulation"]
-
-
-def _lang(language: str) -> str:
-    if language not in ("vi", "en"):
-        raise InputError.one(
-            "language must be 'vi' or 'en'", "give language='vi' or 'en'", value=language
-        )
-    return language
 
 
 def number(x: float, language: str = "vi", digits: int = 2) -> str:
@@ -31,12 +23,7 @@ def number(x: float, language: str = "vi", digits: int = 2) -> str:
     >>> number(79.7312, "vi"), number(40230, "vi", 0), number(40230.5, "en", 1)
     ('79,73', '40.230', '40,230.5')
     """
-    if x is None or not math.isfinite(float(x)):
-        return "—"
-    s = f"{float(x):,.{digits}f}"
-    if language == "vi":
-        s = s.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    return s
+    return num(x, language, digits)
 
 
 def describe_sizes(
@@ -56,7 +43,7 @@ def describe_sizes(
     >>> print(describe_sizes(700000, 0.05, 0.95, 400, 385, 17000, "en"))  # doctest: +ELLIPSIS
     For the whole city (700,000 dossiers) Yamane's formula gives **400** forms ...
     """
-    lang = _lang(language)
+    lang = check_language(language)
     e = number(100 * margin, lang, 2)
     c = number(100 * confidence, lang, 0)
     if lang == "vi":
@@ -101,7 +88,7 @@ def describe_recommendation(
     ... # doctest: +ELLIPSIS
     The plan draws **9** wards and **450** forms ...
     """
-    lang = _lang(language)
+    lang = check_language(language)
     wards = int(plan["clusters"].sum())
     forms = int(plan["forms"].sum())
     resp = float(plan["n_respondents"].sum())
@@ -169,7 +156,7 @@ def describe_simulation(
     >>> print(describe_simulation(s, 0.95, "en"))  # doctest: +ELLIPSIS
     Each plan was drawn 100 times from the synthetic city...
     """
-    lang = _lang(language)
+    lang = check_language(language)
     reps = int(summary["replications"].max())
     lines = []
     c = number(100 * confidence, lang, 0)

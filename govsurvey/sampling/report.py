@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from govsurvey.errors import InputError
+from govsurvey.publish.i18n import phrase
 
 from ._checks import has_columns, size_measure
 from .narrative import number
@@ -123,11 +124,7 @@ def text(key: str, lang: str, **kw: object) -> str:
     >>> text("tab_sim", "en", reps=30)
     'The plans over 30 simulated samples'
     """
-    if lang not in ("vi", "en"):
-        raise InputError.one(
-            "language must be 'vi' or 'en'", "give language='vi' or 'en'", value=lang
-        )
-    return _T[key][lang].format(**kw)
+    return phrase(_T, key, lang, **kw)
 
 
 def read_wards(
