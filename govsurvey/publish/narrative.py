@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import i18n
 from .i18n import text
-from .tables import code_label, value_label, variable_label
+from .tables import code_label, suppressed, value_label, variable_label
 
 __all__ = [
     "unit_name",
@@ -344,15 +344,12 @@ def describe_domains(
         parts.append(text("dom_df", lang, span=span))
         if lo_df < 10:
             parts.append(text("dom_df_wide", lang))
-    suppressed = (
-        d["suppressed"].fillna(False).astype(bool)
-        if "suppressed" in d
-        else pd.Series(True, index=d.index)
-    )
-    hidden = int((d["estimate"].isna() & suppressed).sum())
+    # without the guard's flags, a figure not shown is taken as suppressed
+    hid = suppressed(d) if "suppressed" in d else np.ones(len(d), bool)
+    hidden = int((d["estimate"].isna().to_numpy() & hid).sum())
     if hidden:
         parts.append(text("dom_suppressed", lang, k=hidden, min_cell=i18n.integer(min_cell, lang)))
-    missing = d[d["estimate"].isna() & ~suppressed]
+    missing = d[d["estimate"].isna().to_numpy() & ~hid]
     if len(missing):
         empty = (
             index[(index["level"] == "criterion") & (index["n"] == 0)] if "level" in index else None

@@ -26,6 +26,7 @@ __all__ = [
     "variable_label",
     "value_label",
     "code_label",
+    "suppressed",
     "index_table",
     "domain_table",
     "target_table",
@@ -209,20 +210,29 @@ def _level(frame: pd.DataFrame, level: float | None) -> float:
     return float(level if level is not None else frame.attrs.get("level", 0.95))
 
 
+def suppressed(frame: pd.DataFrame) -> np.ndarray:
+    """Rows the guard suppressed (none in a frame it has not guarded).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> suppressed(pd.DataFrame({"suppressed": [True, None, False]})).tolist()
+    [True, False, False]
+    """
+    if "suppressed" not in frame:
+        return np.zeros(len(frame), bool)
+    return frame["suppressed"].astype("boolean").fillna(False).to_numpy(bool)
+
+
 def _hidden(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose figures are not shown: suppressed by the guard, or not estimable."""
-    sup = (
-        frame["suppressed"].fillna(False).to_numpy(bool)
-        if "suppressed" in frame
-        else np.zeros(len(frame), bool)
-    )
     est = frame["estimate"].to_numpy(float) if "estimate" in frame else np.zeros(len(frame))
-    return sup | ~np.isfinite(est)
+    return suppressed(frame) | ~np.isfinite(est)
 
 
 def _notes(frame: pd.DataFrame, lang: str, min_cell: int | None) -> list[str]:
     notes = []
-    sup = frame["suppressed"].fillna(False).to_numpy(bool) if "suppressed" in frame else None
+    sup = suppressed(frame) if "suppressed" in frame else None
     if sup is not None and sup.any() and min_cell is not None:
         notes.append(text("footnote_suppressed", lang, min_cell=i18n.integer(min_cell, lang)))
     hidden = _hidden(frame)
@@ -380,15 +390,10 @@ def domain_table(
             ]
             numeric.append(h_ci)
             # a cell's size is shown unless suppressed: a figure not estimable still has one
-            sup = (
-                rows["suppressed"].astype("boolean").fillna(True).to_numpy(bool)
-                if "suppressed" in rows
-                else np.zeros(len(rows), bool)
-            )
             n_cell = pd.to_numeric(rows["n"], errors="coerce")
             first_n = [
                 DASH if x or pd.isna(v) else i18n.integer(v, lang)
-                for x, v in zip(sup, n_cell, strict=True)
+                for x, v in zip(suppressed(rows), n_cell, strict=True)
             ]
     h_n = text("col_n", lang)
     cols[h_n] = first_n
