@@ -100,8 +100,6 @@ class Table:
     #: columns parsed as integers, by position: their int64 values (0 where blank) and blank
     #: mask, the arrays behind the column's ``Int64`` Series
     integers: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    #: positions of text columns whose filled cells are all different (as read)
-    distinct: set[int] = field(default_factory=set)
     #: the distinct filled values of text columns, by position, where the reader found them
     levels: dict[int, list[str]] = field(default_factory=dict)
 
@@ -544,16 +542,12 @@ def _arrow_table(
             return None
     else:  # pragma: no cover - every column is text by now
         return None
-    for j in range(len(header)):
-        if pa.types.is_binary(t.column(j).type) or pa.types.is_large_binary(t.column(j).type):
-            raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell")
     # columns are independent and pyarrow and numpy release the GIL: two at a time
     with ThreadPoolExecutor(max_workers=2) as pool:
         parsed = list(pool.map(lambda j: _arrow_column(t.column(j), kind[j]), range(len(header))))
     cols = [c.series for c in parsed]
     integers = {j: c.integers for j, c in enumerate(parsed) if c.integers is not None}
     levels = {j: c.levels for j, c in enumerate(parsed) if c.levels is not None}
-    distinct = {j for j, c in enumerate(parsed) if c.distinct}
     unicode_rows = [(int(i), j) for j, c in enumerate(parsed) for i in c.mixed_rows]
     blank = _blank_rows(cols, t.num_rows)
     keep = np.arange(t.num_rows)
@@ -565,7 +559,6 @@ def _arrow_table(
             cols[j] = pd.Series(pd.arrays.IntegerArray(v, m), copy=False)
     table = Table(header, cols, keep)
     table.integers = integers
-    table.distinct = distinct if not blank.size else set()
     table.levels = levels
     if unicode_rows:
         at = {int(p): k for k, p in enumerate(keep)}
@@ -580,7 +573,6 @@ class _Column:
     series: pd.Series
     integers: tuple[np.ndarray, np.ndarray] | None = None
     levels: list[str] | None = None
-    distinct: bool = False
     mixed_rows: np.ndarray | list[int] = field(default_factory=list)
 
 
@@ -594,13 +586,14 @@ def _arrow_column(arr: Any, kind: str) -> _Column:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+        raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid UTF-8 in a cell")
     text = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
     if text and kind == "unknown" and (numbers := as_numbers(arr)) is not None:
         return _Column(pd.Series(numbers, dtype="float64", copy=False))
     if text:
         s, mixed_rows, values = _arrow_text(arr, few=kind == "category")
-        distinct = values is not None and len(values) == len(arr) - arr.null_count
-        return _Column(s, None, values, distinct, [] if mixed_rows is None else mixed_rows)
+        return _Column(s, None, values, [] if mixed_rows is None else mixed_rows)
     if pa.types.is_int64(arr.type):  # whole numbers: nothing to convert or round
         values, blank = _integer_column(arr)
         return _Column(

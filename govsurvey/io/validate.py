@@ -301,9 +301,7 @@ def _integers(
             top = max(allowed)
             refused = np.ones(top + 3, dtype=bool)
             refused[np.array(sorted(allowed)) + 1] = False
-            if r.dtype == np.int64 and (0 not in allowed or r.min(initial=0) >= 0):
-                bad = np.take(refused[1:], r, mode="clip")  # a negative value is clipped to 0
-            elif r.dtype == np.int64:  # r + 1 wraps only at int64's largest value: refused
+            if r.dtype == np.int64:  # r + 1 wraps only at int64's largest value: refused
                 bad = np.take(refused, r + 1, mode="clip")
             else:
                 idx = np.nan_to_num(np.clip(r, -1, top + 1), nan=-1).astype(np.intp) + 1
@@ -545,8 +543,9 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         if as_coded is not None:
             coded[col] = as_coded
         out[col] = value
-    id_pos = header.index(spec.id)
-    check_ids(cols[spec.id], spec.id, chk, distinct=id_pos in table.distinct)
+    ids = levels.get(spec.id)  # the reader's distinct ids: as many as filled cells, all differ
+    distinct = ids is not None and len(ids) == int(cols[spec.id].notna().sum())
+    check_ids(cols[spec.id], spec.id, chk, distinct=distinct)
     chk.found = [
         f
         for f in chk.found
