@@ -44,7 +44,16 @@ class Problem:
 
     ``row`` is the row number as a person sees it in the file (the header is row 1 in a CSV, so
     the first data row is row 2; in a spreadsheet the sheet's own row number); ``None`` when the
-    problem concerns the whole file or a column.
+    problem concerns the whole file or a column. ``what_vi`` and ``fix_vi`` say the same in
+    Vietnamese, where the code that found the problem gives them (:meth:`text` falls back to
+    English otherwise).
+
+    Examples
+    --------
+    >>> p = Problem("not a number", "use 1-5", "r.csv", 4, "C1_1", "abc",
+    ...             what_vi="không phải số", fix_vi="ghi 1-5")
+    >>> p.text("vi")
+    "r.csv, dòng 4, cột 'C1_1': không phải số (giá trị 'abc'). Cách sửa: ghi 1-5"
     """
 
     what: str
@@ -53,22 +62,29 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
+    what_vi: str | None = None
+    fix_vi: str | None = None
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str = "en") -> str:
+        """The problem as one line in ``language`` ("vi" or "en")."""
+        vi = language == "vi"
+        words = ("dòng", "cột", "giá trị", "Cách sửa") if vi else ("row", "column", "value", "Fix")
+        what = (self.what_vi or self.what) if vi else self.what
+        fix = (self.fix_vi or self.fix) if vi else self.fix
         where = []
         if self.file is not None:
             where.append(f"{self.file}")
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{words[0]} {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"{words[1]} '{self.column}'")
         head = ", ".join(where)
-        value = "" if self.value is None else f" (value {short(self.value)})"
-        return (
-            f"{head}: {self.what}{value}. Fix: {self.fix}"
-            if head
-            else (f"{self.what}{value}. Fix: {self.fix}")
-        )
+        value = "" if self.value is None else f" ({words[2]} {short(self.value)})"
+        body = f"{what}{value}. {words[3]}: {fix}"
+        return f"{head}: {body}" if head else body
 
 
 @dataclass
@@ -97,10 +113,16 @@ class InputError(ValueError):
         return cls([Problem(what=what, fix=fix, **where)])  # type: ignore[arg-type]
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str = "en") -> str:
+        """The message in ``language`` ("vi" or "en"): each problem on its own line."""
         if len(self.problems) == 1:
-            return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems:"]
-        lines += [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+            return self.problems[0].text(language)
+        vi = language == "vi"
+        lines = [f"{len(self.problems)} {'lỗi' if vi else 'problems'}:"]
+        lines += [f"  - {p.text(language)}" for p in self.problems[:MAX_LISTED]]
         if len(self.problems) > MAX_LISTED:
-            lines.append(f"  ... and {len(self.problems) - MAX_LISTED} more")
+            more = len(self.problems) - MAX_LISTED
+            lines.append(f"  ... {'và' if vi else 'and'} {more} {'lỗi khác' if vi else 'more'}")
         return "\n".join(lines)

@@ -71,6 +71,8 @@ class CellIssue:
     what: str
     fix: str
     keeps: bool = False  # the value was read correctly (e.g. unified): never excludes the row
+    what_vi: str = ""
+    fix_vi: str = ""
 
 
 @dataclass
@@ -682,6 +684,9 @@ def unicode_issue(pos: int, column: int) -> CellIssue:
         "composed ones (NFC); both are read as the same text",
         "save the file from one program as 'CSV UTF-8', or retype the cell",
         keeps=True,
+        what_vi="ở đây chữ có dấu viết theo dạng tách dấu (Unicode NFD), ở chỗ khác trong cột "
+        "theo dạng dựng sẵn (NFC); cả hai được đọc là cùng một chữ",
+        fix_vi="lưu tệp từ cùng một chương trình dưới dạng 'CSV UTF-8', hoặc gõ lại ô này",
     )
 
 
@@ -780,6 +785,8 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
                     "nul_byte",
                     "holds a NUL byte (a control character, often left by a damaged export)",
                     "retype the cell, or export the file again",
+                    what_vi="chứa ký tự NUL (ký tự điều khiển, thường do tệp xuất bị hỏng)",
+                    fix_vi="gõ lại ô này, hoặc xuất lại tệp",
                 )
             )
         if len(values) < width:

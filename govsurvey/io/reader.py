@@ -448,6 +448,9 @@ def _sheet_table(
                     "a formula whose result was never saved in the file (the program that "
                     "wrote it does not calculate), so its value is unknown",
                     "open the file in Excel or LibreOffice and save it (or paste the values)",
+                    what_vi="công thức chưa được lưu kết quả trong tệp (chương trình ghi tệp "
+                    "không tính công thức), nên không biết giá trị",
+                    fix_vi="mở tệp bằng Excel hoặc LibreOffice rồi lưu lại (hoặc dán giá trị)",
                 )
             )
     return table

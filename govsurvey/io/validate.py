@@ -41,27 +41,109 @@ UNIFYING_CHECKS = ("label_variant", "unicode_form")
 
 _DIGITS = re.compile(r"\d")
 
+#: A whole-number weight this large is a phone or ID number typed into the weight cell.
+PHONE_LIKE_WEIGHT = 1e8
+
 
 def header_key(s: str) -> str:
     """A header cell compared without case, blanks, dots or dashes."""
     return re.sub(r"[\s.\-]+", "_", s.casefold()).strip("_")
 
 
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_AROUND = re.compile(r"\s*([/\-])\s*")
+
+
 def text_key(s: str) -> str:
-    """A cell value compared without case, surrounding or repeated blanks, Unicode form."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
+    """A cell value compared without case, surrounding or repeated blanks, Unicode form, the
+    kind of dash, or blanks around a slash or dash.
+
+    Examples
+    --------
+    >>> text_key("  KHÔNG BIẾT/không  áp dụng ") == text_key("Không biết / không áp dụng")
+    True
+    >>> text_key("18–29") == text_key("18 - 29")
+    True
+    """
+    s = _DASHES.sub("-", unicodedata.normalize("NFC", s))
+    return _AROUND.sub(r"\1", re.sub(r"\s+", " ", s)).strip().casefold()
 
 
-def label_lookup(codes: dict[Any, Any]) -> dict[str, str]:
-    """Code, Vietnamese and English label (as keys) -> code, leaving out ambiguous labels."""
-    found: dict[str, set[str]] = {}
+def plain_key(s: str) -> str:
+    """:func:`text_key` without Vietnamese tone and vowel marks (``đ`` as ``d``): how a label
+    typed without accents is matched.
+
+    Examples
+    --------
+    >>> plain_key("Không hài lòng"), plain_key("Đất đai")
+    ('khong hai long', 'dat dai')
+    """
+    k = unicodedata.normalize("NFD", text_key(s).replace("đ", "d"))
+    return "".join(ch for ch in k if not unicodedata.combining(ch))
+
+
+def _aliases(label: str) -> list[str]:
+    """Shorter forms a person types for a label: each part of "A / B", and the label without a
+    remark in brackets ("Không áp dụng (không trễ hẹn)" -> "Không áp dụng")."""
+    out = []
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", label).strip()
+    if bare and bare != label:
+        out.append(bare)
+    for whole in {label, bare}:
+        parts = [x.strip() for x in whole.split("/")]
+        if len(parts) > 1:
+            out += [x for x in parts if x]
+    return out
+
+
+def _tiers(codes: dict[Any, Any]) -> list[dict[str, str]]:
+    """Keys of a code list by how exactly they name a code: the code or a label as written,
+    then a shorter form of a label, then either without accents (each tier leaves out keys
+    that would name two codes)."""
+    exact: dict[str, set[str]] = {}
+    alias: dict[str, set[str]] = {}
     for code, labels in codes.items():
         names = [str(code)]
         if isinstance(labels, dict):
             names += [str(labels[k]) for k in ("vi", "en") if labels.get(k)]
         for n in names:
-            found.setdefault(text_key(n), set()).add(str(code))
-    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+            exact.setdefault(text_key(n), set()).add(str(code))
+            for a in _aliases(n):
+                alias.setdefault(text_key(a), set()).add(str(code))
+    plain: dict[str, set[str]] = {}
+    for tier in (exact, alias):
+        for k, v in tier.items():
+            plain.setdefault(plain_key(k), set()).update(v)
+    return [{k: next(iter(v)) for k, v in t.items() if len(v) == 1} for t in (exact, alias, plain)]
+
+
+def label_lookup(codes: dict[Any, Any], *fallbacks: dict[Any, Any]) -> dict[str, str]:
+    """Code, Vietnamese and English label (as keys, see :func:`find_label`) -> code.
+
+    Besides the labels as written: a part of a label "A / B" on its own ("Không biết" for
+    "Không biết / không áp dụng"), a label without its remark in brackets, and any of them typed
+    without accents. A key that would name two codes is left out. ``fallbacks``: code lists
+    whose keys are added only where ``codes`` has none (an item's own codes come before the
+    shared missing codes: in ``apology``, "Không áp dụng" is its code 0, not 8).
+
+    Examples
+    --------
+    >>> lk = label_lookup({8: {"vi": "Không biết / không áp dụng"}, 9: {"vi": "Không trả lời"}})
+    >>> [find_label(lk, x) for x in ("không biết", "KHONG AP DUNG", "Không trả lời", "?")]
+    ['8', '8', '9', None]
+    """
+    out: dict[str, str] = {}
+    for group in (codes, *fallbacks):
+        for tier in _tiers(group):
+            for k, v in tier.items():
+                out.setdefault(k, v)
+    return out
+
+
+def find_label(lookup: dict[str, Any], cell: str) -> Any:
+    """The code a cell's text names in a :func:`label_lookup` (None when it names none)."""
+    found = lookup.get(text_key(cell))
+    return found if found is not None else lookup.get(plain_key(cell))
 
 
 class ColumnSpec:
@@ -109,13 +191,11 @@ class ColumnSpec:
         self.lookups = {
             v: label_lookup(d["codes"]) for v, d in self.variables.items() if d.get("codes")
         }
-        answers = {**inst.scale_labels, **inst.missing_labels}
-        self.scale_lookup = {k: int(v) for k, v in label_lookup(answers).items()}
+        self.scale_lookup = {
+            k: int(v) for k, v in label_lookup(inst.scale_labels, inst.missing_labels).items()
+        }
         self.choice_lookups = {
-            c: {
-                k: int(v)
-                for k, v in label_lookup({**a.get("codes", {}), **inst.missing_labels}).items()
-            }
+            c: {k: int(v) for k, v in label_lookup(a.get("codes", {}), inst.missing_labels).items()}
             for c, a in self.assessment.items()
             if a.get("type") == "choice"
         }
@@ -193,17 +273,21 @@ class _Checker:
         self.spec = spec
         self.found: list[Found] = []
 
-    def shown(self, col: str | None, value: Any) -> tuple[Any, str]:
-        """The value to quote (None to withhold it) and a note when withheld."""
-        if value is None or value == "":
-            return None, ""
+    def shown(self, col: str | None, value: Any) -> tuple[Any, str, str]:
+        """The value to quote (None to withhold it) and a note when withheld (en, vi)."""
+        if value is None or value is pd.NA or (isinstance(value, str) and value == ""):
+            return None, "", ""
         text = value if isinstance(value, str) else cell_text(value)
         if not text:
-            return None, ""
+            return None, "", ""
         private = col in self.spec.personal or (col is not None and col not in self.spec.known)
         if private or len(_DIGITS.findall(text)) >= 6 or len(text) > 40:
-            return None, " (value not shown: it may be personal data)"
-        return text, ""
+            return (
+                None,
+                " (value not shown: it may be personal data)",
+                " (không hiện giá trị: có thể là dữ liệu cá nhân)",
+            )
+        return text, "", ""
 
     def flag(
         self,
@@ -214,12 +298,16 @@ class _Checker:
         what: str,
         fix: str,
         excludes: bool | None = None,
+        vi: tuple[str, str] | None = None,
     ) -> None:
+        """A problem for each cell of ``mask``; ``vi``: what and fix in Vietnamese."""
         if excludes is None:
             excludes = col in self.spec.essential
         for pos in np.flatnonzero(mask):
-            value, note = self.shown(col, series.iloc[pos])
+            value, note, note_vi = self.shown(col, series.iloc[pos])
             p = Problem(what + note, fix, self.name, int(self.numbers[pos]), col, value)
+            if vi is not None:
+                p.what_vi, p.fix_vi = vi[0] + note_vi, vi[1]
             self.found.append(Found(int(pos), check, p, excludes))
 
 
@@ -239,7 +327,8 @@ def _numbers(
         idx = np.flatnonzero(bad)
         words = s.iloc[idx]
         codes, uniques = pd.factorize(words)
-        mapped = np.array([lookup.get(text_key(u), np.nan) for u in uniques], dtype=float)
+        mapped = [find_label(lookup, u) for u in uniques]
+        mapped = np.array([np.nan if m is None else m for m in mapped], dtype=float)
         v[idx] = mapped[codes]
         bad = np.isnan(v) & ~blank
     return v, blank, bad
@@ -262,15 +351,73 @@ def _codes_text(codes: Any) -> str:
     return ", ".join(str(c) for c in codes)
 
 
+#: At most this many distinct unreadable words of a column get a "did you mean" of their own.
+_SUGGESTED = 50
+
+
+@dataclass
+class Say:
+    """What a coded column's messages say, in English and Vietnamese.
+
+    ``fix``/``fix_vi``: how to write a valid cell; ``what``/``what_vi``: what a number outside
+    the codes is; ``labels``: the labels a cell may hold (for "did you mean" hints; when there
+    are any, a word that is none of them is "not a code or label", not "not a number").
+    """
+
+    fix: str
+    fix_vi: str
+    what: str = "not a valid answer"
+    what_vi: str = "không phải câu trả lời hợp lệ"
+    labels: tuple[str, ...] = ()
+
+
+def _suggest(word: str, labels: tuple[str, ...]) -> str | None:
+    """The label closest to ``word`` (compared as the reader compares them), if one is close."""
+    keys = {plain_key(x): x for x in labels}
+    near = difflib.get_close_matches(plain_key(word), list(keys), n=1, cutoff=0.6)
+    return keys[near[0]] if near else None
+
+
+def _flag_words(chk: _Checker, bad: np.ndarray, col: str, s: pd.Series, say: Say) -> None:
+    """Flag cells holding a word that is neither a number nor a known label, each distinct word
+    with the label it is closest to, if any."""
+    if not bad.any():
+        return
+    if not say.labels:
+        chk.flag(
+            bad, col, s, "not_numeric", "not a number", say.fix, vi=("không phải số", say.fix_vi)
+        )
+        return
+    what = "neither a code nor a label of this column"
+    what_vi = "không phải mã hay nhãn của cột này"
+    idx = np.flatnonzero(bad)
+    codes, uniques = pd.factorize(s.iloc[idx].astype(object))
+    codes = np.minimum(codes, _SUGGESTED)  # the rest of many distinct words: one group
+    for k in range(min(len(uniques), _SUGGESTED + 1)):
+        mask = np.zeros(len(s), dtype=bool)
+        mask[idx[codes == k]] = True
+        near = _suggest(str(uniques[k]), say.labels) if k < _SUGGESTED else None
+        hint = f" (did you mean {near!r}?)" if near else ""
+        hint_vi = f" (có phải là {near!r}?)" if near else ""
+        chk.flag(
+            mask,
+            col,
+            s,
+            "not_numeric",
+            what,
+            say.fix + hint,
+            vi=(what_vi, say.fix_vi + hint_vi),
+        )
+
+
 def _integers(
     chk: _Checker,
     s: pd.Series,
     col: str,
     allowed: set[int] | None,
-    fix: str,
+    say: Say,
     lo: int | None = None,
     hi: int | None = None,
-    what: str = "not a valid answer",
     lookup: dict[str, int] | None = None,
     integral: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -279,6 +426,7 @@ def _integers(
     ``integral``: the column as parsed integers, its int64 values (any number where blank) and
     blank mask: nothing to convert or round.
     """
+    fix, vi = say.fix, (say.what_vi, say.fix_vi)
     if integral is not None:
         r, mask = integral
     elif pd.api.types.is_integer_dtype(s.dtype):
@@ -286,13 +434,21 @@ def _integers(
         r = s.to_numpy("int64", na_value=0, copy=True)
     else:
         v, blank, bad_text = _numbers(s, lookup)
-        chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
+        _flag_words(chk, bad_text, col, s, say)
         r = np.round(v)
         with np.errstate(invalid="ignore"):
             frac = np.abs(v - r) > 1e-9  # False for NaN and for infinities, flagged below
             if np.isinf(v).any():
                 frac |= np.isinf(v)
-        chk.flag(frac, col, s, "not_whole_number", "not a whole number", fix)
+        chk.flag(
+            frac,
+            col,
+            s,
+            "not_whole_number",
+            "not a whole number",
+            fix,
+            vi=("không phải số nguyên", say.fix_vi),
+        )
         mask = np.isnan(v) | frac
     with np.errstate(invalid="ignore"):
         if allowed is not None and min(allowed) >= 0 and max(allowed) < 1000:
@@ -315,7 +471,7 @@ def _integers(
         if hi is not None:
             bad |= r > hi
     bad &= ~mask
-    chk.flag(bad, col, s, "invalid_code", what, fix)
+    chk.flag(bad, col, s, "invalid_code", say.what, fix, vi=vi)
     mask = mask | bad
     if r.dtype != np.int64:
         r = np.where(mask, 0, r).astype(np.int64)
@@ -384,20 +540,59 @@ class _ColumnChecks:
         inst = chk.spec.inst
         self.chk, self.spec, self.whole, self.levels = chk, chk.spec, whole, levels
         self.scale_codes = set(range(inst.scale_min, inst.scale_max + 1)) | set(inst.missing_codes)
-        kinds = {"dont_know": "don't know", "no_answer": "no answer"}
-        missing = ", ".join(f"{k} ({kinds[v]})" for k, v in sorted(inst.missing_codes.items()))
-        self.scale_fix = (
-            f"use {inst.scale_min}–{inst.scale_max}, {missing}, or leave the cell blank"
+        lo, hi = inst.scale_min, inst.scale_max
+        example = inst.scale_labels[max(k for k in inst.scale_labels if k < hi)]["vi"]
+        miss = sorted(inst.missing_codes.items())
+        dk = {
+            "dont_know": ("don't know", "không biết"),
+            "no_answer": ("no answer", "không trả lời"),
+        }
+        self.missing_words = {
+            k: (_aliases(inst.missing_labels[k]["vi"]) or [inst.missing_labels[k]["vi"]])[0]
+            for k, _ in miss
+        }
+        words = self.missing_words
+        en = ", ".join(f"{k} or {words[k]!r} ({dk[v][0]})" for k, v in miss)
+        vi = ", ".join(f"{k} hoặc {words[k]!r} ({dk[v][1]})" for k, v in miss)
+        labels = [v["vi"] for v in inst.scale_labels.values()]
+        labels += [x for v in inst.missing_labels.values() for x in (v["vi"], *_aliases(v["vi"]))]
+        self.scale_say = Say(
+            f"write {lo}–{hi} or its label such as {example!r} (sheet 'Mã' of the template "
+            f"lists them), {en}, or leave the cell blank",
+            f"ghi {lo}–{hi} hoặc nhãn như {example!r} (trang 'Mã' của mẫu nhập liệu liệt kê "
+            f"đủ), {vi}, hoặc để trống",
+            labels=tuple(labels),
         )
+        self.missing_labels = [
+            x for v in inst.missing_labels.values() for x in (v["vi"], *_aliases(v["vi"]))
+        ]
         self.missing = np.array(sorted(inst.missing_codes), dtype=float)
+
+    def _choice_say(self, col: str, a: dict) -> Say:
+        codes = a.get("codes", {})
+        listed = ", ".join(f"{k} {v['vi']}" for k, v in codes.items())
+        miss = ", ".join(f"{k} {w}" for k, w in self.missing_words.items())
+        labels = [v["vi"] for v in codes.values()] + self.missing_labels
+        return Say(
+            f"write a code or its label ({listed}; {miss}), or leave the cell blank",
+            f"ghi mã hoặc nhãn ({listed}; {miss}), hoặc để trống",
+            labels=tuple(labels),
+        )
 
     def check(self, col: str, s: pd.Series) -> tuple[Any, Any]:
         chk, spec, whole, levels = self.chk, self.spec, self.whole, self.levels
         inst, design, missing = spec.inst, spec.design, self.missing
         if col in spec.filled:
             what = "respondent ID is blank" if col == spec.id else f"{col} is blank"
+            what_vi = "mã phiếu để trống" if col == spec.id else f"ô {col} để trống"
             chk.flag(
-                s.isna().to_numpy(), col, s, "missing_value", what, f"give every row its {col}"
+                s.isna().to_numpy(),
+                col,
+                s,
+                "missing_value",
+                what,
+                f"give every row its {col}",
+                vi=(what_vi, f"ghi {col} cho mọi dòng"),
             )
         if col in spec.scale:
             v = _integers(
@@ -405,7 +600,7 @@ class _ColumnChecks:
                 s,
                 col,
                 self.scale_codes,
-                self.scale_fix,
+                self.scale_say,
                 lookup=spec.scale_lookup,
                 integral=whole.get(col),
             )
@@ -414,59 +609,143 @@ class _ColumnChecks:
             a = spec.assessment[col]
             if a.get("type") == "count":
                 lo, hi = a.get("min"), a.get("max")
-                fix = f"give a whole number from {lo} to {hi}, or leave the cell blank"
-                what = "count out of range"
-                v = _integers(chk, s, col, None, fix, lo, hi, what, integral=whole.get(col))
+                say = Say(
+                    f"give a whole number from {lo} to {hi}, or leave the cell blank",
+                    f"ghi một số nguyên từ {lo} đến {hi}, hoặc để trống",
+                    "count out of range",
+                    "số lần ngoài khoảng cho phép",
+                )
+                v = _integers(chk, s, col, None, say, lo, hi, integral=whole.get(col))
             else:
                 allowed = {int(k) for k in a.get("codes", {})} | set(inst.missing_codes)
-                fix = f"use one of {_codes_text(sorted(allowed))}, or leave the cell blank"
                 lookup = spec.choice_lookups.get(col)
-                v = _integers(chk, s, col, allowed, fix, lookup=lookup, integral=whole.get(col))
+                say = self._choice_say(col, a)
+                v = _integers(chk, s, col, allowed, say, lookup=lookup, integral=whole.get(col))
             return _coded_and_valid(*v, missing)
         if col in spec.expectations:
-            fix = "use 1 (chosen) or 0 (not chosen), or leave the cell blank"
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
+            say = Say(
+                "use 1 (chosen) or 0 (not chosen), or leave the cell blank",
+                "ghi 1 (có chọn) hoặc 0 (không chọn), hoặc để trống",
+                "not 0 or 1",
+                "không phải 0 hay 1",
+            )
+            v = _integers(chk, s, col, {0, 1}, say, integral=whole.get(col))
             return _int64(v[0], v[1]), _int64(v[0], v[1])
         if col == design.get("responded"):
-            fix = "use 1 (responded) or 0 (did not respond)"
-            chk.flag(s.isna().to_numpy(), col, s, "missing_value", "response flag is blank", fix)
-            v = _integers(chk, s, col, {0, 1}, fix, what="not 0 or 1", integral=whole.get(col))
+            say = Say(
+                "use 1 (responded) or 0 (did not respond)",
+                "ghi 1 (đã trả lời) hoặc 0 (không trả lời)",
+                "not 0 or 1",
+                "không phải 0 hay 1",
+            )
+            chk.flag(
+                s.isna().to_numpy(),
+                col,
+                s,
+                "missing_value",
+                "response flag is blank",
+                say.fix,
+                vi=("ô đánh dấu trả lời để trống", say.fix_vi),
+            )
+            v = _integers(chk, s, col, {0, 1}, say, integral=whole.get(col))
             return None, _int64(*v)
         if col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
-            blank = s.isna().to_numpy()
-            chk.flag(blank, col, s, "missing_value", "weight is blank", fix)
-            w, _, bad_text = _numbers(s, None)
-            chk.flag(bad_text, col, s, "not_numeric", "not a number", fix)
-            with np.errstate(invalid="ignore"):
-                bad = ~np.isnan(w) & ~(np.isfinite(w) & (w > 0))
-            what = "weight is not positive and finite"
-            chk.flag(bad, col, s, "invalid_weight", what, fix)
-            return None, np.where(bad, np.nan, w)
-        if col in (design.get("strata"), design.get("psu")):
-            role = "stratum" if col == design.get("strata") else "PSU"
+            fix_vi = "ghi trọng số dương (một số lớn hơn 0), hoặc loại dòng này"
             blank = s.isna().to_numpy()
             chk.flag(
-                blank, col, s, "missing_value", f"{role} is blank", f"give every row its {role}"
+                blank,
+                col,
+                s,
+                "missing_value",
+                "weight is blank",
+                fix,
+                vi=("trọng số để trống", fix_vi),
+            )
+            w, _, bad_text = _numbers(s, None)
+            chk.flag(
+                bad_text, col, s, "not_numeric", "not a number", fix, vi=("không phải số", fix_vi)
+            )
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isnan(w) & ~(np.isfinite(w) & (w > 0))
+                # a whole number of 9 to 12 digits: a phone or ID number typed in the wrong
+                # cell (no respondent stands for more people than Viet Nam has)
+                phone = ~bad & (w >= PHONE_LIKE_WEIGHT) & (w < 1e12) & (w == np.round(w))
+            what = "weight is not positive and finite"
+            chk.flag(
+                bad,
+                col,
+                s,
+                "invalid_weight",
+                what,
+                fix,
+                vi=("trọng số không dương hoặc không hữu hạn", fix_vi),
+            )
+            chk.flag(
+                phone,
+                col,
+                s,
+                "invalid_weight",
+                "a whole number of 9 or more digits: a phone or ID number typed into the weight "
+                "cell? (no respondent stands for 100,000,000 people or more)",
+                "move the number to its own column and write the design weight here",
+                vi=(
+                    "một số nguyên từ 9 chữ số trở lên: số điện thoại hay số CCCD ghi nhầm vào ô "
+                    "trọng số? (không người trả lời nào đại diện cho từ 100.000.000 người trở lên)",
+                    "chuyển số này sang đúng cột của nó và ghi trọng số thiết kế vào đây",
+                ),
+            )
+            return None, np.where(bad | phone, np.nan, w)
+        if col in (design.get("strata"), design.get("psu")):
+            role = "stratum" if col == design.get("strata") else "PSU"
+            role_vi = "tầng" if role == "stratum" else "đơn vị mẫu bậc 1"
+            blank = s.isna().to_numpy()
+            chk.flag(
+                blank,
+                col,
+                s,
+                "missing_value",
+                f"{role} is blank",
+                f"give every row its {role}",
+                vi=(f"{role_vi} để trống", f"ghi {role_vi} cho mọi dòng"),
             )
             return None, _variants(chk, s, col, levels.get(col))
         if col in spec.lookups:
             lookup = spec.lookups[col]
             uniques = levels[col] if col in levels else _distinct(s)
-            found = [lookup.get(text_key(u)) for u in uniques]
+            found = [find_label(lookup, u) for u in uniques]
             if found == uniques:  # written as the codes already (most files): kept as read
                 return None, _text(s)
             codes = _codes(s, uniques)
             bad = (codes >= 0) & np.array([x is None for x in found] + [False])[codes]
-            chk.flag(
-                bad,
-                col,
-                s,
-                "unknown_category",
-                f"not a code of {col}",
-                f"use one of {_codes_text(spec.variables[col]['codes'])} (or their Vietnamese "
-                "or English labels), or leave the cell blank",
+            cl = spec.variables[col]["codes"]
+            listed = "; ".join(f"{v['vi']} ({k})" for k, v in cl.items())
+            say = Say(
+                f"write one of its labels or codes: {listed} (or the English label), or leave "
+                "the cell blank",
+                f"ghi một nhãn hoặc mã của cột: {listed} (hoặc nhãn tiếng Anh), hoặc để trống",
+                labels=tuple(v["vi"] for v in cl.values()),
             )
+            idx = np.flatnonzero(bad)
+            unknown = [k for k in range(len(uniques)) if found[k] is None]
+            rest = np.isin(codes[idx], unknown[_SUGGESTED:])
+            for k in [*unknown[:_SUGGESTED], -1]:  # each word with the label it is near
+                mask = np.zeros(len(s), dtype=bool)
+                mask[idx[rest if k < 0 else codes[idx] == k]] = True
+                if not mask.any():
+                    continue
+                near = _suggest(uniques[k], say.labels) if k >= 0 else None
+                hint = f" (did you mean {near!r}?)" if near else ""
+                hint_vi = f" (có phải là {near!r}?)" if near else ""
+                chk.flag(
+                    mask,
+                    col,
+                    s,
+                    "unknown_category",
+                    f"not a code or label of {col}",
+                    say.fix + hint,
+                    vi=(f"không phải mã hay nhãn của cột {col}", say.fix_vi + hint_vi),
+                )
             return None, _take_text(found, codes)  # a blank (-1) or an unknown label: missing
         if col in spec.text_domains:
             return None, _variants(chk, s, col, levels.get(col))
@@ -499,7 +778,7 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
     for j in (j for j, c in enumerate(header) if not c):
         s = table.columns[j]
         for pos in np.flatnonzero(s.notna().to_numpy()):
-            value, note = chk.shown(None, s.iloc[pos])
+            value, note, note_vi = chk.shown(None, s.iloc[pos])
             p = Problem(
                 f"a value in column {j + 1}, which has no name in the header row{note}",
                 "delete the stray value, quote a value holding the separator, or name the column",
@@ -507,13 +786,24 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 int(table.numbers[pos]),
                 None,
                 value,
+                what_vi=f"có giá trị ở cột {j + 1}, cột không có tên ở dòng tiêu đề{note_vi}",
+                fix_vi="xóa giá trị thừa, đặt trong ngoặc kép giá trị có dấu phân cách, hoặc "
+                "đặt tên cho cột",
             )
             chk.found.append(Found(int(pos), "stray_value", p, True))
     lost: set[tuple[int, str]] = set()  # cells the reader could not read: blank, not "missing"
     blanked: set[str] = set()  # columns with such a cell blanked here
     for issue in table.cells:
         c = header[issue.column] if issue.column < len(header) else ""
-        p = Problem(issue.what, issue.fix, name, int(table.numbers[issue.pos]), c or None)
+        p = Problem(
+            issue.what,
+            issue.fix,
+            name,
+            int(table.numbers[issue.pos]),
+            c or None,
+            what_vi=issue.what_vi or None,
+            fix_vi=issue.fix_vi or None,
+        )
         excludes = not issue.keeps and (not c or c in spec.essential)
         chk.found.append(Found(issue.pos, issue.check, p, excludes))
         lost.add((issue.pos, c))

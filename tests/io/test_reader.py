@@ -134,7 +134,7 @@ def test_a_bad_answer_is_set_missing_and_the_row_kept(monkeypatch) -> None:
     assert first["column"].tolist() == ["C1_1", "C2_1"]
     assert first["reason"].tolist() == [
         "C1_1: not a valid answer (value '6')",
-        "C2_1: not a number (value 'four')",
+        "C2_1: neither a code nor a label of this column (value 'four')",
     ]
     d = r.data.set_index("respondent_id")
     assert pd.isna(d.loc["R001", "C1_1"]) and pd.isna(d.loc["R001", "C2_1"])
@@ -160,7 +160,7 @@ def test_a_bad_design_value_excludes_the_row_with_all_its_reasons(monkeypatch) -
         "check": ["invalid_weight, unknown_category"],
         "reason": [
             "base_weight: weight is not positive and finite (value '-1'); "
-            "sex: not a code of sex (value 'Khác')"
+            "sex: not a code or label of sex (value 'Khác')"
         ],
     }
 
@@ -342,7 +342,9 @@ def test_numbers_with_blanks_around_pass_words_do_not(tmp_path: Path) -> None:
     r = read_responses(path, on_error="exclude")
     assert r.data["C1_1"].tolist()[:2] == [4, 4]
     assert pd.isna(r.data["C1_1"].iloc[2])  # the word is set missing, the row kept
-    assert r.cell_account["reason"].tolist() == ["C1_1: not a number (value 'four')"]
+    assert r.cell_account["reason"].tolist() == [
+        "C1_1: neither a code nor a label of this column (value 'four')"
+    ]
     assert r.cell_account["row"].tolist() == [4]
     assert r.n_excluded == 0
 
