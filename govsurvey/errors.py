@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 #: The message of an :class:`InputError` lists this many problems, then "... and N more";
@@ -10,6 +11,20 @@ MAX_LISTED = 20
 
 #: A value is never shown in a message beyond this many characters.
 MAX_SHOWN = 60
+
+
+def message_language() -> str:
+    """The language ``str()`` of a problem uses: ``GOVSURVEY_LANGUAGE`` ("vi" or "en"; English
+    when unset). ``govsurvey run`` sets it for the notebooks it runs, so that an error a
+    notebook stops on reads in the run's language; :meth:`Problem.text` takes one explicitly.
+
+    Examples
+    --------
+    >>> message_language() in ("vi", "en")
+    True
+    """
+    lang = os.environ.get("GOVSURVEY_LANGUAGE", "en")
+    return lang if lang in ("vi", "en") else "en"
 
 
 def short(value: object, limit: int = MAX_SHOWN) -> str:
@@ -46,7 +61,7 @@ class Problem:
     the first data row is row 2; in a spreadsheet the sheet's own row number); ``None`` when the
     problem concerns the whole file or a column. ``what_vi`` and ``fix_vi`` say the same in
     Vietnamese, where the code that found the problem gives them (:meth:`text` falls back to
-    English otherwise).
+    English otherwise: a problem without them is said wholly in English).
 
     Examples
     --------
@@ -66,11 +81,11 @@ class Problem:
     fix_vi: str | None = None
 
     def __str__(self) -> str:
-        return self.text("en")
+        return self.text(message_language())
 
     def text(self, language: str = "en") -> str:
         """The problem as one line in ``language`` ("vi" or "en")."""
-        vi = language == "vi"
+        vi = language == "vi" and self.what_vi is not None  # else all of it in English
         words = ("dòng", "cột", "giá trị", "Cách sửa") if vi else ("row", "column", "value", "Fix")
         what = (self.what_vi or self.what) if vi else self.what
         fix = (self.fix_vi or self.fix) if vi else self.fix
@@ -113,7 +128,7 @@ class InputError(ValueError):
         return cls([Problem(what=what, fix=fix, **where)])  # type: ignore[arg-type]
 
     def __str__(self) -> str:
-        return self.text("en")
+        return self.text(message_language())
 
     def text(self, language: str = "en") -> str:
         """The message in ``language`` ("vi" or "en"): each problem on its own line."""

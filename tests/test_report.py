@@ -252,11 +252,19 @@ def test_every_output_file_is_searched_long_values_as_words_short_ones_as_cells(
     found = {(x.file, x.column): x.count for x in scan_personal(tmp_path, pv)}
     assert found == {
         ("r.html", "full_name"): 1,  # case and spacing differ, still found
-        ("r.html", "phone"): 1,  # "7" as a table cell (not in "7 districts", not in base64)
+        # "0912 345 678" in the alt text, and "7" as a table cell (not in "7 districts", not
+        # in base64)
+        ("r.html", "phone"): 2,
         ("n.ipynb", "phone"): 1,  # inside an escaped notebook output
         ("figures.json", "full_name"): 1,  # "Lê" as a JSON string
         ("t.csv", "full_name"): 1,  # "Hồ" as a CSV field
     }
+    # a number of fewer than 6 digits identifies nobody and is a count in every table: a "7"
+    # typed into a phone cell is not searched for once the values are made exact
+    exact = pv.without([])
+    assert exact.by_column["phone"] == {"0912345678"}
+    found = {(x.file, x.column): x.count for x in scan_personal(tmp_path, exact)}
+    assert found[("r.html", "phone")] == 1
 
 
 def test_a_phone_read_as_a_number_is_found_without_its_leading_zero(tmp_path):

@@ -199,19 +199,29 @@ def test_an_input_error_in_a_notebook_is_bad_input(probe, tmp_path, monkeypatch)
     assert err.value.input_error and "x.csv, row 3: bad data" in str(err.value)
 
 
-def test_personal_data_in_any_output_removes_the_whole_run(probe, tmp_path, monkeypatch):
+def test_personal_data_in_an_output_is_never_published(probe, tmp_path, monkeypatch):
     monkeypatch.setenv("GOVSURVEY_PROBE", "leak")
     reports = tmp_path / "reports"
     with pytest.raises(gs.InputError) as err:
-        run(write_params(tmp_path), reports_dir=reports, progress=False)
+        run(write_params(tmp_path, language="en"), reports_dir=reports, progress=False)
     text = str(err.value)
-    assert "personal column 'phone'" in text and "99_probe" in text
+    assert "personal column 'phone' (a number of 10 digits)" in text and "99_probe" in text
+    assert "gs.Publisher" not in text and "named in the parameters" in text
     # the value itself is never repeated in the message
     import pandas as pd
 
     first_phone = pd.read_csv(DATA / "responses.csv", dtype=str)["phone"].iloc[0]
     assert first_phone not in text
-    assert list(reports.iterdir()) == []
+    # nothing is published; the run is kept aside as failed, without the files that leak
+    (failed,) = reports.iterdir()
+    assert failed.name.startswith("probe.failed-")
+    names = {p.name for p in failed.iterdir()}
+    assert "99_probe.ipynb" not in names and "99_probe.html" not in names
+    assert "index.html" in names
+    page = (failed / "index.html").read_text(encoding="utf-8")
+    assert "personal column &#39;phone&#39;" in page and "a number of 10 digits" in page
+    for p in failed.rglob("*"):
+        assert first_phone not in p.read_text(encoding="utf-8")
 
 
 def test_a_second_run_of_the_same_name_is_refused_while_one_is_going(probe, tmp_path):

@@ -36,6 +36,9 @@ from ..errors import InputError
 
 __all__ = [
     "LONG",
+    "MIN_DIGITS",
+    "common_words",
+    "digit_key",
     "Leak",
     "PersonalValues",
     "Publisher",
@@ -485,33 +488,99 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+#: Separators a number may be written with between its digit groups (``0912 345 678``,
+#: ``810,123,899.00``, ``810.123.899,00``, no-break and narrow no-break spaces, ``-``).
+_DIGIT_RUN = re.compile(r"\d+(?:[ .,\u00a0\u202f'’\-]\d+)*")
+#: A number of fewer digits than this identifies nobody and is printed everywhere (counts,
+#: ranks, figures): such a personal value is not searched for.
+MIN_DIGITS = 6
+
+
+def digit_key(text: str) -> str | None:
+    """The digits of a value written as a number (separators, a leading ``+84`` or ``0``
+    dropped), or None when it is not one or has fewer than :data:`MIN_DIGITS` digits.
+
+    Examples
+    --------
+    >>> digit_key("0912 345 678"), digit_key("+84 912.345.678"), digit_key("12345")
+    ('912345678', '912345678', None)
+    """
+    t = _norm(text)
+    if t.startswith("+"):
+        t = t[1:].lstrip()
+        if t.startswith("84"):
+            t = t[2:].strip(" .-")
+    if not t or _DIGIT_RUN.fullmatch(t) is None:
+        return None
+    digits = re.sub(r"\D", "", t).lstrip("0")
+    return digits if len(digits) >= MIN_DIGITS else None
+
+
+def _kind(col: str, value: str) -> str:
+    """What a personal value is, in words that never show it (for a leak's message)."""
+    d = digit_key(value)
+    if d is not None:
+        n = len(d) + 1 if value.strip().startswith("0") else len(d)
+        return f"a number of {n} digits"
+    return f"a text of {len(value.split())} word(s)"
+
+
 @dataclass(frozen=True)
 class PersonalValues:
-    """Every personal value of a responses file, by column (values normalised, non-empty)."""
+    """Every personal value of a responses file, by column (values normalised, non-empty).
+
+    Examples
+    --------
+    >>> pv = PersonalValues({"phone": frozenset({"0912 345 678"})})
+    >>> pv.redact("call 0912.345.678 now")
+    'call [personal value withheld] now'
+    """
 
     by_column: dict[str, frozenset[str]]
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_column.values())
 
+    def without(self, common: Iterable[str]) -> PersonalValues:
+        """The values that identify someone: not a number of fewer than :data:`MIN_DIGITS`
+        digits, not without any letter or digit, and not one of ``common`` (the words a report
+        prints anyway: the instrument's codes and labels, the file's district and ward names,
+        …), compared without case."""
+        drop = {_norm(str(c)).casefold() for c in common}
+
+        def keep(v: str) -> bool:
+            if v.casefold() in drop or not any(ch.isalnum() for ch in v):
+                return False
+            digits = re.sub(r"\D", "", v)
+            if digit_key(v) is None and _DIGIT_RUN.fullmatch(v) and len(digits.lstrip("0")) < 6:
+                return False  # a short number: a count, a rank or a figure as well
+            return True
+
+        return PersonalValues(
+            {c: frozenset(v for v in vals if keep(v)) for c, vals in self.by_column.items()}
+        )
+
+    def redact(self, text: str, mark: str = "[personal value withheld]") -> str:
+        """``text`` with every personal value found in it replaced by ``mark`` (for messages
+        printed on a terminal or a failed run's page)."""
+        m = _Matcher(self)
+        return m.redact(text, mark)
+
 
 def _header_key(s: Any) -> str:
     return _norm(str(s)).casefold()
 
 
-def _personal_headers(instrument: Any) -> dict[str, str]:
-    """Header text (name or label, casefolded) -> personal column."""
-    out = {}
-    for p in instrument.raw.get("personal", []):
-        if not p.get("pii"):
-            continue
-        for k in ("column", "vi", "en"):
-            if p.get(k):
-                out[_header_key(p[k])] = p["column"]
-    return out
+#: The first row of the template's help sheets (:func:`govsurvey.io.write_template`).
+_HELP_HEADERS = (
+    ("cột (column)", "mã (code)", "nhãn tiếng việt", "english label"),
+    ("cột (column)", "bắt buộc? (required?)", "giá trị (values)", "nội dung", "content"),
+)
 
 
-def _rows_of(path: Path) -> Iterable[list[Any]]:
+def _sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
+    """The tables of a responses file: each worksheet of a workbook (the template's help sheets
+    left out, whatever their name or place), or the one table of another format."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
@@ -519,20 +588,22 @@ def _rows_of(path: Path) -> Iterable[list[Any]]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             for ws in wb.worksheets:
-                yield None  # a new table starts: look for its header again
-                yield from ([*r] for r in ws.iter_rows(values_only=True))
+                rows = [[*r] for r in ws.iter_rows(values_only=True)]
+                first = next((r for r in rows if any(v is not None for v in r)), [])
+                head = tuple(_header_key(v) for v in first if v is not None)
+                if head in _HELP_HEADERS:
+                    continue
+                yield ws.title, rows
         finally:
             wb.close()
         return
-    if suffix == ".parquet":
+    if suffix in (".parquet", ".pq"):
         df = pd.read_parquet(path)
-        yield [*df.columns]
-        yield from df.astype(object).itertuples(index=False, name=None)  # type: ignore[misc]
+        yield "", [[*df.columns], *map(list, df.astype(object).itertuples(index=False))]
         return
     if suffix in (".sav", ".zsav"):
         df = pd.read_spss(path, convert_categoricals=False)
-        yield [*df.columns]
-        yield from df.astype(object).itertuples(index=False, name=None)  # type: ignore[misc]
+        yield "", [[*df.columns], *map(list, df.astype(object).itertuples(index=False))]
         return
     raw = path.read_bytes().replace(b"\x00", b"")
     for enc in ("utf-8-sig", "cp1258", "latin-1"):
@@ -541,57 +612,116 @@ def _rows_of(path: Path) -> Iterable[list[Any]]:
             break
         except UnicodeDecodeError:
             continue
-    first = text.split("\n", 1)[0]
-    delim = max(",;\t|", key=first.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    delim = "\t" if path.suffix.lower() == ".tsv" else max(",;\t|", key=first.count)
+    old = csv.field_size_limit()
+    csv.field_size_limit(1 << 30)  # a huge cell is the reader's to report, not this scan's
+    try:
+        yield "", list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    finally:
+        csv.field_size_limit(old)
 
 
-def personal_values(path: str | Path, instrument: Any) -> PersonalValues:
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        if v.is_integer():
+            v = int(v)
+    return _norm(str(v))
+
+
+def personal_values(
+    path: str | Path, instrument: Any, id_column: str | None = None
+) -> PersonalValues:
     """Every personal value of every row of a responses file, kept or excluded.
 
-    The file is read here on its own (the first row whose cells name a personal column, by
-    its name or label, is the header; in a workbook, of each sheet), so a row the reader
-    excludes, or a file it refuses, is covered too.
+    The file is read here on its own, so a row the reader excludes, or a file it refuses, is
+    covered too. A table's header is found as the reader finds it (a header names the id column
+    or a criterion, and here also a personal column; headers in either language, as the
+    template writes them, ``Họ và tên (full_name)``, by code or label); in a workbook every sheet
+    is searched so, the template's help sheets (code lists, column notes) left out. Only the
+    cells under a personal column's header are collected.
 
     Examples
     --------
     >>> import pathlib, tempfile, govsurvey as gs
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = f.write_text("respondent_id,full_name,phone\\n1,Lê Văn  Tám,0912345678\\n2,,7\\n")
+    >>> _ = f.write_text("Mã phiếu,C1.1,Họ và tên (full_name),Phone number\\n"
+    ...                  "1,4,Lê Văn  Tám,0912345678\\n2,5,,7\\n")
     >>> pv = personal_values(f, gs.load_instrument("sipas-2017"))
     >>> sorted(pv.by_column["full_name"]), sorted(pv.by_column["phone"])
     (['Lê Văn Tám'], ['0912345678', '7'])
     """
+    from ..io.validate import ColumnSpec
+
     if isinstance(instrument, str | Path):
         from .. import load_instrument
 
         instrument = load_instrument(instrument)
-    headers = _personal_headers(instrument)
-    found: dict[str, set[str]] = {c: set() for c in set(headers.values())}
-    if not headers:
+    spec = ColumnSpec(instrument, id_column=id_column, weight=None)
+    personal = set(spec.personal)
+    marks = {spec.id, *spec.scale}
+    found: dict[str, set[str]] = {c: set() for c in spec.personal}
+    if not personal:
         return PersonalValues({})
-    cols: dict[int, str] = {}
-    for row in _rows_of(Path(path)):
-        if row is None:
-            cols = {}
-            continue
-        if not cols or (min(cols) < len(row) and _header_key(row[min(cols)]) in headers):
-            keys = [_header_key(c) if c is not None else "" for c in row]
-            hit = {i: headers[k] for i, k in enumerate(keys) if k in headers}
-            # the header is the first row naming personal columns; a later row is one only
-            # when it repeats it (a value such as the survey mode "phone" is not a header)
-            if hit and (not cols or hit == cols):
-                cols = hit
-                continue
-        for i, col in cols.items():
-            if i < len(row) and row[i] is not None:
-                v = row[i]
-                if isinstance(v, float) and v.is_integer():
-                    v = int(v)
-                text = _norm(str(v))
-                if text and text.lower() != "nan":
-                    found[col].add(text)
+    for _, rows in _sheets(Path(path)):
+        cols: dict[int, str] = {}
+        for row in rows:
+            texts = [_cell(v) for v in row]
+            names = [spec.canonical(t) if t else "" for t in texts]
+            hit = {i: c for i, c in enumerate(names) if c in personal}
+            if hit and marks.intersection(names):
+                known = [c for c in names if c in spec.known]
+                if len(known) == len(set(known)):  # a header names each column once
+                    cols = hit
+                    continue
+            for i, col in cols.items():
+                if i < len(texts) and texts[i] and texts[i].lower() != "nan":
+                    found[col].add(texts[i])
     return PersonalValues({c: frozenset(v) for c, v in found.items()})
+
+
+def common_words(instrument: Any, data: pd.DataFrame | None = None) -> set[str]:
+    """Words a report prints anyway: the instrument's codes and labels, its column names, and
+    the values of the non-personal text columns of ``data`` (districts, wards, strata, …).
+
+    A personal value equal to one of them (an address typed as just the ward's name) identifies
+    nobody, and finding it in a report would be a false alarm.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> {"Nam", "male", "Điện thoại", "phone"} <= common_words(gs.load_instrument("sipas-2017"))
+    True
+    """
+    out: set[str] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                out.add(str(k))
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, str | int | float) and not isinstance(x, bool):
+            out.add(str(x))
+
+    raw = dict(instrument.raw)
+    raw.pop("personal", None)
+    walk(raw)
+    if data is not None:
+        personal = set(instrument.personal_columns)
+        for c in data.columns:
+            if c in personal or pd.api.types.is_numeric_dtype(data[c].dtype):
+                continue
+            vals = data[c].dropna()
+            if vals.nunique() <= max(50, len(vals) // 5):  # labels, not free text
+                out.update(str(v) for v in vals.unique())
+    return out
 
 
 @dataclass(frozen=True)
@@ -601,9 +731,11 @@ class Leak:
     file: str
     column: str
     count: int
+    kind: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.count} value(s) of the personal column '{self.column}'"
+        kind = f" ({self.kind})" if self.kind else ""
+        return f"{self.file}: {self.count} value(s) of the personal column '{self.column}'{kind}"
 
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\\\n]{120,}")
@@ -633,6 +765,85 @@ def _trie_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + pattern(trie) + r"(?!\w)")
 
 
+def _runs(token: str) -> list[str]:
+    """The numbers a run of digit groups may show: the digits of every contiguous stretch of
+    its groups (``810,123,899.00`` holds 810123899; ``2024 0912 345 678`` holds 0912345678)."""
+    groups = re.findall(r"\d+", token)
+    out = []
+    for i in range(len(groups)):
+        acc = ""
+        for g in groups[i : i + 8]:
+            acc += g
+            if len(acc.lstrip("0")) >= MIN_DIGITS:
+                out.append(acc.lstrip("0"))
+    return out
+
+
+class _Matcher:
+    """Finds personal values in text: words (NFC, case and spacing ignored) and numbers (digit
+    groups and separators ignored)."""
+
+    def __init__(self, values: PersonalValues) -> None:
+        self.long_owner: dict[str, str] = {}
+        self.short_owner: dict[str, str] = {}
+        self.digits: dict[str, str] = {}
+        self.kind: dict[str, str] = {}
+        for col, vals in values.by_column.items():
+            for v in vals:
+                d = digit_key(v)
+                if d is not None:
+                    self.digits[d] = col
+                    self.kind.setdefault(col, _kind(col, v))
+                    continue
+                self.kind.setdefault(col, _kind(col, v))
+                if len(v) >= LONG:
+                    self.long_owner[v.casefold()] = col
+                else:
+                    self.short_owner[v.casefold()] = col
+        self.rx = _trie_regex(self.long_owner)
+
+    def find(self, text: str, cells: list[str]) -> dict[str, set[str]]:
+        hits: dict[str, set[str]] = {}
+        folded = text.casefold()
+        if self.rx is not None:
+            for m in self.rx.finditer(folded):
+                hits.setdefault(self.long_owner[m.group(0)], set()).add(m.group(0))
+        if self.digits:
+            for m in _DIGIT_RUN.finditer(text):
+                for d in _runs(m.group(0)):
+                    if d in self.digits:
+                        hits.setdefault(self.digits[d], set()).add(d)
+        for c in cells:
+            k = c.casefold()
+            if k in self.short_owner:
+                hits.setdefault(self.short_owner[k], set()).add(k)
+            elif k in self.long_owner:
+                hits.setdefault(self.long_owner[k], set()).add(k)
+        return hits
+
+    def redact(self, text: str, mark: str) -> str:
+        out = _norm(text) if not text.isascii() else text
+        if self.rx is not None:
+            spans = [m.span() for m in self.rx.finditer(out.casefold())]
+            out = _cut(out, spans, mark)
+        if self.digits:
+            spans = [
+                m.span()
+                for m in _DIGIT_RUN.finditer(out)
+                if set(_runs(m.group(0))) & set(self.digits)
+            ]
+            out = _cut(out, spans, mark)
+        for v in self.short_owner:
+            out = re.sub(r"(?<!\w)" + re.escape(v) + r"(?!\w)", mark, out, flags=re.I)
+        return out
+
+
+def _cut(text: str, spans: list[tuple[int, int]], mark: str) -> str:
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + mark + text[b:]
+    return text
+
+
 def _texts(path: Path) -> tuple[str, list[str]]:
     """A file's text (normalised, unescaped, base64 runs removed) and its cells."""
     raw = path.read_bytes().decode("utf-8", errors="replace")
@@ -655,7 +866,12 @@ def _texts(path: Path) -> tuple[str, list[str]]:
                 parts.append(x)
                 cells.append(x)
     if path.suffix.lower() in (".csv", ".tsv"):
-        cells += [c for row in csv.reader(io.StringIO(raw)) for c in row]
+        old = csv.field_size_limit()
+        csv.field_size_limit(1 << 30)
+        try:
+            cells += [c for row in csv.reader(io.StringIO(raw)) for c in row]
+        finally:
+            csv.field_size_limit(old)
     text = "\n".join(parts)
     text = html.unescape(html.unescape(text))
     text = _BASE64.sub(" ", text)
@@ -670,54 +886,39 @@ def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
     How values are matched, after Unicode (NFC) and whitespace normalisation, in the file's
     text with HTML entities and JSON escapes undone and embedded images left out:
 
-    - values of :data:`LONG` (6) characters or more: anywhere as whole words, ignoring case
-      ("Lê Văn Tám" is found in "… lê văn tám …" but not inside a longer word or number);
-    - a value of digits also without its leading zeros (a phone number read as a number);
-    - shorter values (a "7" typed into a phone field): only as a whole cell, that is a table
-      cell of HTML, a string of a JSON or notebook file, an image's alt text or a CSV field —
-      a short value searched as a word would be found in every figure.
+    - a value written as a number of :data:`MIN_DIGITS` (6) digits or more (a phone, an ID
+      number): as a number anywhere, whatever separates its digit groups (spaces, dots, commas,
+      no-break spaces: ``0912 345 678``, ``912,345,678.00``), without its leading zeros or
+      ``+84``, also inside a longer run of groups (``810,123,899.00``);
+    - other values of :data:`LONG` (6) characters or more: anywhere as whole words, ignoring
+      case ("Lê Văn Tám" is found in "… lê văn tám …" but not inside a longer word);
+    - shorter ones (a surname "Lê"): only as a whole cell, that is a table cell of HTML, a
+      string of a JSON or notebook file, an image's alt text or a CSV field.
+
+    Pass values through :meth:`PersonalValues.without` first, so that words every report
+    prints (labels, district names) and short numbers are not searched for.
 
     Returns
     -------
     list of Leak
-        File and personal column of each value found (never the value).
+        File, personal column, count and the kind of value found (never the value).
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.html").write_text("<p>Call NGUYEN VAN AN</p><td> 7 </td><p>7 cells</p>")
-    >>> pv = PersonalValues({"full_name": frozenset({"Nguyen Van An"}),
-    ...                      "phone": frozenset({"7"})})
+    >>> _ = (d / "a.html").write_text("<p>Call NGUYEN VAN AN</p><td>Lê</td><p>810,123,899.00</p>")
+    >>> pv = PersonalValues({"full_name": frozenset({"Nguyen Van An", "Lê"}),
+    ...                      "phone": frozenset({"0810123899"})})
     >>> [str(x) for x in scan_personal(d, pv)]
-    ["a.html: 1 value(s) of the personal column 'full_name'", "a.html: 1 value(s) of the personal column 'phone'"]
+    ["a.html: 2 value(s) of the personal column 'full_name' (a text of 3 word(s))", "a.html: 1 value(s) of the personal column 'phone' (a number of 10 digits)"]
     """  # noqa: E501
     folder = Path(folder)
-    long_owner: dict[str, str] = {}
-    short_owner: dict[str, str] = {}
-    for col, vals in values.by_column.items():
-        for v in vals:
-            variants = {v}
-            if v.isdigit() and len(v.lstrip("0")) >= LONG:
-                variants.add(v.lstrip("0"))  # a phone read as a number loses its leading 0
-            for x in variants:
-                if len(x) >= LONG:
-                    long_owner[x.casefold()] = col
-                else:
-                    short_owner[x] = col
-    rx = _trie_regex(long_owner)
+    m = _Matcher(values)
     leaks: list[Leak] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text, cells = _texts(path)
-        hits: dict[str, set[str]] = {}
-        if rx is not None:
-            for m in rx.finditer(text.casefold()):
-                hits.setdefault(long_owner[m.group(0)], set()).add(m.group(0))
-        for c in cells:
-            if c in short_owner:
-                hits.setdefault(short_owner[c], set()).add(c)
-            elif c.casefold() in long_owner:
-                hits.setdefault(long_owner[c.casefold()], set()).add(c.casefold())
+        hits = m.find(text, cells)
         rel = str(path.relative_to(folder))
-        leaks += [Leak(rel, col, len(v)) for col, v in sorted(hits.items())]
+        leaks += [Leak(rel, col, len(v), m.kind.get(col, "")) for col, v in sorted(hits.items())]
     return leaks

@@ -192,7 +192,7 @@ footer { margin-top: 2.5rem; color: #829ab1; font-size: .8rem; }
 <h1>{{ t.title }}: {{ run_name }}</h1>
 <p>{{ t.status }}: <span class="status {{ status|replace(' ', '') }}">{{ t[status] }}</span></p>
 {% if status != "complete" %}<p class="note">{{ t.failed_note }}{% if failure %}<br>
-<strong>{{ failure }}</strong>{% endif %}</p>{% endif %}
+<strong style="white-space: pre-line">{{ failure }}</strong>{% endif %}</p>{% endif %}
 <h2>{{ t.reports }}</h2>
 <ul class="reports">
 {% for e in entries %}<li>{% if e.href %}<a href="{{ e.href }}">{{ e.title }}</a>{% else %}

@@ -20,11 +20,13 @@ value of the responses file; a finding removes the whole run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +43,7 @@ from ..config import params as _registry
 from ..config.params import INPUT_FILES, load_params, select_notebooks, short
 from ..errors import InputError, Problem
 from ..io import file_sha256
-from .guard import PersonalValues, personal_values, scan_personal
+from .guard import Leak, PersonalValues, common_words, personal_values, scan_personal
 from .html import IndexEntry, render_html, render_index
 
 __all__ = [
@@ -255,7 +257,9 @@ def _preflight(params: dict[str, Any]) -> PersonalValues:
         c: values.by_column.get(c, frozenset()) | kept.get(c, frozenset())
         for c in set(values.by_column) | set(kept)
     }
-    return PersonalValues(merged)
+    # words every report prints (labels, district names) and short numbers identify nobody:
+    # searching for them would remove a run for what it is meant to show
+    return PersonalValues(merged).without(common_words(inst, resp.data))
 
 
 # --------------------------------------------------------------------------- lock
@@ -360,6 +364,8 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
             )
         except PapermillExecutionError as exc:
             timings[nid] = round(time.perf_counter() - t0, 3)
+            if exc.ename == "InputError":
+                _message_only(target)
             html_name = target.with_suffix(".html").name
             try:
                 render_html(target, out / html_name, failure=True, language=lang)
@@ -500,17 +506,20 @@ def run(
         personal = _preflight(params)
         tmp.mkdir()
         started = datetime.now(UTC).isoformat(timespec="seconds")
+        lang = params.get("language", "vi")
         try:
-            done = execute(params, ids, tmp, progress=progress)
+            with _message_language(lang):
+                done = execute(params, ids, tmp, progress=progress)
         except BaseException as exc:
             _fail(tmp, reports, name, params, [], str(exc.__class__.__name__), personal)
             raise
         shutil.copyfile(params_path, tmp / "parameters.yaml")
         if done.failure is not None:
             f = done.failure
-            where = f"{_registry.NOTEBOOKS[f.notebook].file}, cell {f.cell}: {f.ename}"
-            folder = _fail(tmp, reports, name, params, done.entries, where, personal)
-            raise RunFailed(folder, f.notebook, f.cell, f.ename, f.evalue)
+            evalue = personal.redact(str(f.evalue))
+            text = failure_text(_registry.NOTEBOOKS[f.notebook].file, f.cell, f.ename, evalue, lang)
+            folder = _fail(tmp, reports, name, params, done.entries, text, personal)
+            raise RunFailed(folder, f.notebook, f.cell, f.ename, evalue)
         collect_figures(tmp)
         write_index(tmp, params, done)
         manifest = {
@@ -539,19 +548,7 @@ def run(
         )
         leaks = scan_personal(tmp, personal)
         if leaks:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise InputError(
-                [
-                    Problem(
-                        what=f"the run would publish personal data: {leak}",
-                        fix="the whole run was removed; publish tables through gs.Publisher "
-                        "and never display personal columns or rows that hold them",
-                        file=leak.file,
-                        column=leak.column,
-                    )
-                    for leak in leaks
-                ]
-            )
+            raise _withheld(tmp, reports, name, params, done.entries, leaks)
         final = reports / name
         if final.exists():
             old = reports / f".{name}.old-{os.getpid()}-{_stamp()}"
@@ -624,11 +621,8 @@ def _fail(
         f.unlink()
     status = "failed" if entries else "interrupted"
     leaks = scan_personal(tmp, personal)
-    if leaks:  # the error itself shows personal data: keep only the index
-        for p in tmp.iterdir():
-            shutil.rmtree(p) if p.is_dir() else p.unlink()
-        entries = [IndexEntry(e.id, e.title, None, e.status, e.note) for e in entries]
-        failure += " (its outputs were removed: they showed personal data)"
+    if leaks:  # a file shows personal data (the error quotes one): that file goes
+        entries = _remove_leaking(tmp, entries, leaks)
     render_index(
         tmp / "index.html",
         name,
@@ -656,3 +650,144 @@ def _fail(
     os.rename(tmp, folder)
     log.error("run %s failed (%s); kept in %s", name, failure, folder)
     return folder
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@contextlib.contextmanager
+def _message_language(language: str):
+    """Messages of errors raised in the notebooks' kernels in ``language`` (the kernels inherit
+    the environment; :class:`~govsurvey.InputError` reads ``GOVSURVEY_LANGUAGE``)."""
+    old = os.environ.get("GOVSURVEY_LANGUAGE")
+    os.environ["GOVSURVEY_LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("GOVSURVEY_LANGUAGE", None)
+        else:
+            os.environ["GOVSURVEY_LANGUAGE"] = old
+
+
+def failure_text(file: str, cell: Any, ename: str, evalue: str, language: str = "en") -> str:
+    """What a failed run's page says: where it stopped, the error itself and what to do.
+
+    An input error (bad data or parameters) is shown as its message, whose every problem names
+    its fix; any other error is a bug in govsurvey, said as such.
+
+    Examples
+    --------
+    >>> print(failure_text("03_satisfaction_index.ipynb", 7, "InputError",
+    ...                    "r.csv, row 3: bad. Fix: fix it", "en"))
+    03_satisfaction_index.ipynb (cell 7) stopped on a problem with the data or parameters:
+    r.csv, row 3: bad. Fix: fix it
+    Correct the file or parameter named above, then run again.
+    """
+    vi = language == "vi"
+    step = f" (cell {cell})" if cell is not None else ""
+    if ename == "InputError":
+        head = (
+            f"{file}{step} dừng vì một lỗi trong dữ liệu hoặc tham số:"
+            if vi
+            else f"{file}{step} stopped on a problem with the data or parameters:"
+        )
+        tail = (
+            "Sửa tệp hoặc tham số nêu trên rồi chạy lại."
+            if vi
+            else "Correct the file or parameter named above, then run again."
+        )
+    else:
+        head = f"{file}{step} {'dừng vì lỗi' if vi else 'stopped with'} {ename}:"
+        tail = (
+            "Đây là lỗi của govsurvey, không phải của dữ liệu: hãy báo lỗi cho nhóm phát triển "
+            "kèm lệnh đã chạy và trang này (dữ liệu không cần gửi)."
+            if vi
+            else "This is a bug in govsurvey, not a problem with your data: please report it "
+            "with the command you ran and this page (no data need be sent)."
+        )
+    return f"{head}\n{evalue.strip()}\n{tail}"
+
+
+def _message_only(notebook: Path) -> None:
+    """An input error's output in an executed notebook: its message, without the traceback (a
+    publisher reads what is wrong and its fix, not Python's call stack)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except (OSError, ValueError):  # pragma: no cover - papermill wrote it just before
+        return
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            if o.get("output_type") == "error" and o.get("ename") == "InputError":
+                o["traceback"] = [f"{o.get('ename')}: {o.get('evalue', '')}"]
+    nbformat.write(nb, str(notebook))
+
+
+def _remove_leaking(tmp: Path, entries: list[IndexEntry], leaks: list[Leak]) -> list[IndexEntry]:
+    """Delete the files that show personal values; the index no longer links to them."""
+    gone = {leak.file for leak in leaks}
+    for f in gone:
+        (tmp / f).unlink(missing_ok=True)
+    return [
+        IndexEntry(e.id, e.title, None if e.href in gone else e.href, e.status, e.note)
+        for e in entries
+    ]
+
+
+def _withheld(
+    tmp: Path,
+    reports: Path,
+    name: str,
+    params: dict[str, Any],
+    entries: list[IndexEntry],
+    leaks: list[Leak],
+) -> InputError:
+    """A complete run whose files show personal values: those files are deleted, the rest is
+    kept as a failed run (never published), and the error names each file, column and kind of
+    value (never the value) with what a publisher can do."""
+    lang = params.get("language", "vi")
+    entries = _remove_leaking(tmp, entries, leaks)
+    for p in ("figures.json", "manifest.json"):
+        (tmp / p).unlink(missing_ok=True)
+    cols = sorted({leak.column for leak in leaks})
+    fix = (
+        "the run was not published (the files named were deleted, the others kept in the "
+        "failed run's folder). Check that no personal column "
+        f"({', '.join(cols)}) is named in the parameters (domains, weighting cells, "
+        "covariates, disposition) and that personal values are typed only in their own "
+        "columns of the responses file (not in an answer, weight or district cell); then run "
+        "again"
+    )
+    fix_vi = (
+        "lần chạy không được công bố (các tệp nêu trên đã bị xóa, các tệp khác giữ trong thư "
+        f"mục lần chạy thất bại). Kiểm tra rằng không cột cá nhân nào ({', '.join(cols)}) được "
+        "nêu trong tham số (domains, ô gia quyền, biến giải thích, disposition) và giá trị cá "
+        "nhân chỉ ghi ở đúng cột của nó trong tệp dữ liệu (không ghi vào ô câu trả lời, trọng "
+        "số hay quận/huyện); rồi chạy lại"
+    )
+
+    def kind_vi(kind: str) -> str:
+        kind = re.sub(r"a number of (\d+) digits", r"một số có \1 chữ số", kind)
+        return re.sub(r"a text of (\d+) word\(s\)", r"một đoạn chữ gồm \1 từ", kind)
+
+    problems = [
+        Problem(
+            what=f"the run would publish personal data: {leak.count} value(s) of the personal "
+            f"column '{leak.column}' ({leak.kind})",
+            fix=fix,
+            file=leak.file,
+            what_vi=f"lần chạy sẽ công bố dữ liệu cá nhân: {leak.count} giá trị của cột cá "
+            f"nhân '{leak.column}' ({kind_vi(leak.kind)})",
+            fix_vi=fix_vi,
+        )
+        for leak in leaks
+    ]
+    err = InputError(problems)
+    folder = _fail(tmp, reports, name, params, entries, err.text(lang), PersonalValues({}))
+    for p in problems:
+        p.fix = p.fix.replace("the failed run's folder", str(folder))
+        if p.fix_vi:
+            p.fix_vi = p.fix_vi.replace("thư mục lần chạy thất bại", str(folder))
+    return InputError(problems)
