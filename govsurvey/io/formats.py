@@ -813,8 +813,15 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
 # --------------------------------------------------------------------------- spreadsheets
 
 
-def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list[str]], str, Any]:
-    """Rows of text cells of a worksheet, the sheet's name and the formula cells without value."""
+def read_xlsx(
+    raw: bytes, name: str, sheet: str | int | None, usable: Any = None
+) -> tuple[list[list[str]], str, Any, Any]:
+    """Rows of text cells of a worksheet, the sheet's name, the formula cells without value and
+    the workbook's properties.
+
+    Without ``sheet``, the first worksheet for which ``usable(first rows as text)`` is true
+    (e.g. one with a header row, not a help sheet), else the first one.
+    """
     import openpyxl
 
     try:
@@ -827,8 +834,18 @@ def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list
         ) from None
     try:
         names = wb.sheetnames
+        properties = wb.properties
         if sheet is None:
             chosen = names[0]
+            if usable is not None and len(names) > 1:
+                for n in names:
+                    head = [
+                        [cell_text(v) for v in row]
+                        for row in wb[n].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                    ]
+                    if usable(head):
+                        chosen = n
+                        break
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise InputError.one(
@@ -869,7 +886,7 @@ def read_xlsx(raw: bytes, name: str, sheet: str | int | None) -> tuple[list[list
                         formulas.add((i, j))
         finally:
             wf.close()
-    return records, chosen, formulas
+    return records, chosen, formulas, properties
 
 
 def _has_formulas(raw: bytes) -> bool:

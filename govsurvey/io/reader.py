@@ -81,6 +81,7 @@ from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError
 from . import formats
 from .formats import HEADER_SEARCH_ROWS, Table
+from .template import is_help_sheet, template_instrument
 from .validate import CELL_ACCOUNT_COLUMNS, ColumnSpec, validate
 
 __all__ = ["Responses", "Source", "file_sha256", "read_responses", "valid_scale"]
@@ -357,7 +358,10 @@ def read_responses(
         if not len(table):
             _no_rows(name, table.header_row)
     elif fmt == "xlsx":
-        records, sheet_name, formulas = formats.read_xlsx(raw, name, sheet)
+        records, sheet_name, formulas, props = formats.read_xlsx(
+            raw, name, sheet, lambda head: _data_sheet(head, spec)
+        )
+        _same_instrument(template_instrument(props), inst, name)
         table = _sheet_table(records, formulas, name, locate)
         source = Source(name, fmt, "", sheet=sheet_name, header_row=table.header_row)
     elif fmt == "sav":
@@ -388,8 +392,12 @@ def read_responses(
         log.info("%s holds personal fields %s: kept, never to be published", name, personal)
     if len(checked.account):
         log.warning("%s: %d of %d rows excluded", name, len(checked.account), len(table))
-    if len(checked.cell_account):
-        log.warning("%s: %d answer(s) set missing, rows kept", name, len(checked.cell_account))
+    actions = checked.cell_account["action"]
+    lost = int((actions == "set missing").sum())
+    if lost:
+        log.warning("%s: %d answer(s) set missing, rows kept", name, lost)
+    if len(actions) > lost:
+        log.info("%s: %d cell(s) read with their spelling unified", name, len(actions) - lost)
     if not len(checked.data):
         log.warning("%s: no rows kept", name)
     return Responses(
@@ -416,6 +424,35 @@ def _locate_header(rows: list[list[str]], name: str, spec: ColumnSpec) -> int:
             file=name,
         )
     return i
+
+
+def _data_sheet(head: list[list[str]], spec: ColumnSpec) -> bool:
+    """Whether the first rows of a worksheet hold a response table (a header row naming the id
+    column or a criterion), and it is not one of the template's help sheets."""
+    first = next((r for r in head if any(r)), [])
+    if is_help_sheet(first):
+        return False
+    marks = {spec.id, *spec.scale}
+    return any(marks.intersection(map(spec.canonical, r)) for r in head)
+
+
+def _same_instrument(written_for: str | None, inst: Instrument, name: str) -> None:
+    """Refuse a data-entry template written for another instrument."""
+    if written_for is None or written_for == inst.name:
+        return
+    raise InputError.one(
+        f"this workbook is the data-entry template of instrument {written_for!r}, not of "
+        f"{inst.name!r}: its columns are another questionnaire's",
+        f"read it with instrument {written_for!r} (--instrument {written_for}, or instrument: "
+        f"in the parameters), or enter the forms in a template made with `govsurvey template "
+        f"--instrument {inst.name}`",
+        file=name,
+        what_vi=f"bảng tính này là mẫu nhập liệu của bộ câu hỏi {written_for!r}, không phải "
+        f"{inst.name!r}: các cột của nó là của bộ câu hỏi khác",
+        fix_vi=f"đọc nó với bộ câu hỏi {written_for!r} (--instrument {written_for}, hoặc "
+        f"instrument: trong tệp tham số), hoặc nhập phiếu vào mẫu tạo bằng `govsurvey template "
+        f"--instrument {inst.name}`",
+    )
 
 
 def _no_rows(name: str, header_row: int | None) -> None:

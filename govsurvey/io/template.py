@@ -21,12 +21,48 @@ from pathlib import Path
 
 from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError
+from .validate import EXPECTATION_CODES, RESPONDED_CODES, header_key
 
-__all__ = ["write_template", "template_columns"]
+__all__ = ["write_template", "template_columns", "is_help_sheet", "template_instrument"]
 
 #: The data-entry sheet's name, and the row its header is on (under a two-line title).
 SHEET = "Phiếu"
 HEADER_ROW = 4
+#: The first rows of the help sheets (code lists, columns): how a reader knows them wherever
+#: they are in the workbook and whatever they are called.
+CODES_HEADER = ["Cột (column)", "Mã (code)", "Nhãn tiếng Việt", "English label"]
+COLUMNS_HEADER = [
+    "Cột (column)",
+    "Bắt buộc? (required?)",
+    "Giá trị (values)",
+    "Nội dung",
+    "Content",
+]
+#: The workbook's keywords say it is a govsurvey template; its subject names the instrument.
+KEYWORDS = "govsurvey data-entry template"
+
+
+def is_help_sheet(first_row: list[object]) -> bool:
+    """Whether a worksheet whose first filled row is ``first_row`` is one of the template's help
+    sheets (compared without case or spacing).
+
+    Examples
+    --------
+    >>> is_help_sheet(["Cột (column)", "Mã (code)", "Nhãn tiếng Việt", "English label"])
+    True
+    >>> is_help_sheet(["Mã phiếu * (respondent_id)", "Quận/huyện * (district)"])
+    False
+    """
+    row = [header_key(str(v)) for v in first_row if v is not None and str(v).strip()]
+    return row in ([header_key(x) for x in CODES_HEADER], [header_key(x) for x in COLUMNS_HEADER])
+
+
+def template_instrument(properties: object) -> str | None:
+    """The instrument a workbook was written for by :func:`write_template` (its properties'
+    subject), or None when it is not such a template."""
+    if (getattr(properties, "keywords", None) or "") != KEYWORDS:
+        return None
+    return getattr(properties, "subject", None) or None
 
 
 def template_columns(instrument: str | Path | Instrument = "sipas-2017") -> list[dict[str, str]]:
@@ -146,32 +182,29 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         "Không sửa dòng tiêu đề."
     )
     head_fill = PatternFill("solid", fgColor="DDEBF7")
-    lists: dict[str, list[str]] = {}
-    scale = [*range(inst.scale_min, inst.scale_max + 1), *sorted(inst.missing_codes)]
+    # drop-downs offer the Vietnamese labels, from the code sheet's column C (an inline list
+    # could not hold a label with a comma, "Hưu trí, khác"): column -> its rows there
+    lists: dict[str, tuple[int, int]] = {}
     codes_rows: list[tuple[str, str, str, str]] = []
-    for k, lab in {**inst.scale_labels, **inst.missing_labels}.items():
-        codes_rows.append(("C1_1 … overall", str(k), lab["vi"], lab["en"]))
+
+    def listed(key: str, codes: dict, columns: list[str]) -> None:
+        first = len(codes_rows) + 2  # the code sheet's header is row 1
+        for k, lab in codes.items():
+            codes_rows.append((key, str(k), lab["vi"], lab["en"]))
+        for c in columns:
+            lists[c] = (first, len(codes_rows) + 1)
+
+    listed("C1_1 … overall", {**inst.scale_labels, **inst.missing_labels}, inst.scale_columns)
     for a in inst.assessment:
-        for k, lab in (a.get("codes") or {}).items():
-            codes_rows.append((a["column"], str(k), lab["vi"], lab["en"]))
         if a.get("codes"):
-            lists[a["column"]] = [*map(str, a["codes"]), *map(str, sorted(inst.missing_codes))]
-    for col in inst.expectation_columns:
-        lists[col] = ["0", "1"]
-    codes_rows.append(("exp_*", "1", "Có chọn", "Chosen"))
-    codes_rows.append(("exp_*", "0", "Không chọn", "Not chosen"))
+            listed(a["column"], {**a["codes"], **inst.missing_labels}, [a["column"]])
+    listed("exp_*", EXPECTATION_CODES, inst.expectation_columns)
     responded = inst.design_columns.get("responded")
     if responded:
-        lists[responded] = ["0", "1"]
-        codes_rows.append((responded, "1", "Đã trả lời", "Responded"))
-        codes_rows.append((responded, "0", "Không trả lời phiếu", "Did not respond"))
+        listed(responded, RESPONDED_CODES, [responded])
     for name, var in inst.variables.items():
-        for k, lab in (var.get("codes") or {}).items():
-            codes_rows.append((name, str(k), lab["vi"], lab["en"]))
         if var.get("codes"):
-            lists[name] = [str(k) for k in var["codes"]]
-    for col in inst.scale_columns:
-        lists[col] = [str(x) for x in scale]
+            listed(name, var["codes"], [name])
 
     for j, c in enumerate(columns, start=1):
         star = " *" if c["required"].startswith("required") and "blank" not in c["required"] else ""
@@ -182,9 +215,10 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         ws.column_dimensions[get_column_letter(j)].width = 18
         if c["column"] in lists:
             letter = get_column_letter(j)
+            first, last = lists[c["column"]]
             dv = DataValidation(
                 type="list",
-                formula1='"' + ",".join(lists[c["column"]]) + '"',
+                formula1=f"'Mã'!$C${first}:$C${last}",
                 allow_blank=True,
                 showErrorMessage=False,  # a label typed instead of a code is fine too
             )
@@ -194,7 +228,7 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
 
     wc = wb.create_sheet("Mã")
-    wc.append(["Cột (column)", "Mã (code)", "Nhãn tiếng Việt", "English label"])
+    wc.append(CODES_HEADER)
     for r in codes_rows:
         wc.append(list(r))
     for cell in wc[1]:
@@ -204,7 +238,7 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         wc.column_dimensions[letter].width = width
 
     wl = wb.create_sheet("Cột")
-    wl.append(["Cột (column)", "Bắt buộc? (required?)", "Giá trị (values)", "Nội dung", "Content"])
+    wl.append(COLUMNS_HEADER)
     vi_req = {
         "required": "bắt buộc, ghi mọi dòng (required, filled)",
         "required, may be blank": (
@@ -219,5 +253,8 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         cell.fill = head_fill
     for letter, width in zip("ABCDE", (18, 36, 22, 50, 40), strict=True):
         wl.column_dimensions[letter].width = width
+    wb.properties.keywords = KEYWORDS
+    wb.properties.subject = inst.name
+    wb.properties.title = f"Phiếu nhập liệu — {title}"
     wb.save(out)
     return out

@@ -41,6 +41,17 @@ UNIFYING_CHECKS = ("label_variant", "unicode_form")
 
 _DIGITS = re.compile(r"\d")
 
+#: Labels of the 0/1 columns (an expectation option; the response flag), as the template lists
+#: them; a cell may hold the code or a label.
+EXPECTATION_CODES = {
+    1: {"vi": "Có chọn", "en": "Chosen"},
+    0: {"vi": "Không chọn", "en": "Not chosen"},
+}
+RESPONDED_CODES = {
+    1: {"vi": "Đã trả lời", "en": "Responded"},
+    0: {"vi": "Không trả lời phiếu", "en": "Did not respond"},
+}
+
 #: A whole-number weight this large is a phone or ID number typed into the weight cell.
 PHONE_LIKE_WEIGHT = 1e8
 
@@ -199,6 +210,11 @@ class ColumnSpec:
             for c, a in self.assessment.items()
             if a.get("type") == "choice"
         }
+        yes_no = {1: {"vi": "Có", "en": "Yes"}, 0: {"vi": "Không", "en": "No"}}
+        self.expectation_lookup = {
+            k: int(v) for k, v in label_lookup(EXPECTATION_CODES, yes_no).items()
+        }
+        self.responded_lookup = {k: int(v) for k, v in label_lookup(RESPONDED_CODES).items()}
         self.text_domains = [
             c for c in inst.domain_columns if c in self.variables and c not in self.lookups
         ]
@@ -624,19 +640,30 @@ class _ColumnChecks:
             return _coded_and_valid(*v, missing)
         if col in spec.expectations:
             say = Say(
-                "use 1 (chosen) or 0 (not chosen), or leave the cell blank",
-                "ghi 1 (có chọn) hoặc 0 (không chọn), hoặc để trống",
+                "use 1 or 'Có chọn' (chosen), 0 or 'Không chọn' (not chosen), or leave the cell "
+                "blank",
+                "ghi 1 hoặc 'Có chọn', 0 hoặc 'Không chọn', hoặc để trống",
                 "not 0 or 1",
                 "không phải 0 hay 1",
+                labels=("Có chọn", "Không chọn"),
             )
-            v = _integers(chk, s, col, {0, 1}, say, integral=whole.get(col))
+            v = _integers(
+                chk,
+                s,
+                col,
+                {0, 1},
+                say,
+                lookup=spec.expectation_lookup,
+                integral=whole.get(col),
+            )
             return _int64(v[0], v[1]), _int64(v[0], v[1])
         if col == design.get("responded"):
             say = Say(
-                "use 1 (responded) or 0 (did not respond)",
-                "ghi 1 (đã trả lời) hoặc 0 (không trả lời)",
+                "use 1 or 'Đã trả lời' (responded), 0 or 'Không trả lời phiếu' (did not respond)",
+                "ghi 1 hoặc 'Đã trả lời', 0 hoặc 'Không trả lời phiếu'",
                 "not 0 or 1",
                 "không phải 0 hay 1",
+                labels=("Đã trả lời", "Không trả lời phiếu"),
             )
             chk.flag(
                 s.isna().to_numpy(),
@@ -647,7 +674,9 @@ class _ColumnChecks:
                 say.fix,
                 vi=("ô đánh dấu trả lời để trống", say.fix_vi),
             )
-            v = _integers(chk, s, col, {0, 1}, say, integral=whole.get(col))
+            v = _integers(
+                chk, s, col, {0, 1}, say, lookup=spec.responded_lookup, integral=whole.get(col)
+            )
             return None, _int64(*v)
         if col == design.get("weight"):
             fix = "give a positive weight (a number above 0), or exclude the row"
@@ -791,10 +820,15 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
                 "đặt tên cho cột",
             )
             chk.found.append(Found(int(pos), "stray_value", p, True))
+    design = spec.design
     lost: set[tuple[int, str]] = set()  # cells the reader could not read: blank, not "missing"
     blanked: set[str] = set()  # columns with such a cell blanked here
+    coded = {*spec.scale, *spec.assessment, *spec.expectations, *spec.lookups}
+    coded |= {design.get("responded"), design.get("weight")} - {None}
     for issue in table.cells:
         c = header[issue.column] if issue.column < len(header) else ""
+        if issue.check == "unicode_form" and c in coded:
+            continue  # a code or label is read whatever its Unicode form: nothing to report
         p = Problem(
             issue.what,
             issue.fix,

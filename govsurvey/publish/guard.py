@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..io.template import is_help_sheet
+from ..io.validate import ColumnSpec
 
 __all__ = [
     "LONG",
@@ -571,13 +573,6 @@ def _header_key(s: Any) -> str:
     return _norm(str(s)).casefold()
 
 
-#: The first row of the template's help sheets (:func:`govsurvey.io.write_template`).
-_HELP_HEADERS = (
-    ("cột (column)", "mã (code)", "nhãn tiếng việt", "english label"),
-    ("cột (column)", "bắt buộc? (required?)", "giá trị (values)", "nội dung", "content"),
-)
-
-
 def _sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
     """The tables of a responses file: each worksheet of a workbook (the template's help sheets
     left out, whatever their name or place), or the one table of another format."""
@@ -590,8 +585,7 @@ def _sheets(path: Path) -> Iterable[tuple[str, list[list[Any]]]]:
             for ws in wb.worksheets:
                 rows = [[*r] for r in ws.iter_rows(values_only=True)]
                 first = next((r for r in rows if any(v is not None for v in r)), [])
-                head = tuple(_header_key(v) for v in first if v is not None)
-                if head in _HELP_HEADERS:
+                if is_help_sheet(list(first)):
                     continue
                 yield ws.title, rows
         finally:
@@ -655,8 +649,6 @@ def personal_values(
     >>> sorted(pv.by_column["full_name"]), sorted(pv.by_column["phone"])
     (['Lê Văn Tám'], ['0912345678', '7'])
     """
-    from ..io.validate import ColumnSpec
-
     if isinstance(instrument, str | Path):
         from .. import load_instrument
 
