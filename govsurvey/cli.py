@@ -44,6 +44,84 @@ class _Exit(Exception):
         self.status = status
 
 
+# --------------------------------------------------------------------------- output
+
+#: Set when the reader of our output went away (``govsurvey validate … | head``): printing
+#: stops quietly and the command still returns its own exit code.
+_PIPE_CLOSED = False
+
+
+def _say(text: str = "", err: bool = False) -> None:
+    """Print a line; a closed pipe ends the output, never the command."""
+    global _PIPE_CLOSED
+    if _PIPE_CLOSED:
+        return
+    try:
+        print(text, file=sys.stderr if err else sys.stdout)
+    except BrokenPipeError:
+        _PIPE_CLOSED = True
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit finds no closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
+_WORDS = {
+    "en": {
+        "problems": "{n} problems",
+        "problem": "1 problem",
+        "sheet": "sheet",
+        "encoding": "encoding",
+        "header row": "header row",
+        "instrument": "instrument",
+        "rows": "rows read {read}, kept {kept}, excluded {excluded}",
+        "by check": "excluded by check:",
+        "excluded": "rows excluded (the run leaves them out): {n}",
+        "set missing": "answers set missing (the row is kept): {n}",
+        "spelling unified": "cells read as the same value, written another way: {n}",
+        "more": "... and {n} more (--max-problems 0 prints all)",
+        "personal": "personal columns (kept, never published): {cols}",
+        "verdict ok": "the file can be run: `govsurvey run` reads it as above",
+        "verdict none": "no row can be used: `govsurvey run` would stop",
+    },
+    "vi": {
+        "problems": "{n} lỗi",
+        "problem": "1 lỗi",
+        "sheet": "trang",
+        "encoding": "mã hóa",
+        "header row": "dòng tiêu đề",
+        "instrument": "bộ câu hỏi",
+        "rows": "số dòng đọc {read}, giữ {kept}, loại {excluded}",
+        "by check": "loại theo lỗi:",
+        "excluded": "dòng bị loại (lần chạy bỏ qua): {n}",
+        "set missing": "câu trả lời coi là thiếu (dòng vẫn giữ): {n}",
+        "spelling unified": "ô viết khác nhưng đọc là cùng một giá trị: {n}",
+        "more": "... và {n} lỗi khác (--max-problems 0 in tất cả)",
+        "personal": "cột cá nhân (giữ lại, không bao giờ công bố): {cols}",
+        "verdict ok": "tệp dùng được: `govsurvey run` đọc tệp như trên",
+        "verdict none": "không dòng nào dùng được: `govsurvey run` sẽ dừng",
+    },
+}
+
+
+def _language_option(p: argparse.ArgumentParser, default: str | None) -> None:
+    p.add_argument(
+        "--language",
+        choices=["vi", "en"],
+        default=default,
+        help="language of the messages (vi or en; "
+        + ("default vi)" if default else "default: the parameters' language, else vi)"),
+    )
+
+
 # --------------------------------------------------------------------------- validate
 
 
@@ -51,22 +129,29 @@ def _add_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate",
         help="check a response file against the instrument",
-        description="Read a response file (.csv, .xlsx, .sav, .parquet), check every row against "
-        "the instrument, and print each problem (exit 2) or the row account (exit 0).",
+        description="Read a response file (.csv, .xlsx, .sav, .parquet) as `govsurvey run` "
+        "reads it, check every row against the instrument, and print every problem with its "
+        "fix and what it costs (a row excluded, an answer set missing). Exit 0 when the run "
+        "could use the file, 2 when it could not (or, with --strict, when anything is wrong).",
     )
     p.add_argument("file", help="the response file")
     p.add_argument(
         "--instrument", default="sipas-2017", help="instrument name or YAML path (sipas-2017)"
     )
     p.add_argument("--encoding", help="text encoding of a CSV file (detected when not given)")
-    p.add_argument("--sheet", help="worksheet of an XLSX file (the first when not given)")
+    p.add_argument("--sheet", help="worksheet of an XLSX file (the data sheet when not given)")
     p.add_argument("--weight", help="weight column, when not the instrument's")
     p.add_argument("--id-column", help="respondent-id column, when not the instrument's")
     p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 2) on any problem, even one the run would handle by excluding the row "
+        "or setting the answer missing",
+    )
+    p.add_argument(
         "--exclude",
         action="store_true",
-        help="drop rows with problems and list them in the account, instead of failing "
-        "(problems with the whole file still fail)",
+        help="read as the run does: drop rows with problems and list them (the default)",
     )
     p.add_argument(
         "--max-problems",
@@ -75,15 +160,24 @@ def _add_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="N",
         help="print at most N problems (default 100; 0 prints all)",
     )
+    _language_option(p, "vi")
     return p
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    import pandas as pd
+def _print_problems(problems: list, lang: str, cap: int) -> None:
+    w = _WORDS[lang]
+    for prob in problems[:cap]:
+        _say(f"  {prob.text(lang)}")
+    if len(problems) > cap:
+        _say("  " + w["more"].format(n=len(problems) - cap))
 
+
+def _cmd_validate(args: argparse.Namespace) -> int:
     from .config.instrument import load_instrument
     from .io import read_responses
 
+    lang = args.language or "vi"
+    w = _WORDS[lang]
     inst = load_instrument(args.instrument)  # its problems are not the file's: main reports them
     try:
         r = read_responses(
@@ -93,21 +187,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             sheet=args.sheet,
             weight=args.weight,
             id_column=args.id_column,
-            on_error="exclude" if args.exclude else "raise",
+            on_error="raise" if args.strict else "exclude",
         )
     except InputError as err:
         problems = err.problems
         n = len(problems)
-        print(f"{args.file}: {n} problem{'s' if n != 1 else ''}")
+        _say(f"{args.file}: {w['problem'] if n == 1 else w['problems'].format(n=n)}")
         cap = args.max_problems if args.max_problems > 0 else n
-        for p in problems[:cap]:
-            print(p)
+        for prob in problems[:cap]:
+            _say(prob.text(lang))
         if n > cap:
-            print(f"... and {n - cap} more (--max-problems 0 prints all)")
+            _say(w["more"].format(n=n - cap))
         return EXIT_INPUT
     src = r.source
     where = ", ".join(
-        f"{k} {v}"
+        f"{w[k]} {v}"
         for k, v in (
             ("encoding", src.encoding),
             ("sheet", src.sheet),
@@ -115,29 +209,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         if v is not None
     )
-    print(f"{src.path}: {src.format}{', ' + where if where else ''}; sha256 {src.sha256}")
-    print(f"instrument {r.instrument.name}")
-    print(f"rows read {r.n_read}, kept {r.n_kept}, excluded {r.n_excluded}")
+    _say(f"{src.path}: {src.format}{', ' + where if where else ''}; sha256 {src.sha256}")
+    _say(f"{w['instrument']} {r.instrument.name}")
+    _say(w["rows"].format(read=r.n_read, kept=r.n_kept, excluded=r.n_excluded))
+    cap = args.max_problems if args.max_problems > 0 else len(r.problems) or 1
     if r.n_excluded:
-        print("excluded by check:")
+        _say(w["by check"])
         for item, rows in r.summary().itertuples(index=False):
             if item.startswith("excluded: "):
-                print(f"  {item.removeprefix('excluded: ')}: {rows}")
-        print("excluded rows:")
-        for row, rid, _check, reason in r.account.itertuples(index=False):
-            rid = "" if not isinstance(rid, str) else f" ({rid})"
-            print(f"  row {row}{rid}: {reason}")
-    cells = r.cell_account
-    if len(cells):
-        print(f"answers set missing (the row is kept): {len(cells)}")
-        cap = args.max_problems if args.max_problems > 0 else len(cells)
-        for row, rid, col, _check, _action, reason in cells.head(cap).itertuples(index=False):
-            rid = "" if pd.isna(rid) else f" ({rid})"
-            print(f"  row {row}{rid}, column {col}: {reason}")
-        if len(cells) > cap:
-            print(f"  ... and {len(cells) - cap} more (--max-problems 0 prints all)")
+                _say(f"  {item.removeprefix('excluded: ')}: {rows}")
+    for cost in ("excluded", "set missing", "spelling unified"):
+        listed = [p for p, c in r.problems if c == cost]
+        if listed:
+            _say(w[cost].format(n=len(listed)))
+            _print_problems(listed, lang, cap)
     if r.personal_columns:
-        print(f"personal columns (kept, never published): {', '.join(r.personal_columns)}")
+        _say(w["personal"].format(cols=", ".join(r.personal_columns)))
+    if not r.n_kept:
+        _say(w["verdict none"])
+        return EXIT_INPUT
+    if r.problems:
+        _say(w["verdict ok"])
     return EXIT_OK
 
 
@@ -167,7 +259,24 @@ def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=None,
         help="show the notebook and cell being run on stderr (default: when it is a terminal)",
     )
+    _language_option(p, None)
     return p
+
+
+def _params_language(path: str) -> str:
+    """The ``language:`` a parameters file sets ("vi" when none or unreadable); read line by
+    line, never as YAML (the file is checked, aliases and all, by the run itself)."""
+    import re
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f.read(1 << 20).splitlines():
+                m = re.fullmatch(r"""language:\s*["']?(vi|en)["']?\s*(#.*)?""", line.strip())
+                if m:
+                    return m.group(1)
+    except OSError:
+        pass
+    return "vi"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -175,17 +284,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from .publish.run import RunFailed, run
 
+    lang = args.language or _params_language(args.params)
     logging.basicConfig(level=logging.WARNING, format="govsurvey: %(message)s")
     try:
         out = run(args.params, reports_dir=args.reports, only=args.only, progress=args.progress)
+    except InputError as err:
+        for prob in err.problems:
+            _say(f"govsurvey: {prob.text(lang)}", err=True)
+        return EXIT_INPUT
     except RunFailed as exc:
+        _say(f"govsurvey: {exc.text(lang)}", err=True)
         if exc.input_error:
-            print(f"govsurvey: {exc}", file=sys.stderr)
             return EXIT_INPUT
-        print(f"govsurvey: {exc}", file=sys.stderr)
-        print(_BUG.format(what="a notebook failed"), file=sys.stderr)
+        _say(_BUG.format(what="a notebook failed"), err=True)
         return EXIT_BUG
-    print(f"run written to {out}/ (open {out}/index.html)")
+    _say(
+        f"đã ghi lần chạy vào {out}/ (mở {out}/index.html)"
+        if lang == "vi"
+        else f"run written to {out}/ (open {out}/index.html)"
+    )
     return EXIT_OK
 
 
@@ -312,6 +429,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govsurvey: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away: not an error of ours
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
         msg = " ".join(str(exc).split())[:300] or "no message"
         print(

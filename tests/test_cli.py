@@ -27,7 +27,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_validate_clean_file_prints_the_account_and_exits_0(capsys, monkeypatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    code, out, err = run(capsys, "validate", "clean.xlsx")
+    code, out, err = run(capsys, "validate", "clean.xlsx", "--language", "en")
     sha = hashlib.sha256((FIXTURES / "clean.xlsx").read_bytes()).hexdigest()
     assert code == 0
     assert err == ""
@@ -41,21 +41,26 @@ def test_validate_clean_file_prints_the_account_and_exits_0(capsys, monkeypatch)
 
 def test_validate_reports_the_detected_encoding(capsys, monkeypatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    code, out, _ = run(capsys, "validate", "clean_cp1258.csv")
+    code, out, _ = run(capsys, "validate", "clean_cp1258.csv", "--language", "en")
     assert code == 0
     assert out.startswith("clean_cp1258.csv: csv, encoding cp1258, header row 1; sha256 ")
 
 
 def test_validate_prints_each_problem_on_a_line_and_exits_2(capsys, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
-    code, out, err = run(capsys, "validate", "scale_codes.csv")
+    code, out, err = run(capsys, "validate", "scale_codes.csv", "--strict", "--language", "en")
     assert code == 2
     assert err == ""
-    fix = "Fix: use 1–5, 8 (don't know), 9 (no answer), or leave the cell blank"
+    fix = (
+        "Fix: write 1–5 or its label such as 'Hài lòng' (sheet 'Mã' of the template lists "
+        "them), 8 or 'Không biết' (don't know), 9 or 'Không trả lời' (no answer), or leave the "
+        "cell blank"
+    )
     assert out.splitlines() == [
         "scale_codes.csv: 5 problems",
         f"scale_codes.csv, row 2, column 'C1_1': not a valid answer (value '6'). {fix}",
-        f"scale_codes.csv, row 2, column 'C2_1': not a number (value 'four'). {fix}",
+        f"scale_codes.csv, row 2, column 'C2_1': neither a code nor a label of this column "
+        f"(value 'four'). {fix}",
         f"scale_codes.csv, row 3, column 'C3_3': not a whole number (value '4.5'). {fix}",
         f"scale_codes.csv, row 3, column 'overall': not a valid answer (value '0'). {fix}",
         f"scale_codes.csv, row 5, column 'C5_4': not a valid answer (value '-1'). {fix}",
@@ -64,51 +69,88 @@ def test_validate_prints_each_problem_on_a_line_and_exits_2(capsys, monkeypatch)
 
 def test_validate_passes_encoding_sheet_and_weight(capsys, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
-    code, out, _ = run(capsys, "validate", "cp1258_read_as_utf8.csv", "--encoding", "utf-8")
+    code, out, _ = run(
+        capsys, "validate", "cp1258_read_as_utf8.csv", "--encoding", "utf-8", "--language", "en"
+    )
     assert code == 2
     assert "cannot be read as utf-8: byte 0xd0 on line 2" in out
-    code, out, _ = run(capsys, "validate", "wrong_sheet.xlsx", "--sheet", "Data")
+    code, out, _ = run(
+        capsys, "validate", "wrong_sheet.xlsx", "--sheet", "Data", "--language", "en"
+    )
     assert (code, out.splitlines()[1]) == (
         2,
         "wrong_sheet.xlsx: no sheet called 'Data'. "
         "Fix: give one of the workbook's sheets: ['Responses', 'Notes']",
     )
-    code, out, _ = run(capsys, "validate", "weight_column_named.csv", "--weight", "final_weight")
+    code, out, _ = run(
+        capsys,
+        "validate",
+        "weight_column_named.csv",
+        "--weight",
+        "final_weight",
+        "--language",
+        "en",
+    )
     assert code == 2 and "the column 'final_weight' you named is not in the file" in out
 
 
 def test_validate_caps_the_problems_printed(capsys, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
-    code, out, _ = run(capsys, "validate", "many_problems.csv", "--max-problems", "5")
+    code, out, _ = run(
+        capsys,
+        "validate",
+        "many_problems.csv",
+        "--strict",
+        "--max-problems",
+        "5",
+        "--language",
+        "en",
+    )
     lines = out.splitlines()
     assert code == 2
     assert lines[0] == "many_problems.csv: 24 problems"
     assert len(lines) == 1 + 5 + 1
     assert lines[-1] == "... and 19 more (--max-problems 0 prints all)"
-    code, out, _ = run(capsys, "validate", "many_problems.csv", "--max-problems", "0")
+    code, out, _ = run(
+        capsys,
+        "validate",
+        "many_problems.csv",
+        "--strict",
+        "--max-problems",
+        "0",
+        "--language",
+        "en",
+    )
     assert len(out.splitlines()) == 1 + 24
 
 
 def test_validate_exclude_prints_excluded_rows_by_check(capsys, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
-    code, out, _ = run(capsys, "validate", "duplicate_ids.csv", "--exclude")
+    code, out, _ = run(capsys, "validate", "duplicate_ids.csv", "--exclude", "--language", "en")
     lines = out.splitlines()
     assert code == 0
     assert lines[2:6] == [
         "rows read 6, kept 1, excluded 5",
         "excluded by check:",
         "  duplicate_id: 5",
-        "excluded rows:",
+        "rows excluded (the run leaves them out): 3",
     ]
+    # each problem once, with its fix (the first copy of a duplicated id is named by the later
+    # copies' messages)
     assert lines[6] == (
-        "  row 2 (R001): respondent_id: respondent ID duplicated (rows 2, 6, 7) (value 'R001')"
+        "  duplicate_ids.csv, row 5, column 'respondent_id': respondent ID duplicated: rows 3 "
+        "and 5 hold the same ID (value 'R002'). Fix: give each respondent a unique ID, or "
+        "delete the repeated row"
     )
-    assert len(lines) == 6 + 5 + 1  # five excluded rows, then the personal columns
+    assert lines[-2:] == [
+        "personal columns (kept, never published): full_name, phone",
+        "the file can be run: `govsurvey run` reads it as above",
+    ]
 
 
 def test_validate_exclude_still_fails_on_file_problems(capsys, monkeypatch) -> None:
     monkeypatch.chdir(MALFORMED)
-    code, out, _ = run(capsys, "validate", "missing_columns.csv", "--exclude")
+    code, out, _ = run(capsys, "validate", "missing_columns.csv", "--exclude", "--language", "en")
     assert code == 2
     assert out.splitlines()[1].startswith(
         "missing_columns.csv, row 1: required columns missing: C5_4, overall, district."
@@ -116,13 +158,15 @@ def test_validate_exclude_still_fails_on_file_problems(capsys, monkeypatch) -> N
 
 
 def test_missing_file_and_unknown_instrument(capsys) -> None:
-    code, out, _ = run(capsys, "validate", "no/such/file.csv")
+    code, out, _ = run(capsys, "validate", "no/such/file.csv", "--language", "en")
     assert code == 2
     assert out.splitlines() == [
         "no/such/file.csv: 1 problem",
         "no/such/file.csv: file not found. Fix: check the path and the working directory",
     ]
-    code, out, err = run(capsys, "validate", "x.csv", "--instrument", "sipas-1999")
+    code, out, err = run(
+        capsys, "validate", "x.csv", "--instrument", "sipas-1999", "--language", "en"
+    )
     assert (code, out) == (2, "")
     assert err.startswith("govsurvey: no instrument called 'sipas-1999'. Fix: use one of [")
 
@@ -134,14 +178,14 @@ def test_usage_errors_exit_2_without_traceback(capsys) -> None:
     assert code == 2 and "the following arguments are required: file" in err
     code, _, err = run(capsys, "frobnicate")
     assert code == 2 and "invalid choice: 'frobnicate'" in err
-    code, _, err = run(capsys, "validate", "x.csv", "--max-problems", "many")
+    code, _, err = run(capsys, "validate", "x.csv", "--max-problems", "many", "--language", "en")
     assert code == 2 and "invalid int value: 'many'" in err
 
 
 def test_help_and_version_exit_0(capsys) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "validate" in out
-    code, out, _ = run(capsys, "validate", "--help")
+    code, out, _ = run(capsys, "validate", "--help", "--language", "en")
     assert code == 0 and "--encoding" in out and "--sheet" in out
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("govsurvey ")
@@ -173,12 +217,12 @@ def test_a_notebook_failure_is_a_bug_unless_it_is_bad_input(capsys, monkeypatch,
         return _run
 
     monkeypatch.setattr("govsurvey.publish.run.run", fails("ZeroDivisionError"))
-    code, _, err = run(capsys, "run", "p.yaml")
+    code, _, err = run(capsys, "run", "p.yaml", "--language", "en")
     assert code == 3
     assert "notebook 03, cell 7 stopped: ZeroDivisionError" in err
     assert "the failed run is kept in" in err and "this is a bug in govsurvey" in err
     monkeypatch.setattr("govsurvey.publish.run.run", fails("InputError"))
-    code, _, err = run(capsys, "run", "p.yaml")
+    code, _, err = run(capsys, "run", "p.yaml", "--language", "en")
     assert code == 2 and "InputError: it broke" in err and "bug" not in err
 
 
@@ -190,11 +234,16 @@ def test_commands_are_registered_in_one_list() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "code"), [("clean_utf8.csv", 0), ("../../malformed/duplicate_ids.csv", 2)]
+    ("name", "code", "strict"),
+    [
+        ("clean_utf8.csv", 0, []),
+        ("../../malformed/duplicate_ids.csv", 0, []),  # the run excludes the copies and goes on
+        ("../../malformed/duplicate_ids.csv", 2, ["--strict"]),
+    ],
 )
-def test_python_dash_m_govsurvey(name: str, code: int) -> None:
+def test_python_dash_m_govsurvey(name: str, code: int, strict: list[str]) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "govsurvey", "validate", name],
+        [sys.executable, "-m", "govsurvey", "validate", name, *strict],
         cwd=FIXTURES,
         capture_output=True,
         text=True,
@@ -265,8 +314,12 @@ def test_validate_exclude_prints_the_answers_set_missing(capsys, tmp_path) -> No
     df.loc[3, "C1_1"] = "Không biết gì"  # unreadable: that answer is set missing, the row kept
     f = tmp_path / "x.csv"
     df.to_csv(f, index=False)
-    code, out, _ = run(capsys, "validate", str(f), "--exclude")
+    code, out, _ = run(capsys, "validate", str(f), "--exclude", "--language", "en")
     assert code == 0
     assert "rows read 20, kept 20, excluded 0" in out
     assert "answers set missing (the row is kept): 1" in out
-    assert "  row 5 (4), column C1_1: C1_1: not a number (value 'Không biết gì')" in out
+    assert (
+        f"  {f}, row 5, column 'C1_1': neither a code nor a label of this column (value "
+        "'Không biết gì'). Fix: write 1–5 or its label such as 'Hài lòng'"
+    ) in out
+    assert "(did you mean 'Không biết'?)" in out

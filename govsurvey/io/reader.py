@@ -78,7 +78,7 @@ from typing import Literal
 import pandas as pd
 
 from ..config.instrument import Instrument, load_instrument
-from ..errors import InputError
+from ..errors import InputError, Problem
 from . import formats
 from .formats import HEADER_SEARCH_ROWS, Table
 from .template import is_help_sheet, template_instrument
@@ -171,6 +171,9 @@ class Responses:
     cell_account: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=CELL_ACCOUNT_COLUMNS), repr=False
     )
+    #: every problem found, in file order, with its cost ("excluded", "set missing" or
+    #: "spelling unified"), each with its fix, in English and Vietnamese
+    problems: list[tuple[Problem, str]] = field(default_factory=list, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -409,6 +412,7 @@ def read_responses(
         personal,
         codes=checked.codes,
         cell_account=checked.cell_account,
+        problems=checked.problems,
     )
 
 

@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -278,6 +278,9 @@ class Checked:
     codes: pd.DataFrame
     account: pd.DataFrame
     cell_account: pd.DataFrame
+    #: every problem found, in file order, with what it cost: "excluded" (the row),
+    #: "set missing" (the answer) or "spelling unified"
+    problems: list[tuple[Problem, str]] = field(default_factory=list)
 
 
 class _Checker:
@@ -932,7 +935,17 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         keep[excluded] = False
         data = data[keep].reset_index(drop=True)
         codes_frame = codes_frame[keep].reset_index(drop=True)
-    return Checked(data, codes_frame, account, cell_account)
+    costs = [
+        (
+            f.problem,
+            "excluded"
+            if f.pos in ex
+            else ("spelling unified" if f.check in UNIFYING_CHECKS else "set missing"),
+        )
+        for f in found
+        if f.listed
+    ]
+    return Checked(data, codes_frame, account, cell_account, costs)
 
 
 def _spelling(label: str) -> str:

@@ -84,11 +84,25 @@ class RunFailed(Exception):
         self.folder, self.notebook, self.cell = folder, notebook, cell
         self.ename, self.evalue = ename, evalue
         self.input_error = ename == "InputError"
-        where = f"notebook {notebook}" + (f", cell {cell}" if cell is not None else "")
-        kept = f"; the failed run is kept in {folder}/" if folder is not None else ""
-        text = " ".join(str(evalue).split())
+        super().__init__(self.text("en"))
+
+    def text(self, language: str = "en") -> str:
+        """The message in ``language`` ("vi" or "en")."""
+        vi = language == "vi"
+        cell = self.cell
+        where = f"notebook {self.notebook}" + (
+            f", cell {cell}" if cell is not None else ""
+        )
+        kept = ""
+        if self.folder is not None:
+            kept = (
+                f"; lần chạy thất bại được giữ trong {self.folder}/"
+                if vi
+                else f"; the failed run is kept in {self.folder}/"
+            )
+        text = " ".join(str(self.evalue).split())
         text = text if len(text) <= 400 else text[:399] + "…"
-        super().__init__(f"{where} stopped: {ename}: {text}{kept}")
+        return f"{where} {'dừng' if vi else 'stopped'}: {self.ename}: {text}{kept}"
 
 
 def constraints_path() -> Path:
