@@ -414,23 +414,57 @@ def _delimiter(buf: bytes, delimiter: str | None) -> str:
     return max((",", ";", "\t"), key=lambda d: first.count(d.encode()))
 
 
-def _head_records(buf: bytes, scan: _Scan | None, delimiter: str) -> list[list[str]]:
+#: No cell of a response file is longer (Python's csv module stops there too): a longer one
+#: is a damaged file, or text pasted into a cell by mistake.
+MAX_CELL = 131_072
+
+
+def split_record(rec: str, delimiter: str, name: str = "", row: int | None = None) -> list[str]:
+    """The cells of one CSV record; a cell longer than :data:`MAX_CELL` characters is refused
+    with its row.
+
+    Examples
+    --------
+    >>> split_record('1,"a, b",3', ",")
+    ['1', 'a, b', '3']
+    """
+    try:
+        return next(csv.reader([rec], delimiter=delimiter), [])
+    except csv.Error as exc:
+        if "field larger than field limit" not in str(exc):
+            raise
+        raise InputError.one(
+            f"a cell longer than {MAX_CELL:,} characters: no answer is that long (the file "
+            "is damaged, or a long text was pasted into a cell)",
+            "find the cell in this row and shorten or delete it, or export the file again",
+            file=name or None,
+            row=row,
+            what_vi=f"một ô dài hơn {MAX_CELL:,} ký tự".replace(",", ".")
+            + ": không câu trả lời nào dài như vậy (tệp bị hỏng, hoặc một đoạn văn bản dài bị "
+            "dán vào ô)",
+            fix_vi="tìm ô đó trong dòng này và rút ngắn hoặc xóa nó, hoặc xuất lại tệp",
+        ) from None
+
+
+def _head_records(
+    buf: bytes, scan: _Scan | None, delimiter: str, name: str = ""
+) -> list[list[str]]:
     """The first records as text cells (for finding the header row)."""
     rows = []
     if scan is None:
         pos = 0
-        for _ in range(HEADER_SEARCH_ROWS):
+        for i in range(HEADER_SEARCH_ROWS):
             if pos >= len(buf):
                 break
             end = buf.find(b"\n", pos)
             end = len(buf) if end < 0 else end
             rec = buf[pos:end].rstrip(b"\r").decode("utf-8")
-            rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
+            rows.append([str_cell(v) for v in split_record(rec, delimiter, name, i + 1)])
             pos = end + 1
         return rows
     for i in range(min(HEADER_SEARCH_ROWS, len(scan.starts))):
         rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
-        rows.append([str_cell(v) for v in next(csv.reader([rec], delimiter=delimiter), [])])
+        rows.append([str_cell(v) for v in split_record(rec, delimiter, name, i + 1)])
     return rows
 
 
@@ -450,7 +484,7 @@ def _read_fast(
     # without quotes a record is a line; blank lines show up as a row count that differs from
     # the line count, and then the byte scan numbers the records
     scan = None if b'"' not in buf and not blank_lines else _scan(buf, delimiter, name)
-    head = _head_records(buf, scan, delimiter)
+    head = _head_records(buf, scan, delimiter, name)
     if not any(any(r) for r in head):
         raise InputError.one(
             "the file is empty", "export the responses again, with a header row", file=name
@@ -749,7 +783,7 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
     """Parse record by record (a file with irregular rows or NUL bytes)."""
     delimiter = _delimiter(buf, delimiter)
     scan = _scan(buf, delimiter, name)
-    head = _head_records(buf, scan, delimiter)
+    head = _head_records(buf, scan, delimiter, name)
     if not any(any(r) for r in head):
         raise InputError.one(
             "the file is empty", "export the responses again, with a header row", file=name
@@ -765,7 +799,7 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
         if scan.cells[i] == 0:
             continue
         rec = buf[scan.starts[i] : scan.ends[i]].decode("utf-8")
-        values = next(csv.reader([rec], delimiter=delimiter), [])
+        values = split_record(rec, delimiter, name, i + 1)
         row = [str_cell(v.replace("\x00", "")) for v in values]
         for j, v in enumerate(values):
             if not v.isascii():

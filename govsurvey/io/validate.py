@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..config.instrument import Instrument
 from ..errors import InputError, Problem
-from .formats import Table, as_numbers, cell_text
+from .formats import MAX_CELL, Table, as_numbers, cell_text
 
 log = logging.getLogger(__name__)
 
@@ -850,6 +850,29 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
             cols[c] = s
             blanked.add(c)
 
+    for c in list(cols):
+        too_long = _too_long(cols[c])
+        if too_long is None:
+            continue
+        chk.flag(
+            too_long,
+            c,
+            cols[c],
+            "cell_too_long",
+            f"a cell longer than {MAX_CELL:,} characters: no answer is that long (the file is "
+            "damaged, or a long text was pasted into a cell)",
+            "shorten or delete the cell, or export the file again",
+            vi=(
+                f"một ô dài hơn {MAX_CELL:,} ký tự".replace(",", ".")
+                + ": không câu trả lời nào dài như vậy (tệp bị hỏng, hoặc một đoạn văn bản "
+                "dài bị dán vào ô)",
+                "rút ngắn hoặc xóa ô này, hoặc xuất lại tệp",
+            ),
+        )
+        if c not in spec.essential:
+            cols[c] = cols[c].where(~too_long)
+            blanked.add(c)
+            lost.update((int(i), c) for i in np.flatnonzero(too_long))
     # columns parsed as integers: their values and blank mask, as read
     whole = {header[j]: vm for j, vm in table.integers.items() if header[j] not in blanked}
     # text columns whose distinct values the reader found
@@ -946,6 +969,23 @@ def validate(table: Table, name: str, spec: ColumnSpec, on_error: str) -> Checke
         if f.listed
     ]
     return Checked(data, codes_frame, account, cell_account, costs)
+
+
+def _too_long(s: pd.Series) -> np.ndarray | None:
+    """Which cells of a text column hold more than :data:`MAX_CELL` characters (None when
+    none do: one pass over the column's byte lengths)."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s, type=pa.string(), from_pandas=True)
+    size = pc.binary_length(arr)
+    top = pc.max(size).as_py()
+    if top is None or top <= MAX_CELL:  # a character is at least one byte
+        return None
+    long = pc.greater(pc.utf8_length(arr), MAX_CELL).fill_null(False).to_numpy(False)
+    return long if long.any() else None
 
 
 def _spelling(label: str) -> str:

@@ -779,20 +779,24 @@ class _Matcher:
         self.long_owner: dict[str, str] = {}
         self.short_owner: dict[str, str] = {}
         self.digits: dict[str, str] = {}
-        self.kind: dict[str, str] = {}
+        self.original: dict[str, str] = {}  # match key -> a value it stands for
         for col, vals in values.by_column.items():
-            for v in vals:
+            for v in sorted(vals):
                 d = digit_key(v)
                 if d is not None:
                     self.digits[d] = col
-                    self.kind.setdefault(col, _kind(col, v))
+                    self.original.setdefault(d, v)
                     continue
-                self.kind.setdefault(col, _kind(col, v))
+                self.original.setdefault(v.casefold(), v)
                 if len(v) >= LONG:
                     self.long_owner[v.casefold()] = col
                 else:
                     self.short_owner[v.casefold()] = col
         self.rx = _trie_regex(self.long_owner)
+
+    def kind(self, col: str, hits: set[str]) -> str:
+        """What the values found are, in words that never show them."""
+        return _kind(col, self.original.get(min(hits), min(hits)))
 
     def find(self, text: str, cells: list[str]) -> dict[str, set[str]]:
         hits: dict[str, set[str]] = {}
@@ -903,7 +907,7 @@ def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
     >>> pv = PersonalValues({"full_name": frozenset({"Nguyen Van An", "Lê"}),
     ...                      "phone": frozenset({"0810123899"})})
     >>> [str(x) for x in scan_personal(d, pv)]
-    ["a.html: 2 value(s) of the personal column 'full_name' (a text of 3 word(s))", "a.html: 1 value(s) of the personal column 'phone' (a number of 10 digits)"]
+    ["a.html: 2 value(s) of the personal column 'full_name' (a text of 1 word(s))", "a.html: 1 value(s) of the personal column 'phone' (a number of 10 digits)"]
     """  # noqa: E501
     folder = Path(folder)
     m = _Matcher(values)
@@ -912,5 +916,5 @@ def scan_personal(folder: str | Path, values: PersonalValues) -> list[Leak]:
         text, cells = _texts(path)
         hits = m.find(text, cells)
         rel = str(path.relative_to(folder))
-        leaks += [Leak(rel, col, len(v), m.kind.get(col, "")) for col, v in sorted(hits.items())]
+        leaks += [Leak(rel, col, len(v), m.kind(col, v)) for col, v in sorted(hits.items())]
     return leaks

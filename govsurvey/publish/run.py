@@ -90,9 +90,7 @@ class RunFailed(Exception):
         """The message in ``language`` ("vi" or "en")."""
         vi = language == "vi"
         cell = self.cell
-        where = f"notebook {self.notebook}" + (
-            f", cell {cell}" if cell is not None else ""
-        )
+        where = f"notebook {self.notebook}" + (f", cell {cell}" if cell is not None else "")
         kept = ""
         if self.folder is not None:
             kept = (
