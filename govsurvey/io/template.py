@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError
-from .validate import EXPECTATION_CODES, RESPONDED_CODES, header_key
+from .validate import EXPECTATION_CODES, ID_LABELS, RESPONDED_CODES, header_key
 
 __all__ = ["write_template", "template_columns", "is_help_sheet", "template_instrument"]
 
@@ -92,7 +92,7 @@ def template_columns(instrument: str | Path | Instrument = "sipas-2017") -> list
     def add(column: str, required: str, kind: str, vi: str, en: str) -> None:
         out.append({"column": column, "required": required, "kind": kind, "vi": vi, "en": en})
 
-    add(inst.id_column, "required", "text, unique", "Mã phiếu", "Respondent ID")
+    add(inst.id_column, "required", "text, unique", ID_LABELS[0], ID_LABELS[1])
     for name, v in s.variables.items():
         if v.codes is None and name in req:
             add(name, "required", "text", v.vi, v.en)

@@ -57,8 +57,15 @@ PHONE_LIKE_WEIGHT = 1e8
 
 
 def header_key(s: str) -> str:
-    """A header cell compared without case, blanks, dots or dashes."""
-    return re.sub(r"[\s.\-]+", "_", s.casefold()).strip("_")
+    """A header cell compared without case, blanks, dots, dashes, the template's ``*`` of a
+    required column, or Unicode form."""
+    s = unicodedata.normalize("NFC", s)
+    return re.sub(r"[\s.\-*]+", "_", s.casefold()).strip("_")
+
+
+#: Headers of the respondent-id column in Vietnamese and English (the template's, and the
+#: form's own "Số phiếu").
+ID_LABELS = ("Mã phiếu", "Respondent ID", "Số phiếu")
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -192,6 +199,8 @@ class ColumnSpec:
             keys.setdefault(header_key(col), col)
         for c in inst.criteria:  # a header may name a criterion by its code, C1.1
             keys.setdefault(header_key(c.code), c.column)
+        for lab in ID_LABELS:
+            keys.setdefault(header_key(lab), self.id)
         labels: dict[str, set[str]] = {}
         for col, lab in self._column_labels():
             labels.setdefault(header_key(lab), set()).add(col)
