@@ -758,11 +758,16 @@ def _trie_regex(words: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _runs(token: str) -> list[str]:
-    """The numbers a run of digit groups may show: the digits of every contiguous stretch of
-    its groups (``810,123,899.00`` holds 810123899; ``2024 0912 345 678`` holds 0912345678)."""
-    groups = re.findall(r"\d+", token)
+    """The numbers a run of digit groups may show: the digits of every stretch of its groups
+    that starts at its first group or after a space (``810,123,899.00`` holds 810123899;
+    ``2024 0912 345 678`` holds 0912345678; ``1.912345678`` holds no 912345678: that is a
+    fraction)."""
+    parts = re.split(r"(\D)", token)
+    groups, seps = parts[0::2], [""] + parts[1::2]
     out = []
     for i in range(len(groups)):
+        if i and not seps[i].isspace():
+            continue
         acc = ""
         for g in groups[i : i + 8]:
             acc += g
