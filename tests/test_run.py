@@ -61,6 +61,9 @@ def make_probe(folder: Path) -> Path:
         "if mode == 'input':\n"
         "    raise gs.InputError.one('bad data', 'fix it', file='x.csv', row=3)\n"
         "if mode == 'leak':\n    print(df['phone'].iloc[0])\n"
+        "if mode == 'input_personal':\n"
+        "    raise gs.InputError.one(f\"weighting cell {df['full_name'].iloc[0]} is empty\","
+        " 'choose coded cells', column='full_name')\n"
         "if mode == 'slow':\n    time.sleep(float(os.environ.get('GOVSURVEY_PROBE_SLEEP', '4')))\n"
     )
     nb.cells = [p, nbformat.v4.new_markdown_cell("Probe report."), body, tail]
@@ -197,6 +200,38 @@ def test_an_input_error_in_a_notebook_is_bad_input(probe, tmp_path, monkeypatch)
     with pytest.raises(RunFailed) as err:
         run(write_params(tmp_path), reports_dir=tmp_path / "reports", progress=False)
     assert err.value.input_error and "x.csv, row 3: bad data" in str(err.value)
+
+
+def test_a_failed_run_page_shows_the_input_error_itself_without_traceback(
+    probe, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GOVSURVEY_PROBE", "input")
+    reports = tmp_path / "reports"
+    with pytest.raises(RunFailed) as err:
+        run(write_params(tmp_path, language="en"), reports_dir=reports, progress=False)
+    page = (err.value.folder / "index.html").read_text(encoding="utf-8")
+    assert "stopped on a problem with the data or parameters" in page
+    assert "x.csv, row 3: bad data. Fix: fix it" in page and "run again" in page
+    assert "its outputs were removed" not in page and "gs.Publisher" not in page
+    report = (err.value.folder / "99_probe.html").read_text(encoding="utf-8")
+    assert "bad data" in report and "Traceback" not in report
+
+
+def test_an_error_quoting_a_personal_value_is_shown_without_it(probe, tmp_path, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("GOVSURVEY_PROBE", "input_personal")
+    reports = tmp_path / "reports"
+    with pytest.raises(RunFailed) as err:
+        run(write_params(tmp_path, language="en"), reports_dir=reports, progress=False)
+    name = pd.read_csv(DATA / "responses.csv", dtype=str)["full_name"].iloc[0]
+    assert name not in str(err.value) and "[personal value withheld]" in str(err.value)
+    assert err.value.input_error
+    folder = err.value.folder
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "weighting cell [personal value withheld] is empty" in page
+    for p in folder.rglob("*"):  # the notebook that quoted it is not kept
+        assert name not in p.read_text(encoding="utf-8")
 
 
 def test_personal_data_in_an_output_is_never_published(probe, tmp_path, monkeypatch):
