@@ -122,10 +122,20 @@ def format_of(p: Path, name: str) -> str:
         )
     if not p.exists():
         raise InputError.one(
-            "file not found", "check the path and the working directory", file=name
+            "file not found",
+            "check the path and the working directory",
+            file=name,
+            what_vi="không tìm thấy tệp",
+            fix_vi="kiểm tra đường dẫn và thư mục đang làm việc",
         )
     if not p.is_file():
-        raise InputError.one("not a file", "give the path of a response file", file=name)
+        raise InputError.one(
+            "not a file",
+            "give the path of a response file",
+            file=name,
+            what_vi="không phải là tệp",
+            fix_vi="ghi đường dẫn của tệp dữ liệu khảo sát",
+        )
     return FORMATS[suffix]
 
 
@@ -865,6 +875,8 @@ def read_xlsx(
             f"not a readable .xlsx workbook ({exc.__class__.__name__})",
             "open it in Excel and save it again as .xlsx (Excel Workbook)",
             file=name,
+            what_vi=f"không đọc được bảng tính .xlsx ({exc.__class__.__name__})",
+            fix_vi="mở bằng Excel rồi lưu lại dưới dạng .xlsx (Excel Workbook)",
         ) from None
     try:
         names = wb.sheetnames
@@ -895,6 +907,8 @@ def read_xlsx(
                 f"no sheet called {sheet!r}",
                 f"give one of the workbook's sheets: {names}",
                 file=name,
+                what_vi=f"không có trang tính tên {sheet!r}",
+                fix_vi=f"ghi một trang của bảng tính: {names}",
             )
         values = list(wb[chosen].iter_rows(min_row=1, values_only=True))
     finally:
@@ -905,6 +919,8 @@ def read_xlsx(
             f"sheet {chosen!r} is empty",
             "put the responses, with their header row, on this sheet or name another",
             file=name,
+            what_vi=f"trang tính {chosen!r} trống",
+            fix_vi="nhập phiếu, có dòng tiêu đề, vào trang này hoặc chọn trang khác",
         )
     formulas: set[tuple[int, int]] = set()
     if _has_formulas(raw):

@@ -426,6 +426,11 @@ def _locate_header(rows: list[list[str]], name: str, spec: ColumnSpec) -> int:
             f"column {spec.id!r} or a criterion column ({spec.scale[0]}, {spec.scale[1]}, …)",
             "put a header row of column names above the data, spelled as in the instrument",
             file=name,
+            what_vi=f"không tìm thấy dòng tiêu đề: không dòng nào trong {HEADER_SEARCH_ROWS} "
+            f"dòng đầu có cột mã phiếu {spec.id!r} hay cột tiêu chí ({spec.scale[0]}, "
+            f"{spec.scale[1]}, …)",
+            fix_vi="đặt một dòng tên cột phía trên dữ liệu, viết như trong bộ câu hỏi (hoặc "
+            "nhập phiếu vào mẫu của `govsurvey template`)",
         )
     return i
 
@@ -465,6 +470,8 @@ def _no_rows(name: str, header_row: int | None) -> None:
         "export the responses again; the data rows are missing",
         file=name,
         row=header_row,
+        what_vi="tệp có dòng tiêu đề nhưng không có dòng dữ liệu nào",
+        fix_vi="nhập phiếu từ dòng ngay dưới tiêu đề, hoặc xuất lại tệp",
     )
 
 

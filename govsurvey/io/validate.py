@@ -1036,6 +1036,10 @@ def _variants(chk: _Checker, t: pd.Series, col: str, values: list[str] | None = 
             f"written differently from {target!r} only by case or spacing (read as {target!r})",
             f"write it as {target!r}, so that both count as one {col}",
             excludes=False,
+            vi=(
+                f"viết khác {target!r} chỉ ở chữ hoa/thường hoặc khoảng trắng (đọc là {target!r})",
+                f"ghi là {target!r} để cả hai được tính là một {col}",
+            ),
         )
     return t.replace(rewrite)
 
@@ -1053,6 +1057,8 @@ def check_header(header: list[str], name: str, spec: ColumnSpec, header_row: int
                     name,
                     header_row,
                     c,
+                    what_vi=f"hai cột cùng tên {c!r} (cột {seen[c] + 1} và {j + 1})",
+                    fix_vi="đổi tên hoặc xóa một trong hai cột",
                 )
             )
         seen.setdefault(c, j)
@@ -1076,6 +1082,7 @@ def check_header(header: list[str], name: str, spec: ColumnSpec, header_row: int
         many = len(missing) > 1
         near = [(c, difflib.get_close_matches(c, unknown, n=1)) for c in missing]
         hints = "; ".join(f"is {m[0]!r} meant to be {c!r}?" for c, m in near if m)
+        hints_vi = "; ".join(f"có phải {m[0]!r} là {c!r}?" for c, m in near if m)
         problems.append(
             Problem(
                 f"required column{'s' if many else ''} missing: {', '.join(missing)}",
@@ -1083,6 +1090,10 @@ def check_header(header: list[str], name: str, spec: ColumnSpec, header_row: int
                 f"{spec.inst.name!r}" + (f" ({hints})" if hints else ""),
                 name,
                 header_row,
+                what_vi=f"thiếu cột bắt buộc: {', '.join(missing)}",
+                fix_vi=f"thêm {'các cột này' if many else 'cột này'} vào tệp, đặt tên như trong "
+                f"bộ câu hỏi {spec.inst.name!r} (hoặc dùng mẫu của `govsurvey template`)"
+                + (f" ({hints_vi})" if hints_vi else ""),
             )
         )
     if problems:
@@ -1098,6 +1109,7 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
     if _distinct_whole_numbers(ids):  # then no two are the same id, or the same number
         return
     fix = "give each respondent a unique ID, or delete the repeated row"
+    fix_vi = "ghi cho mỗi phiếu một mã riêng, hoặc xóa dòng lặp lại"
     if distinct or _all_distinct(ids):
         dup = np.zeros(len(ids), dtype=bool)
     else:
@@ -1108,12 +1120,14 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
             rows = [int(chk.numbers[i]) for i in idx]
             for i, r in zip(idx[1:], rows[1:], strict=True):
                 what = f"respondent ID duplicated: rows {rows[0]} and {r} hold the same ID"
-                p = Problem(what, fix, chk.name, r, col, value)
+                what_vi = f"mã phiếu bị trùng: dòng {rows[0]} và {r} có cùng mã"
+                p = Problem(what, fix, chk.name, r, col, value, what_vi, fix_vi)
                 chk.found.append(Found(int(i), "duplicate_id", p, True))
             # the first copy is excluded too (the file cannot tell which copy is genuine); it
             # is not listed again in a raised error, whose later copies name it already
             what = f"respondent ID duplicated (rows {', '.join(map(str, rows))})"
-            p = Problem(what, fix, chk.name, rows[0], col, value)
+            what_vi = f"mã phiếu bị trùng (dòng {', '.join(map(str, rows))})"
+            p = Problem(what, fix, chk.name, rows[0], col, value, what_vi, fix_vi)
             chk.found.append(Found(int(idx[0]), "duplicate_id", p, True, listed=False))
     if pd.api.types.is_numeric_dtype(raw_ids.dtype):
         return
