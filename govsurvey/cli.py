@@ -84,7 +84,7 @@ _WORDS = {
         "instrument": "instrument",
         "rows": "rows read {read}, kept {kept}, excluded {excluded}",
         "by check": "excluded by check:",
-        "excluded": "rows excluded (the run leaves them out): {n}",
+        "excluded": "rows excluded (the run leaves them out): {rows}, because of:",
         "set missing": "answers set missing (the row is kept): {n}",
         "spelling unified": "cells read as the same value, written another way: {n}",
         "more": "... and {n} more (--max-problems 0 prints all)",
@@ -101,7 +101,7 @@ _WORDS = {
         "instrument": "bộ câu hỏi",
         "rows": "số dòng đọc {read}, giữ {kept}, loại {excluded}",
         "by check": "loại theo lỗi:",
-        "excluded": "dòng bị loại (lần chạy bỏ qua): {n}",
+        "excluded": "dòng bị loại (lần chạy bỏ qua): {rows}, vì:",
         "set missing": "câu trả lời coi là thiếu (dòng vẫn giữ): {n}",
         "spelling unified": "ô viết khác nhưng đọc là cùng một giá trị: {n}",
         "more": "... và {n} lỗi khác (--max-problems 0 in tất cả)",
@@ -221,7 +221,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for cost in ("excluded", "set missing", "spelling unified"):
         listed = [p for p, c in r.problems if c == cost]
         if listed:
-            _say(w[cost].format(n=len(listed)))
+            _say(w[cost].format(n=len(listed), rows=r.n_excluded))
             _print_problems(listed, lang, cap)
     if r.personal_columns:
         _say(w["personal"].format(cols=", ".join(r.personal_columns)))

@@ -133,7 +133,7 @@ def test_validate_exclude_prints_excluded_rows_by_check(capsys, monkeypatch) -> 
         "rows read 6, kept 1, excluded 5",
         "excluded by check:",
         "  duplicate_id: 5",
-        "rows excluded (the run leaves them out): 3",
+        "rows excluded (the run leaves them out): 5, because of:",
     ]
     # each problem once, with its fix (the first copy of a duplicated id is named by the later
     # copies' messages)

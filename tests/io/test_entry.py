@@ -261,7 +261,7 @@ def test_validate_and_run_agree_on_what_stops_a_run(tmp_path, capsys):
     f = _file(tmp_path, {(1, "C1_1"): "abc", (2, "respondent_id"): ""})
     assert main(["validate", str(f), "--language", "en"]) == 0  # run goes on: so does validate
     out = capsys.readouterr().out
-    assert "rows excluded (the run leaves them out): 1" in out
+    assert "rows excluded (the run leaves them out): 1, because of:" in out
     assert "answers set missing (the row is kept): 1" in out
     assert "the file can be run" in out
     assert main(["validate", str(f), "--strict", "--language", "en"]) == 2
