@@ -16,9 +16,13 @@ How values come out
 - ``resp.codes`` holds the same coded columns **as answered** (8 and 9 kept), one row per row of
   ``resp.data``, for data-quality work (how often was "don't know" said, by whom).
 - A cell may hold a code or its label: the scale's labels (``Hài lòng`` -> 4), the missing codes'
-  labels (``Không biết / không áp dụng`` -> 8), a choice item's labels, and a categorical
-  variable's code or Vietnamese or English label (case, surrounding blanks and Unicode normal form
-  do not matter). SPSS value labels are applied first.
+  labels (``Không biết / không áp dụng`` -> 8, and each part of it alone: ``Không biết``,
+  ``Không áp dụng``), a choice item's labels (its own first: in ``apology`` "Không áp dụng" is
+  its code 0), and a categorical variable's code or Vietnamese or English label. Case, blanks,
+  the kind of dash, blanks around a slash, Unicode normal form and missing accents do not matter
+  (``khong biet``). SPSS value labels are applied first.
+- A workbook written by :func:`~govsurvey.io.write_template` is read from its data sheet, its
+  help sheets skipped wherever they are; one written for another instrument is refused.
 - Categorical variables (field, level, mode, sex, …) are strings holding the instrument's codes.
   Free text (district, ward, personal fields, the id) is NFC-normalised, stripped text.
   Windows-1258 files spell tones with combining marks; after NFC they compare equal to UTF-8 text.
@@ -35,9 +39,10 @@ listing them all. With ``on_error="exclude"``:
 - a problem in an identifying or design column (the id, a required column such as ``district``,
   ``responded``, the weight, stratum, PSU) or in the row's shape (short, cut, a stray value, a
   NUL byte there) excludes the row: it is listed in ``resp.account``;
-- a problem in an answer or an optional coded variable ("Không biết" typed where a code is
-  expected, ``abc``, a formula without a saved value) makes **that answer** missing; the row is
-  kept and the cell listed in ``resp.cell_account``.
+- a problem in an answer or an optional coded variable (``abc`` or a misspelt label typed where
+  a code is expected, a formula without a saved value) makes **that answer** missing; the row is
+  kept and the cell listed in ``resp.cell_account``. ``resp.problems`` holds every problem with
+  its fix (in English and Vietnamese) and what it cost.
 
 Required columns of a response file (sipas-2017)
 -------------------------------------------------

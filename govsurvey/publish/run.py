@@ -15,7 +15,10 @@ one rename). A failed run goes to ``reports/<run_name>.failed-<UTC time>/`` with
 cell rendered and the failure shown in its ``index.html``; it never mixes with a complete run.
 A lock file refuses a second run of the same name while one is going. Nothing is written
 outside ``reports/``. Before anything is placed, every file is searched for every personal
-value of the responses file; a finding removes the whole run.
+value of the responses file (:func:`~govsurvey.publish.guard.scan_personal`); a finding keeps the
+run aside as failed, without the files that showed one, and names file, column and kind of value.
+A failed run's page shows the error itself (an input error as its message and fix, without a
+traceback), with every personal value withheld.
 """
 
 from __future__ import annotations
