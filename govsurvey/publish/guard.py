@@ -565,7 +565,10 @@ class PersonalValues:
     def redact(self, text: str, mark: str = "[personal value withheld]") -> str:
         """``text`` with every personal value found in it replaced by ``mark`` (for messages
         printed on a terminal or a failed run's page)."""
-        m = _Matcher(self)
+        m = self.__dict__.get("_matcher")
+        if m is None:  # built once per set of values
+            m = _Matcher(self)
+            object.__setattr__(self, "_matcher", m)
         return m.redact(text, mark)
 
 
@@ -798,6 +801,7 @@ class _Matcher:
                 else:
                     self.short_owner[v.casefold()] = col
         self.rx = _trie_regex(self.long_owner)
+        self.short_rx = _trie_regex(self.short_owner)
 
     def kind(self, col: str, hits: set[str]) -> str:
         """What the values found are, in words that never show them."""
@@ -824,9 +828,11 @@ class _Matcher:
 
     def redact(self, text: str, mark: str) -> str:
         out = _norm(text) if not text.isascii() else text
-        if self.rx is not None:
-            spans = [m.span() for m in self.rx.finditer(out.casefold())]
-            out = _cut(out, spans, mark)
+        for rx in (self.rx, self.short_rx):
+            folded = out.casefold()
+            if rx is None or len(folded) != len(out):
+                continue
+            out = _cut(out, [m.span() for m in rx.finditer(folded)], mark)
         if self.digits:
             spans = [
                 m.span()
@@ -834,8 +840,6 @@ class _Matcher:
                 if set(_runs(m.group(0))) & set(self.digits)
             ]
             out = _cut(out, spans, mark)
-        for v in self.short_owner:
-            out = re.sub(r"(?<!\w)" + re.escape(v) + r"(?!\w)", mark, out, flags=re.I)
         return out
 
 

@@ -516,6 +516,7 @@ def run(
     reports.mkdir(parents=True, exist_ok=True)
     lock = _lock(reports, name)
     tmp = reports / f".{name}.partial-{os.getpid()}-{_stamp()}"
+    personal: PersonalValues | None = None
     try:
         _recover(reports, name)
         personal = _preflight(params)
@@ -575,6 +576,10 @@ def run(
         _say(progress, f"run written to {final}/")
         log.info("run written to %s", final)
         return final
+    except InputError as err:
+        if personal is None:
+            raise
+        raise _redacted(err, personal) from None
     finally:
         if tmp.exists() and tmp.name.startswith(f".{name}.partial-"):
             shutil.rmtree(tmp, ignore_errors=True)
@@ -722,6 +727,29 @@ def failure_text(file: str, cell: Any, ename: str, evalue: str, language: str = 
             "with the command you ran and this page (no data need be sent)."
         )
     return f"{head}\n{evalue.strip()}\n{tail}"
+
+
+def _redacted(err: InputError, personal: PersonalValues) -> InputError:
+    """``err`` with every personal value in its messages withheld (a message on a terminal
+    never quotes a respondent's name or phone, whichever check wrote it)."""
+    out = []
+    for p in err.problems:
+        value = p.value
+        if value is not None and personal.redact(str(value)) != str(value):
+            value = None
+        out.append(
+            Problem(
+                personal.redact(p.what),
+                personal.redact(p.fix),
+                p.file,
+                p.row,
+                p.column,
+                value,
+                personal.redact(p.what_vi) if p.what_vi else None,
+                personal.redact(p.fix_vi) if p.fix_vi else None,
+            )
+        )
+    return InputError(out)
 
 
 def _message_only(notebook: Path) -> None:
