@@ -86,7 +86,7 @@ from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError, Problem
 from . import formats
 from .formats import HEADER_SEARCH_ROWS, Table
-from .template import is_help_sheet, template_instrument
+from .template import TITLE_PREFIX, is_help_sheet, template_instrument
 from .validate import CELL_ACCOUNT_COLUMNS, ColumnSpec, validate
 
 __all__ = ["Responses", "Source", "file_sha256", "read_responses", "valid_scale"]
@@ -422,6 +422,12 @@ def read_responses(
 
 
 def _locate_header(rows: list[list[str]], name: str, spec: ColumnSpec) -> int:
+    first = rows[0][0] if rows and rows[0] else ""
+    if first.startswith(TITLE_PREFIX):  # the template's data sheet (or its CSV export)
+        title = first.removeprefix(TITLE_PREFIX).strip()
+        own = spec.inst.spec.title.vi if spec.inst.spec and spec.inst.spec.title else None
+        if own is not None and title != own.strip():
+            _same_instrument(title, spec.inst, name)
     marks = {spec.id, *spec.scale}
     top = rows[:HEADER_SEARCH_ROWS]
     i = next((k for k, r in enumerate(top) if marks.intersection(map(spec.canonical, r))), None)

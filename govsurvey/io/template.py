@@ -38,6 +38,9 @@ COLUMNS_HEADER = [
     "Nội dung",
     "Content",
 ]
+#: The data sheet's first cell: this, then the instrument's Vietnamese title (how a CSV export
+#: of the sheet still says which questionnaire it holds).
+TITLE_PREFIX = "Phiếu nhập liệu — "
 #: The workbook's keywords say it is a govsurvey template; its subject names the instrument.
 KEYWORDS = "govsurvey data-entry template"
 
@@ -174,7 +177,7 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
     ws = wb.active
     ws.title = SHEET
     title = s.title.vi if s and s.title else inst.name
-    ws["A1"] = f"Phiếu nhập liệu — {title}"
+    ws["A1"] = f"{TITLE_PREFIX}{title}"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         "Mỗi dòng một phiếu, từ dòng 5. Cột có dấu * là bắt buộc. Ô mã: ghi mã hoặc nhãn (xem "
@@ -255,6 +258,6 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         wl.column_dimensions[letter].width = width
     wb.properties.keywords = KEYWORDS
     wb.properties.subject = inst.name
-    wb.properties.title = f"Phiếu nhập liệu — {title}"
+    wb.properties.title = f"{TITLE_PREFIX}{title}"
     wb.save(out)
     return out

@@ -200,7 +200,9 @@ def test_drop_downs_list_the_vietnamese_labels(tmp_path):
 def test_a_template_of_another_instrument_is_refused(tmp_path):
     text = (ROOT / "govsurvey" / "instruments" / "sipas-2017.yaml").read_text(encoding="utf-8")
     other = tmp_path / "sipas-province.yaml"
-    other.write_text(text.replace("name: sipas-2017", "name: sipas-province"), encoding="utf-8")
+    text = text.replace("name: sipas-2017", "name: sipas-province")
+    text = text.replace("phương pháp 2017–2021", "phương pháp của tỉnh")
+    other.write_text(text, encoding="utf-8")
     book = write_template(tmp_path / "t.xlsx", other)
     wb = openpyxl.load_workbook(book)
     ws = wb[SHEET]
@@ -214,6 +216,13 @@ def test_a_template_of_another_instrument_is_refused(tmp_path):
     assert "'sipas-province', not of 'sipas-2017'" in p.what
     assert "--instrument sipas-province" in p.fix
     assert read_responses(book, other).n_kept == 1  # read with its own instrument
+    # its CSV export has no workbook properties, but its title says which form it is
+    rows = list(openpyxl.load_workbook(book, read_only=True)[SHEET].values)
+    csv_file = tmp_path / "t.csv"
+    pd.DataFrame(rows).to_csv(csv_file, index=False, header=False)
+    with pytest.raises(gs.InputError, match="data-entry template of instrument .*phương pháp của"):
+        read_responses(csv_file, "sipas-2017")
+    assert read_responses(csv_file, other).n_kept == 1
 
 
 def test_hand_translated_headers_are_read(tmp_path):
