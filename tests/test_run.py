@@ -215,6 +215,7 @@ def test_a_failed_run_page_shows_the_input_error_itself_without_traceback(
     assert "its outputs were removed" not in page and "gs.Publisher" not in page
     report = (err.value.folder / "99_probe.html").read_text(encoding="utf-8")
     assert "bad data" in report and "Traceback" not in report
+    assert "raise gs.InputError" not in report  # nor the cell's code
 
 
 def test_an_error_quoting_a_personal_value_is_shown_without_it(probe, tmp_path, monkeypatch):

@@ -753,8 +753,8 @@ def _redacted(err: InputError, personal: PersonalValues) -> InputError:
 
 
 def _message_only(notebook: Path) -> None:
-    """An input error's output in an executed notebook: its message, without the traceback (a
-    publisher reads what is wrong and its fix, not Python's call stack)."""
+    """An input error's output in an executed notebook: its message, without the traceback or
+    the cell's code (a publisher reads what is wrong and its fix, not Python)."""
     import nbformat
 
     try:
@@ -765,6 +765,8 @@ def _message_only(notebook: Path) -> None:
         for o in c.get("outputs", []) if c.cell_type == "code" else []:
             if o.get("output_type") == "error" and o.get("ename") == "InputError":
                 o["traceback"] = [f"{o.get('ename')}: {o.get('evalue', '')}"]
+                tags = set(c.metadata.get("tags", [])) | {"govsurvey-hide-input"}
+                c.metadata["tags"] = sorted(tags)
     nbformat.write(nb, str(notebook))
 
 
