@@ -681,7 +681,8 @@ def personal_values(
 
 def common_words(instrument: Any, data: pd.DataFrame | None = None) -> set[str]:
     """Words a report prints anyway: the instrument's codes and labels, its column names, and
-    the values of the non-personal text columns of ``data`` (districts, wards, strata, …).
+    the values of ``data``'s columns the instrument declares as variables or design columns
+    (districts, wards, strata, PSUs, …; never a column it does not know).
 
     A personal value equal to one of them (an address typed as just the ward's name) identifies
     nobody, and finding it in a report would be a false alarm.
@@ -709,13 +710,12 @@ def common_words(instrument: Any, data: pd.DataFrame | None = None) -> set[str]:
     raw.pop("personal", None)
     walk(raw)
     if data is not None:
-        personal = set(instrument.personal_columns)
+        declared = {*instrument.variables, *instrument.design_columns.values()}
+        declared -= set(instrument.personal_columns)
         for c in data.columns:
-            if c in personal or pd.api.types.is_numeric_dtype(data[c].dtype):
+            if c not in declared or pd.api.types.is_numeric_dtype(data[c].dtype):
                 continue
-            vals = data[c].dropna()
-            if vals.nunique() <= max(50, len(vals) // 5):  # labels, not free text
-                out.update(str(v) for v in vals.unique())
+            out.update(str(v) for v in data[c].dropna().unique())
     return out
 
 

@@ -126,3 +126,14 @@ def test_a_message_never_quotes_a_personal_value():
     said = pv.redact(text)
     assert "Mai" not in said.upper().title() and "345" not in said
     assert said.count("[personal value withheld]") == 2 and said.endswith("83,76%")
+
+
+def test_common_words_come_from_declared_columns_only():
+    import pandas as pd
+
+    data = pd.DataFrame(
+        {"ward": ["An Hòa", "Cái Khế"], "notes": ["Lê Thị Mai", "x"], "full_name": ["Võ An", "B"]}
+    )
+    words = common_words(INST, data)
+    assert {"An Hòa", "Cái Khế", "Hộ tịch", "civil_registration"} <= words
+    assert "Lê Thị Mai" not in words and "Võ An" not in words
