@@ -137,3 +137,20 @@ def test_common_words_come_from_declared_columns_only():
     words = common_words(INST, data)
     assert {"An Hòa", "Cái Khế", "Hộ tịch", "civil_registration"} <= words
     assert "Lê Thị Mai" not in words and "Võ An" not in words
+
+
+def test_personal_values_on_a_sheet_of_their_own_are_collected(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phiếu"
+    ws.append(["respondent_id", "district", "C1_1", "overall"])
+    ws.append(["A1", "Cái Răng", 4, 5])
+    contacts = wb.create_sheet("Liên hệ")
+    contacts.append(["Danh sách liên hệ"])  # a title above the header
+    contacts.append(["Mã phiếu", "Họ và tên", "Số điện thoại"])
+    contacts.append(["A1", "Đỗ Văn Phúc", "0903 111 222"])
+    book = tmp_path / "two.xlsx"
+    wb.save(book)
+    pv = personal_values(book, INST)
+    assert pv.by_column["full_name"] == {"Đỗ Văn Phúc"}
+    assert pv.by_column["phone"] == {"0903 111 222"}
