@@ -863,8 +863,9 @@ def read_xlsx(
     """Rows of text cells of a worksheet, the sheet's name, the formula cells without value and
     the workbook's properties.
 
-    Without ``sheet``, the first worksheet for which ``usable(first rows as text)`` is true
-    (e.g. one with a header row, not a help sheet), else the first one.
+    Without ``sheet``, the first worksheet for which ``usable(first rows as text)`` is highest
+    (e.g. 2 for a header naming criteria, 1 for one naming only the id, 0 for a help sheet),
+    else the first one.
     """
     import openpyxl
 
@@ -884,14 +885,15 @@ def read_xlsx(
         if sheet is None:
             chosen = names[0]
             if usable is not None and len(names) > 1:
+                best = 0
                 for n in names:
                     head = [
                         [cell_text(v) for v in row]
                         for row in wb[n].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
                     ]
-                    if usable(head):
-                        chosen = n
-                        break
+                    score = int(usable(head))
+                    if score > best:
+                        chosen, best = n, score
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise InputError.one(

@@ -446,14 +446,17 @@ def _locate_header(rows: list[list[str]], name: str, spec: ColumnSpec) -> int:
     return i
 
 
-def _data_sheet(head: list[list[str]], spec: ColumnSpec) -> bool:
-    """Whether the first rows of a worksheet hold a response table (a header row naming the id
-    column or a criterion), and it is not one of the template's help sheets."""
+def _data_sheet(head: list[list[str]], spec: ColumnSpec) -> int:
+    """How much the first rows of a worksheet look like a response table: 2 for a header row
+    naming a criterion, 1 for one naming only the id column (a list of contacts, say), 0 for
+    none or one of the template's help sheets."""
     first = next((r for r in head if any(r)), [])
     if is_help_sheet(first):
-        return False
-    marks = {spec.id, *spec.scale}
-    return any(marks.intersection(map(spec.canonical, r)) for r in head)
+        return 0
+    names = [set(map(spec.canonical, r)) for r in head]
+    if any(n.intersection(spec.scale) for n in names):
+        return 2
+    return int(any(spec.id in n for n in names))
 
 
 def _same_instrument(written_for: str | None, inst: Instrument, name: str) -> None:

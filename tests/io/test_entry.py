@@ -277,3 +277,17 @@ def test_validate_and_run_agree_on_what_stops_a_run(tmp_path, capsys):
     assert main(["validate", str(f)]) == 0
     out = capsys.readouterr().out
     assert "câu trả lời coi là thiếu (dòng vẫn giữ): 1" in out and "Cách sửa:" in out
+
+
+def test_the_data_sheet_is_found_behind_a_contacts_sheet(tmp_path):
+    out = write_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET]
+    ws.cell(row=HEADER_ROW + 1, column=1, value="K-1")
+    ws.cell(row=HEADER_ROW + 1, column=2, value="Cái Răng")
+    contacts = wb.create_sheet("Liên hệ", 0)  # first, with an id column of its own
+    contacts.append(["Mã phiếu", "Họ và tên"])
+    contacts.append(["K-1", "Đỗ Văn Phúc"])
+    wb.save(out)
+    r = read_responses(out)
+    assert r.source.sheet == SHEET and r.n_kept == 1

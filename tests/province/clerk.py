@@ -81,6 +81,8 @@ def fill(
     seed: int = 2024,
     instrument: str = "sipas-2017",
     out: str | Path | None = None,
+    design: bool = True,
+    responded: bool = False,
 ) -> Filled:
     """Type ``n`` forms into a template workbook (in place, or into ``out``).
 
@@ -96,6 +98,12 @@ def fill(
         The instrument the template was written for.
     out : path, optional
         Where to save; the template itself by default.
+    design : bool
+        Type a design weight (people per form in the district), the stratum (the district) and
+        the PSU (the ward); without, those columns stay blank as in an office that keeps none.
+    responded : bool
+        Type the response flag of every form as the template's label "Đã trả lời" (an office
+        that keeps only returned forms leaves it blank: ``False``).
     """
     inst = load_instrument(instrument)
     rng = np.random.default_rng(seed)
@@ -128,11 +136,15 @@ def fill(
         put(r, "respondent_id", rid)
         put(r, "district", d if i % 17 else f" {d}")  # a blank typed before the name
         put(r, "ward", ward)
-        w = sizes[d] / per[d]
-        put(r, "base_weight", round(w, 4))
-        put(r, "stratum", d)
-        put(r, "psu", f"{d} - {ward}")
-        exp.update(base_weight=round(w, 4), stratum=d, psu=f"{d} - {ward}")
+        if design:
+            w = sizes[d] / per[d]
+            put(r, "base_weight", round(w, 4))
+            put(r, "stratum", d)
+            put(r, "psu", f"{d} - {ward}")
+            exp.update(base_weight=round(w, 4), stratum=d, psu=f"{d} - {ward}")
+        if responded:
+            put(r, "responded", "Đã trả lời")
+            exp["responded"] = 1
         for var in ("field", "level", "mode", "sex", "age_group", "education", "area"):
             codes = inst.variables[var]["codes"]
             code = list(codes)[rng.integers(len(codes))]

@@ -61,6 +61,20 @@ def _check_round_trip(r: gs.Responses, f: clerk.Filled) -> None:
     assert r.personal_columns == PERSONAL
 
 
+def test_an_office_without_design_columns_reads_back_too(tmp_path):
+    book = tmp_path / "plain.xlsx"
+    assert main(["template", str(book)]) == 0
+    f = clerk.fill(book, n=60, seed=5, design=False, responded=True)
+    r = gs.read_responses(book)
+    assert not {"base_weight", "stratum", "psu"} & set(r.data.columns)  # blank: absent
+    assert r.data["responded"].tolist() == [1] * 60
+    exp = f.expected.set_index("respondent_id")
+    got = r.data.set_index("respondent_id")
+    assert got["C3_2"].astype("float64").fillna(-1).tolist() == (
+        exp["C3_2"].astype(float).fillna(-1).tolist()
+    )
+
+
 def test_the_clerk_typed_every_kind_of_cell(filled):
     # the workbook really holds what the round trip is about
     for kind in ("Không biết", "Không áp dụng", "full label", "blank", "label nfd", "label upper"):
