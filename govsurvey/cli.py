@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import InputError
+from .errors import InputError, message_language_set
 
 __all__ = ["main"]
 
@@ -287,7 +287,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     lang = args.language or _params_language(args.params)
     logging.basicConfig(level=logging.WARNING, format="govsurvey: %(message)s")
     try:
-        out = run(args.params, reports_dir=args.reports, only=args.only, progress=args.progress)
+        with message_language_set(lang):  # the messages of everything the run calls
+            out = run(args.params, reports_dir=args.reports, only=args.only, progress=args.progress)
     except InputError as err:
         for prob in err.problems:
             _say(f"govsurvey: {prob.text(lang)}", err=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 #: The message of an :class:`InputError` lists this many problems, then "... and N more";
@@ -25,6 +27,28 @@ def message_language() -> str:
     """
     lang = os.environ.get("GOVSURVEY_LANGUAGE", "en")
     return lang if lang in ("vi", "en") else "en"
+
+
+@contextlib.contextmanager
+def message_language_set(language: str) -> Iterator[None]:
+    """Within the block, messages are in ``language`` (``GOVSURVEY_LANGUAGE``, which the
+    notebooks' kernels inherit); restored after.
+
+    Examples
+    --------
+    >>> with message_language_set("vi"):
+    ...     message_language()
+    'vi'
+    """
+    old = os.environ.get("GOVSURVEY_LANGUAGE")
+    os.environ["GOVSURVEY_LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("GOVSURVEY_LANGUAGE", None)
+        else:
+            os.environ["GOVSURVEY_LANGUAGE"] = old
 
 
 def short(value: object, limit: int = MAX_SHOWN) -> str:

@@ -83,7 +83,7 @@ from typing import Literal
 import pandas as pd
 
 from ..config.instrument import Instrument, load_instrument
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, message_language
 from . import formats
 from .formats import HEADER_SEARCH_ROWS, Table
 from .template import TITLE_PREFIX, is_help_sheet, template_instrument
@@ -396,18 +396,30 @@ def read_responses(
         hasher.join()
     source = dataclasses.replace(source, sha256=digest.hexdigest())
     personal = [c for c in inst.personal_columns if c in checked.data.columns]
+    vi = message_language() == "vi"
     if personal:
         log.info("%s holds personal fields %s: kept, never to be published", name, personal)
     if len(checked.account):
-        log.warning("%s: %d of %d rows excluded", name, len(checked.account), len(table))
+        log.warning(
+            "%s: loại %d trên %d dòng" if vi else "%s: %d of %d rows excluded",
+            name,
+            len(checked.account),
+            len(table),
+        )
     actions = checked.cell_account["action"]
     lost = int((actions == "set missing").sum())
     if lost:
-        log.warning("%s: %d answer(s) set missing, rows kept", name, lost)
+        log.warning(
+            "%s: %d câu trả lời coi là thiếu, các dòng vẫn giữ"
+            if vi
+            else "%s: %d answer(s) set missing, rows kept",
+            name,
+            lost,
+        )
     if len(actions) > lost:
         log.info("%s: %d cell(s) read with their spelling unified", name, len(actions) - lost)
     if not len(checked.data):
-        log.warning("%s: no rows kept", name)
+        log.warning("%s: không giữ được dòng nào" if vi else "%s: no rows kept", name)
     return Responses(
         checked.data,
         checked.account,

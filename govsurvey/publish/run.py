@@ -23,7 +23,6 @@ traceback), with every personal value withheld.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -44,7 +43,7 @@ import numpy as np
 
 from ..config import params as _registry
 from ..config.params import INPUT_FILES, load_params, select_notebooks, short
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, message_language_set
 from ..io import file_sha256
 from .guard import Leak, PersonalValues, common_words, personal_values, scan_personal
 from .html import IndexEntry, render_html, render_index
@@ -524,7 +523,7 @@ def run(
         started = datetime.now(UTC).isoformat(timespec="seconds")
         lang = params.get("language", "vi")
         try:
-            with _message_language(lang):
+            with message_language_set(lang):
                 done = execute(params, ids, tmp, progress=progress)
         except BaseException as exc:
             _fail(tmp, reports, name, params, [], str(exc.__class__.__name__), personal)
@@ -673,21 +672,6 @@ def _fail(
 
 
 # --------------------------------------------------------------------------- failures
-
-
-@contextlib.contextmanager
-def _message_language(language: str):
-    """Messages of errors raised in the notebooks' kernels in ``language`` (the kernels inherit
-    the environment; :class:`~govsurvey.InputError` reads ``GOVSURVEY_LANGUAGE``)."""
-    old = os.environ.get("GOVSURVEY_LANGUAGE")
-    os.environ["GOVSURVEY_LANGUAGE"] = language
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("GOVSURVEY_LANGUAGE", None)
-        else:
-            os.environ["GOVSURVEY_LANGUAGE"] = old
 
 
 def failure_text(file: str, cell: Any, ename: str, evalue: str, language: str = "en") -> str:
