@@ -243,6 +243,9 @@ def decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
         f"(byte 0x{byte} on line {line} is not UTF-8)",
         "save the file from Excel as 'CSV UTF-8', or give the encoding it was saved in",
         file=name,
+        what_vi="không nhận ra bảng mã của tệp: tệp không phải Windows-1258 cũng không phải UTF-8 "
+        f"(byte 0x{byte} ở dòng {line} không phải UTF-8)",
+        fix_vi="lưu tệp từ Excel dưới dạng 'CSV UTF-8', hoặc ghi rõ bảng mã đã dùng để lưu",
     )
 
 
@@ -378,7 +381,11 @@ def read_csv(
     """Read CSV bytes into a :class:`Table` (see the module docstring)."""
     if not raw[:65536].strip() and not raw.strip():
         raise InputError.one(
-            "the file is empty", "export the responses again, with a header row", file=name
+            "the file is empty",
+            "export the responses again, with a header row",
+            file=name,
+            what_vi="tệp trống",
+            fix_vi="xuất lại tệp dữ liệu, có dòng tiêu đề",
         )
     boms = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
     if encoding is None and not raw.startswith(boms) and not _utf16_without_bom(raw):
@@ -497,7 +504,11 @@ def _read_fast(
     head = _head_records(buf, scan, delimiter, name)
     if not any(any(r) for r in head):
         raise InputError.one(
-            "the file is empty", "export the responses again, with a header row", file=name
+            "the file is empty",
+            "export the responses again, with a header row",
+            file=name,
+            what_vi="tệp trống",
+            fix_vi="xuất lại tệp dữ liệu, có dòng tiêu đề",
         )
     h = locate(head)
     header = head[h]
@@ -796,7 +807,11 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
     head = _head_records(buf, scan, delimiter, name)
     if not any(any(r) for r in head):
         raise InputError.one(
-            "the file is empty", "export the responses again, with a header row", file=name
+            "the file is empty",
+            "export the responses again, with a header row",
+            file=name,
+            what_vi="tệp trống",
+            fix_vi="xuất lại tệp dữ liệu, có dòng tiêu đề",
         )
     h = locate(head)
     header = head[h]
@@ -840,11 +855,21 @@ def _read_slow(buf: bytes, name: str, delimiter: str | None, locate: Any) -> Tab
                     "without a line end: the file looks cut short"
                 )
                 check, fix = "cut_row", "export the file again, complete"
+                vi = (
+                    f"dòng cuối kết thúc sau {len(values)} trong {width} ô của dòng tiêu đề, "
+                    "không có ký tự xuống dòng: tệp có vẻ bị cắt",
+                    "xuất lại tệp, đầy đủ",
+                )
             else:
                 what = f"the row has {len(values)} cells, the header {width}"
                 check = "short_row"
                 fix = "add the missing cells (empty ones as ,,) or delete the row"
-            issues.append(RowIssue(pos, check, Problem(what, fix, name, i + 1)))
+                vi = (
+                    f"dòng có {len(values)} ô, dòng tiêu đề có {width}",
+                    "thêm các ô còn thiếu (ô trống ghi ,,) hoặc xóa dòng",
+                )
+            problem = Problem(what, fix, name, i + 1, what_vi=vi[0], fix_vi=vi[1])
+            issues.append(RowIssue(pos, check, problem))
         rows.append(row)
         numbers.append(i + 1)
     table = table_from_rows(rows, numbers, header, h + 1)
