@@ -203,7 +203,14 @@ def _add_verify(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--no-rerun",
         action="store_true",
-        help="check files, inputs, parameters and versions only (no rerun)",
+        help="check files, inputs, parameters and versions only (no rerun); the verdict then "
+        "says the files are unchanged and the figures not re-derived",
+    )
+    p.add_argument(
+        "--language",
+        choices=("en", "vi"),
+        default="en",
+        help="language of the verdict: en (default) or vi",
     )
     return p
 
@@ -212,7 +219,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .publish.verify import verify
 
     progress = sys.stderr.isatty()
-    result = verify(args.run_folder, rerun=not args.no_rerun, progress=progress)
+    result = verify(
+        args.run_folder, rerun=not args.no_rerun, progress=progress, language=args.language
+    )
     print(result)
     return EXIT_OK if result.ok else EXIT_FAILED
 
