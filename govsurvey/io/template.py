@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError
+from .export import make_inert
 
 __all__ = ["write_template", "template_columns"]
 
@@ -219,5 +220,6 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
         cell.fill = head_fill
     for letter, width in zip("ABCDE", (18, 36, 22, 50, 40), strict=True):
         wl.column_dimensions[letter].width = width
+    make_inert(wb)  # labels from an instrument file are text, never a live formula
     wb.save(out)
     return out

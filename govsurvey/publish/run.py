@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from ..config import params as _registry
-from ..config.params import INPUT_FILES, load_params, select_notebooks, short
+from ..config.params import INPUT_FILES, load_params, parse_yaml, select_notebooks, short
+from ..config.preflight import check_run
 from ..errors import InputError, Problem
 from ..io import file_sha256
 from .guard import PersonalValues, personal_values, scan_personal
@@ -487,19 +488,27 @@ def run(
     params_path = Path(params_path)
     ids = select_notebooks(only)
     params = load_params(params_path, notebooks=ids)
+    given = parse_yaml(params_path.read_text("utf-8"), file=str(params_path)) or {}
+    check_run(params, ids, given=set(map(str, given)))  # files' contents, columns named
     name = params["run_name"]
     reports = Path(reports_dir)
     if reports.exists() and not reports.is_dir():
         raise InputError.one(
             "the reports folder is a file", "give a folder with --reports", file=str(reports)
         )
-    reports.mkdir(parents=True, exist_ok=True)
-    lock = _lock(reports, name)
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        lock = _lock(reports, name)
+    except OSError as exc:
+        raise _unwritable(reports, exc) from None
     tmp = reports / f".{name}.partial-{os.getpid()}-{_stamp()}"
     try:
         _recover(reports, name)
         personal = _preflight(params)
-        tmp.mkdir()
+        try:
+            tmp.mkdir()
+        except OSError as exc:
+            raise _unwritable(reports, exc) from None
         started = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             done = execute(params, ids, tmp, progress=progress)
@@ -568,6 +577,16 @@ def run(
         if tmp.exists() and tmp.name.startswith(f".{name}.partial-"):
             shutil.rmtree(tmp, ignore_errors=True)
         lock.unlink(missing_ok=True)
+
+
+def _unwritable(reports: Path, exc: OSError) -> InputError:
+    """The reports folder cannot be written (read-only, no permission, not a folder)."""
+    return InputError.one(
+        f"the reports folder cannot be written ({exc.strerror or exc.__class__.__name__}); "
+        "nothing was run",
+        "give a folder you can write to with --reports, or make this one writable",
+        file=str(reports),
+    )
 
 
 def write_index(folder: Path, params: dict[str, Any], done: _Executed) -> Path:
