@@ -161,7 +161,7 @@ class SamplingOwnParams(BaseModel):
 
     @field_validator("city_seed")
     @classmethod
-    def _seed(cls, v: int) -> int:
+    def _city_seed(cls, v: int) -> int:
         return seed_in_range(v)
 
     @field_validator("per_ward", "replications", "response_rate", "margin", "rho", mode="wrap")
