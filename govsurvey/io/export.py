@@ -95,16 +95,16 @@ def make_inert(workbook: Any) -> int:
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "Sheet1") -> Path:
-    """Write ``frame`` to ``.xlsx`` or ``.csv`` (UTF-8 with BOM, so Excel shows Vietnamese),
-    every text cell inert.
+    """Write ``frame`` to ``.xlsx`` or ``.csv`` (UTF-8 with BOM, so Excel shows Vietnamese; CRLF
+    line ends, so a line break inside a cell is quoted), every text cell inert.
 
     Examples
     --------
     >>> import pandas as pd, tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
     >>> _ = write_table(pd.DataFrame({"ward": ["=1+1"]}), p)
-    >>> p.read_text("utf-8-sig")
-    "ward\\n'=1+1\\n"
+    >>> p.read_bytes().decode("utf-8-sig")
+    "ward\\r\\n'=1+1\\r\\n"
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -115,7 +115,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, sheet: str = "Sheet1") ->
             file=str(p),
         )
     if suffix == ".csv":
-        inert_frame(frame).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        # CRLF ends a record (RFC 4180, as Excel writes it), so a CR or LF inside a cell is
+        # quoted: a bare CR would otherwise start a new row with the rest of the cell
+        inert_frame(frame).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         return p
     with pd.ExcelWriter(p, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet)
