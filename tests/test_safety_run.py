@@ -128,3 +128,26 @@ def test_verify_without_rerun_says_files_unchanged_figures_not_re_derived(hostil
     assert out.startswith("tệp không đổi; số liệu chưa được tính lại (--no-rerun)")
     assert main(["verify", str(folder), "--no-rerun"]) == 0
     assert capsys.readouterr().out.startswith("files unchanged; figures not re-derived")
+
+
+@pytest.mark.parametrize("target", ["outside.xlsx", "../../outside.xlsx"])
+def test_verify_refuses_a_manifest_whose_fieldwork_file_points_elsewhere(
+    hostile_run, tmp_path, capsys, target
+):
+    import shutil
+
+    _, folder, _, _ = hostile_run
+    copy = tmp_path / "reports" / "hostile01"
+    shutil.copytree(folder, copy)
+    evil = tmp_path / target if target == "outside.xlsx" else Path(target)
+    m = json.loads((copy / "manifest.json").read_text("utf-8"))
+    m["parameters"]["fieldwork_file"] = str(evil)
+    (copy / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "the parameters recorded in manifest.json: parameter 'fieldwork_file' must be a file "
+        in err
+    )
+    assert not (tmp_path / "outside.xlsx").exists()

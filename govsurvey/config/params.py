@@ -744,6 +744,9 @@ def validate_params(
     inst_value = out["instrument"]
     if Path(inst_value).suffix:
         out["instrument"] = _resolve(inst_value, base)
+        problem = path_problem("instrument", inst_value, out["instrument"], file)
+        if problem is not None:
+            raise InputError([problem])
     problems += _check_domains(out, file)
     if problems:
         raise InputError(problems)

@@ -80,6 +80,7 @@ _WHAT = {
     "frame": "the population frame",
     "truth": "the file of known population values",
     "ward_frame": "the frame of wards",
+    "instrument": "the instrument file (YAML)",
 }
 _FRAME_METHODS = ("poststratify", "rake", "calibrate", "nonresponse+rake", "nonresponse+calibrate")
 _COUNT_NAMES = ("N", "Freq", "count", "total", "n", "Pop.Freq")  # as weighting's frame_counts
@@ -146,7 +147,8 @@ def path_problem(key: str, value: str, resolved: str | Path, file: str | None) -
     if kind is not None:
         return Problem(
             what=f"parameter '{key}': {shown} is {kind}, not a file{where}",
-            fix=f"name {_WHAT.get(key, 'the file')} itself (a .csv, .xlsx, .sav or .parquet file)",
+            fix=f"name {_WHAT.get(key, 'the file')} itself"
+            + ("" if key == "instrument" else " (a .csv, .xlsx, .sav or .parquet file)"),
             file=file,
         )
     if st.st_size == 0:

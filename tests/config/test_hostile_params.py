@@ -571,3 +571,47 @@ def test_check_run_passes_on_the_default_parameters():
     from govsurvey.config.params import load_params
 
     preflight.check_run(load_params(ROOT / "params" / "default.yaml"), ["01", "02", "03", "04"])
+
+
+# --------------------------------------------------------------------------- responses, instrument
+
+
+RESPONSES = [
+    (
+        "bad.xlsx",
+        _corrupt_xlsx,
+        "not a readable .xlsx workbook (BadZipFile). Fix: open it in Excel and save it again as "
+        ".xlsx (Excel Workbook)",
+    ),
+    (
+        "passwd.csv",
+        _passwd,
+        "no header row found: none of the first 30 rows names the id column 'respondent_id' or "
+        "a criterion column (C1_1, C1_2, …). Fix: put a header row of column names above the "
+        "data, spelled as in the instrument",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "message"), RESPONSES)
+def test_a_responses_file_that_is_not_a_survey_is_one_message(case, capsys, name, make, message):
+    make(case.data / name)
+    code, err = case.run("03", capsys, responses=f"data/{name}")
+    assert code == 2
+    assert err == [P(f"{case.data / name}: {message}")]
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link-loop"])
+def test_an_instrument_path_that_is_not_a_file_is_named(case, capsys, kind):
+    make, what, _ = KINDS[kind]
+    path = case.data / "inst.yaml"
+    make(path)
+    code, err = case.run("03", capsys, instrument="data/inst.yaml")
+    assert code == 2
+    fix = (
+        "point it to the file itself"
+        if kind == "link-loop"
+        else "name the instrument file (YAML) itself"
+    )
+    text = what.format(value="data/inst.yaml", path=path)
+    assert err == [P(f"{case.folder / 'p.yaml'}: parameter 'instrument': {text}. Fix: {fix}")]
