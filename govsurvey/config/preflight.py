@@ -23,6 +23,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterable
@@ -86,6 +87,9 @@ _FRAME_METHODS = ("poststratify", "rake", "calibrate", "nonresponse+rake", "nonr
 _COUNT_NAMES = ("N", "Freq", "count", "total", "n", "Pop.Freq")  # as weighting's frame_counts
 _TRUTH_COLUMNS = ("breakdown", "code", "estimate")
 _SNIFF = 1 << 16
+#: Vietnamese letters of UTF-8 read as Windows-1252 or Latin-1 and saved again ("á»" for the
+#: U+1Exx letters, "Æ°" for ư, "Æ¡" for ơ, "Ä\x90"/"Ä‘" for Đ/đ): never in a real name.
+_MISREAD = re.compile("á[º»]|Æ[°¡]|Ä[\x90\x91‘]")
 
 
 def _names(value: Any) -> list[str]:
@@ -333,6 +337,18 @@ def read_table(key: str, path: str | Path) -> pd.DataFrame:
             f"the file is not UTF-8 text (byte 0x{byte} on line {line}){hint}",
             "save it as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8)",
         ) from None
+    seen = _MISREAD.search(raw.decode("utf-8"))
+    if seen is not None:
+        line = raw.decode("utf-8")[: seen.start()].count("\n") + 1
+        raise _content_problem(
+            key,
+            p,
+            f"the text was misread before it was saved: line {line} holds {seen.group()!r} "
+            "where a Vietnamese letter should be (UTF-8 read as Windows-1252 or Latin-1, then "
+            "saved again)",
+            "export the file again from its source as 'CSV UTF-8', without opening it in "
+            "another encoding first",
+        )
     try:
         return pd.read_csv(p)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:

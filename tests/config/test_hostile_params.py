@@ -106,6 +106,11 @@ def _cp1258(p: Path) -> None:
     p.write_bytes("district,psu,ward,N\nĐan,D01,Phuong A,10\n".encode("cp1258"))
 
 
+def _misread(p: Path) -> None:
+    text = "district,psu,ward,N\nBa Đình,D01W01,Phường Thượng Bình,10\n"
+    p.write_text(text.encode("utf-8").decode("cp1252", errors="replace"), encoding="utf-8")
+
+
 def _corrupt_xlsx(p: Path) -> None:
     p.write_bytes(b"PK\x03\x04 this is not really a workbook")
 
@@ -213,6 +218,16 @@ CONTENTS = [
         "parameter 'ward_frame': the file is not UTF-8 text (byte 0xd0 on line 2); it reads as "
         "Windows-1258 (Vietnamese ANSI). Fix: save it as 'CSV UTF-8' (in Excel: Save As, CSV "
         "UTF-8)",
+    ),
+    (
+        "ward_frame",
+        "01",
+        "wards.csv",
+        _misread,
+        "parameter 'ward_frame': the text was misread before it was saved: line 2 holds "
+        "'Æ°' where a Vietnamese letter should be (UTF-8 read as Windows-1252 or Latin-1, "
+        "then saved again). Fix: export the file again from its source as 'CSV UTF-8', without "
+        "opening it in another encoding first",
     ),
     (
         "ward_frame",
