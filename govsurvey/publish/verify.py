@@ -384,6 +384,30 @@ def _check_manifest(folder: Path, manifest: dict[str, Any], params: dict[str, An
             f"{where}: run_name is {short(manifest.get('run_name'))}, but the parameters name "
             f"the run {short(params.get('run_name'))}"
         )
+    recorded = manifest["parameters"]
+    inputs = manifest["inputs"]
+    for key in INPUT_FILES:
+        value, entry = recorded.get(key), inputs.get(key)
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if value and path != value:
+            out.append(
+                f"{where}: inputs.{key} records {short(path)}, but the parameters name "
+                f"{short(value)}"
+            )
+        elif not value and entry is not None:
+            out.append(f"{where}: inputs.{key} records a file the parameters do not name")
+    if "instrument" not in inputs:
+        out.append(f"{where}: inputs.instrument is missing (every run records its instrument)")
+    suppression = manifest.get("suppression")
+    if "suppression" in manifest and not (
+        isinstance(suppression, dict)
+        and all(
+            isinstance(v, dict)
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in v.values())
+            for v in suppression.values()
+        )
+    ):
+        out.append(f"{where}: suppression is not a count of suppressed cells per notebook")
     ids = list(manifest["notebooks"])
     if ids != sorted(set(ids)):
         out.append(f"{where}: notebooks {short(ids)} are not distinct and in order")
