@@ -196,7 +196,9 @@ def _add_verify(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Check every input and output file of a run folder against the SHA-256s of "
         "its manifest.json, the parameters against the folder's copy, versions against this "
         "environment; then rerun the package's notebooks into a temporary folder and compare "
-        "every figure and report. Exit 0 when everything is identical, 1 when something "
+        "every figure and report. The folder is walked without following links: a symbolic "
+        "link, a FIFO, an added file or folder is a difference. Exit 0 when everything is "
+        "identical (with --no-rerun: files unchanged, figures not re-derived), 1 when something "
         "differs (each difference is named), 2 when the folder is not a readable run.",
     )
     p.add_argument("run_folder", help="a folder written by `govsurvey run`")
