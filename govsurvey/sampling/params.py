@@ -76,6 +76,12 @@ _WHY = {
         "must be 0.05 to 1: below 5 returned forms in 100 the plan would send more than 20 "
         "forms per completed one, and its margins would rest on a handful of answers",
     ),
+    "total_forms": (
+        "high",
+        1_000_000,
+        "must be 10 to 1,000,000 forms: the national survey sends about 40,000 forms a year, "
+        "and a larger budget plans more forms than a province's registers hold",
+    ),
     "margin": (
         "low",
         0.005,
@@ -164,7 +170,9 @@ class SamplingOwnParams(BaseModel):
     def _city_seed(cls, v: int) -> int:
         return seed_in_range(v)
 
-    @field_validator("per_ward", "replications", "response_rate", "margin", "rho", mode="wrap")
+    @field_validator(
+        "per_ward", "replications", "response_rate", "margin", "rho", "total_forms", mode="wrap"
+    )
     @classmethod
     def _why(cls, v: Any, handler: Any, info: Any) -> Any:
         """The bound of a size that would run for hours, with the reason."""
