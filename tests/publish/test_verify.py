@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -359,8 +360,19 @@ LINK_CASES = {
         "loop: a symbolic link (to 'loop'), not a file the run wrote; verify never follows links",
     ),
     "an-extra-fifo": (
-        lambda copy, tmp: __import__("os").mkfifo(copy / "pipe"),
+        lambda copy, tmp: os.mkfifo(copy / "pipe"),
         "pipe: a FIFO (named pipe), not a file the run wrote",
+    ),
+    "an-output-replaced-by-a-fifo": (
+        lambda copy, tmp: ((copy / "figures.json").unlink(), os.mkfifo(copy / "figures.json")),
+        "figures.json: a FIFO (named pipe), not a file the run wrote",
+    ),
+    "parameters-replaced-by-a-fifo": (
+        lambda copy, tmp: (
+            (copy / "parameters.yaml").unlink(),
+            os.mkfifo(copy / "parameters.yaml"),
+        ),
+        "parameters.yaml: a FIFO (named pipe), not a file the run wrote",
     ),
     "an-extra-file": (
         lambda copy, tmp: (copy / "notes.txt").write_text("x"),
@@ -537,3 +549,14 @@ def test_a_rerun_writes_nothing_outside_its_own_temporary_folder(probe, copy, tm
     result = verify(copy)
     assert result.ok, str(result)
     assert [snapshot(f) for f in watched] == before
+
+
+@pytest.mark.parametrize("name", ["99_probe.html", "99_probe.ipynb", "index.html"])
+def test_a_rerun_never_reads_a_fifo_in_place_of_an_output(probe, copy, name):
+    """The rerun compares only regular files: it neither hangs on the FIFO nor says verified."""
+    (copy / name).unlink()
+    os.mkfifo(copy / name)
+    result = verify(copy)
+    assert not result.ok and result.rerun
+    assert f"{name}: a FIFO (named pipe), not a file the run wrote" in result.differences
+    assert f"{name}: missing from the run folder" in result.differences
