@@ -485,6 +485,22 @@ def check_run(
         size = params.get("size_column")
         if not missing and size:
             problems += _counts("ward_frame", path, wards, size, positive=True)
+        code = params.get("ward_column")
+        if not missing and code:
+            twice = wards[code].duplicated(keep="first").to_numpy()
+            if twice.any():
+                i = int(np.flatnonzero(twice)[0])
+                problems.append(
+                    Problem(
+                        what="parameter 'ward_frame': a ward code appears twice in the frame "
+                        f"({int(twice.sum())} repeated row(s))",
+                        fix="give each ward one row, with its own code",
+                        file=path,
+                        row=i + 2,
+                        column=code,
+                        value=wards[code].iloc[i],
+                    )
+                )
     if problems:
         raise InputError(problems)
     resp = read_responses(params["responses"], inst, on_error="exclude")

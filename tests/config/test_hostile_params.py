@@ -374,6 +374,22 @@ def test_a_ward_size_that_is_not_a_count_is_refused(case, capsys, value, what):
     ]
 
 
+def test_a_ward_code_given_twice_is_refused_with_its_row(case, capsys):
+    import pandas as pd
+
+    first = pd.read_csv(case.data / "wards.csv")["psu"].iloc[0]
+    frame = _wards(case, psu=(7, first))
+    code, err = case.run("01", capsys, ward_frame=frame)
+    assert code == 2
+    assert err == [
+        P(
+            f"{case.data / 'w2.csv'}, row 9, column 'psu': parameter 'ward_frame': a ward code "
+            f"appears twice in the frame (1 repeated row(s)) (value '{first}'). Fix: give each "
+            "ward one row, with its own code"
+        )
+    ]
+
+
 def test_a_ward_frame_without_the_size_column_names_size_column(case, capsys):
     code, err = case.run("01", capsys, size_column="dossiers")
     assert code == 2
