@@ -408,8 +408,8 @@ def _counts(key: str, path: str, frame: pd.DataFrame, column: str, positive: boo
     return [
         Problem(
             what=f"parameter '{key}': the count {what}{more}",
-            fix=f"give every row's {column} as a whole number of dossiers or people, 1 to "
-            f"{MAX_COUNT:,.0f}",
+            fix=f"give every row's {column} as a whole number of dossiers or people, "
+            f"{1 if positive else 0} to {MAX_COUNT:,.0f}",
             file=path,
             row=i + 2,
             column=column,

@@ -746,3 +746,22 @@ def test_an_instrument_path_that_is_not_a_file_is_named(case, capsys, kind):
     )
     text = what.format(value="data/inst.yaml", path=path)
     assert err == [P(f"{case.folder / 'p.yaml'}: parameter 'instrument': {text}. Fix: {fix}")]
+
+
+def test_a_frame_count_of_1e300_is_refused_before_notebook_03_runs(case, capsys):
+    import pandas as pd
+
+    f = pd.read_csv(case.data / "frame.csv")
+    f["N"] = f["N"].astype(float)
+    f.loc[2, "N"] = 1e300
+    f.to_csv(case.data / "f2.csv", index=False)
+    code, err = case.run("03", capsys, frame="data/f2.csv", weighting="rake")
+    assert code == 2
+    assert err == [
+        P(
+            f"{case.data / 'f2.csv'}, row 4, column 'N': parameter 'frame': the count is 1e+300, "
+            "above the 1,000,000,000 a register of one unit can hold (sums of such counts lose "
+            "their precision or overflow). Fix: give every row's N as a whole number of dossiers "
+            "or people, 0 to 1,000,000,000"
+        )
+    ]
