@@ -314,14 +314,23 @@ def _add_verify(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Check every input and output file of a run folder against the SHA-256s of "
         "its manifest.json, the parameters against the folder's copy, versions against this "
         "environment; then rerun the package's notebooks into a temporary folder and compare "
-        "every figure and report. Exit 0 when everything is identical, 1 when something "
+        "every figure and report. The folder is walked without following links: a symbolic "
+        "link, a FIFO, an added file or folder is a difference. Exit 0 when everything is "
+        "identical (with --no-rerun: files unchanged, figures not re-derived), 1 when something "
         "differs (each difference is named), 2 when the folder is not a readable run.",
     )
     p.add_argument("run_folder", help="a folder written by `govsurvey run`")
     p.add_argument(
         "--no-rerun",
         action="store_true",
-        help="check files, inputs, parameters and versions only (no rerun)",
+        help="check files, inputs, parameters and versions only (no rerun); the verdict then "
+        "says the files are unchanged and the figures not re-derived",
+    )
+    p.add_argument(
+        "--language",
+        choices=("en", "vi"),
+        default="en",
+        help="language of the verdict: en (default) or vi",
     )
     return p
 
@@ -330,7 +339,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .publish.verify import verify
 
     progress = sys.stderr.isatty()
-    result = verify(args.run_folder, rerun=not args.no_rerun, progress=progress)
+    result = verify(
+        args.run_folder, rerun=not args.no_rerun, progress=progress, language=args.language
+    )
     print(result)
     return EXIT_OK if result.ok else EXIT_FAILED
 

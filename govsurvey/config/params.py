@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -36,9 +37,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import MAX_SHOWN, InputError, Problem, short
-from ..sampling.params import SamplingOwnParams
+from ..sampling.params import SamplingOwnParams, seed_in_range
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
+from .preflight import parameter_problems, path_problem
 
 __all__ = [
     "INPUT_FILES",
@@ -213,7 +215,9 @@ class SharedParams(BaseModel):
     )
     min_cell: int = Field(30, ge=1, description="smallest cell whose estimate is published")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="confidence level")
-    seed: int = Field(2024, ge=0, description="seed of every random step")
+    seed: int = Field(
+        2024, ge=0, description="seed of every random step, a whole number 0 to 4,294,967,295"
+    )
     language: Literal["vi", "en"] = Field("vi", description="language of the reports")
     output_dir: str = Field("", description="set by govsurvey run: where figures are written")
 
@@ -254,6 +258,11 @@ class SharedParams(BaseModel):
         if any(not n.strip() for n in v):
             raise ValueError("holds an empty column name")
         return v
+
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, v: int) -> int:
+        return seed_in_range(v)
 
     @field_validator("confidence")
     @classmethod
@@ -634,7 +643,11 @@ def _resolve(value: Any, base: Path) -> Any:
     if not isinstance(value, str) or not value:
         return value
     p = Path(value)
-    return str((p if p.is_absolute() else base / p).resolve())
+    full = p if p.is_absolute() else base / p
+    try:
+        return str(full.resolve())
+    except (RuntimeError, OSError):  # a link that loops: named by path_problem
+        return os.path.normpath(full.absolute())
 
 
 def validate_params(
@@ -719,15 +732,9 @@ def validate_params(
         value = raw.get(key)
         if isinstance(value, str) and value:
             resolved = _resolve(value, base)
-            if not Path(resolved).is_file():
-                problems.append(
-                    Problem(
-                        what=f"parameter '{key}': file {short(value)} not found "
-                        f"(looked at {short(resolved, 120)})",
-                        fix="give a path relative to the parameters file, or an absolute path",
-                        file=file,
-                    )
-                )
+            problem = path_problem(key, value, resolved, file)  # a regular, readable file
+            if problem is not None:
+                problems.append(problem)
             out[key] = resolved
         elif key not in raw and isinstance(out.get(key), str) and out[key]:
             # a model's default path is written as the notebook sees it (from notebooks/)
@@ -737,6 +744,9 @@ def validate_params(
     inst_value = out["instrument"]
     if Path(inst_value).suffix:
         out["instrument"] = _resolve(inst_value, base)
+        problem = path_problem("instrument", inst_value, out["instrument"], file)
+        if problem is not None:
+            raise InputError([problem])
     problems += _check_domains(out, file)
     if problems:
         raise InputError(problems)
@@ -775,7 +785,7 @@ def _check_domains(out: dict[str, Any], file: str | None) -> list[Problem]:
         ]
     allowed = allowed_domains(inst)
     personal = set(inst.personal_columns)
-    problems = []
+    problems = parameter_problems(out, inst, file)  # roles a personal column never takes, ...
     for d in [*(out.get("domains") or []), *(out.get("facts_by") or [])]:
         if d in personal:
             problems.append(

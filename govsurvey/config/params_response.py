@@ -9,6 +9,7 @@ and passes them to :func:`govsurvey.weighting.apply` (see :func:`weighting_argum
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -140,8 +141,28 @@ class ResponseOwnParams(WeightingParams):
     @field_validator("auxiliaries")
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(
+                "is empty: name one or more columns known for every sampled unit (e.g. "
+                "[district, area]); respondents are compared with the sample on them"
+            )
         if len(set(v)) != len(v) or any(not x.strip() for x in v):
             raise ValueError("must name distinct, non-empty columns")
+        return v
+
+    @field_validator("sensitivity_deltas")
+    @classmethod
+    def _deltas(cls, v: list[float]) -> list[float]:
+        if not v:
+            raise ValueError("is empty: give one or more differences in points, e.g. [-5, 0, 5]")
+        bad = [x for x in v if not math.isfinite(x) or abs(x) > 100]
+        if bad:
+            raise ValueError(
+                f"holds {bad[0]!r}: each difference is a finite number of percentage points "
+                "from -100 to 100 (a rate differs from another by at most 100 points)"
+            )
+        if len(set(v)) != len(v):
+            raise ValueError("names a difference twice")
         return v
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..publish.i18n import literal
 from .report import quadrant_label, text
 
 __all__ = ["coefficient_plot", "importance_plot", "ipa_plot", "facts_plot"]
@@ -38,7 +39,7 @@ def _decimal_comma(ax, lang: str, axes: str = "x") -> None:
 
 def _labels(codes, labels):
     labels = labels or {}
-    return [str(labels.get(c, c)) for c in codes]
+    return [literal(labels.get(c, c)) for c in codes]
 
 
 def coefficient_plot(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..config.instrument import Instrument, load_instrument
 from ..errors import InputError
+from .export import make_inert
 from .validate import EXPECTATION_CODES, ID_LABELS, RESPONDED_CODES, header_key
 
 __all__ = ["write_template", "template_columns", "is_help_sheet", "template_instrument"]
@@ -259,5 +260,6 @@ def write_template(path: str | Path, instrument: str | Path | Instrument = "sipa
     wb.properties.keywords = KEYWORDS
     wb.properties.subject = inst.name
     wb.properties.title = f"{TITLE_PREFIX}{title}"
+    make_inert(wb)  # labels from an instrument file are text, never a live formula
     wb.save(out)
     return out

@@ -17,6 +17,7 @@ __all__ = [
     "LANGUAGES",
     "TEXT",
     "check_language",
+    "literal",
     "text",
     "phrase",
     "pct",
@@ -915,3 +916,19 @@ def english_strings(min_words: int = 3) -> list[str]:
             if len(piece.split()) >= min_words:
                 out.add(piece)
     return sorted(out)
+
+
+def literal(label: object) -> str:
+    r"""``label`` as matplotlib draws it literally: every ``$`` escaped, so a name such as
+    ``Quận $\foo{1}$`` (from a data file) is shown as typed, never parsed as mathtext.
+
+    Every plot function passes the names it takes from data (units, labels, plans) through it.
+
+    Examples
+    --------
+    >>> print(literal(r"Quận $\foo{1}$"))
+    Quận \$\foo{1}\$
+    >>> literal(3)
+    '3'
+    """
+    return str(label).replace("$", "\\$")

@@ -90,7 +90,7 @@ def component_plot(
     lv = _level(index, confidence)
     ax = _ax(ax, (7, 3.5))
     d = index[index["level"].isin(["component", "overall"])].reset_index(drop=True)
-    names = [labels.get(c, c) if labels else c for c in d["code"]]
+    names = [i18n.literal(labels.get(c, c) if labels else c) for c in d["code"]]
     y = np.arange(len(d))[::-1]
     colors = [_DARK if lv_ == "overall" else _MID for lv_ in d["level"]]
     ax.hlines(y, d["ci_low"], d["ci_high"], color=colors, lw=2.5)
@@ -205,7 +205,7 @@ def domain_dotplot(
             )
     if target is not None or overall is not None or unit_targets:
         ax.legend(loc="upper left", fontsize=8, frameon=False)
-    shown = [names.get(v, str(v)) if names else str(v) for v in d[unit]]
+    shown = [i18n.literal(names.get(v, v) if names else v) for v in d[unit]]
     ax.set_yticks(y, shown)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel(text("ax_satisfied", lang, level=i18n.level_pct(lv, lang)))
@@ -270,13 +270,13 @@ def criteria_heatmap(
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
                 ax.text(j, i, i18n.num(v, lang, 0), ha="center", va="center", fontsize=6)
-    ax.set_xticks(np.arange(len(codes)), codes, rotation=90)
-    rows = [names.get(v, str(v)) if names else str(v) for v in wide.index]
+    ax.set_xticks(np.arange(len(codes)), [i18n.literal(c) for c in codes], rotation=90)
+    rows = [i18n.literal(names.get(v, v) if names else v) for v in wide.index]
     ax.set_yticks(np.arange(len(rows)), rows)
     bar = plt.colorbar(im, ax=ax)
     bar.set_label(text("ax_pct", lang))
     ax.set_xlabel(text("ax_criterion", lang))
-    ax.set_ylabel(unit_label or unit)
+    ax.set_ylabel(i18n.literal(unit_label or unit))
     ax.tick_params(labelsize=7)
     return ax
 
@@ -325,7 +325,7 @@ def change_plot(
     ax.axvline(0, color="black", lw=0.8)
     ax.hlines(y, comparison[lo_col], comparison[hi_col], color=_DARK, lw=2.5)
     ax.scatter(comparison["change"], y, color=_DARK, zorder=3)
-    ax.set_yticks(y, comparison[label].astype(str))
+    ax.set_yticks(y, [i18n.literal(v) for v in comparison[label]])
     key = "ax_change_bounds" if one_sided else "ax_change"
     ax.set_xlabel(text(key, lang, level=i18n.level_pct(lv, lang)))
     _despine(ax)

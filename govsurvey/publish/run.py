@@ -42,7 +42,8 @@ from typing import Any
 import numpy as np
 
 from ..config import params as _registry
-from ..config.params import INPUT_FILES, load_params, select_notebooks, short
+from ..config.params import INPUT_FILES, load_params, parse_yaml, select_notebooks, short
+from ..config.preflight import check_run
 from ..errors import InputError, Problem, message_language_set
 from ..io import file_sha256
 from .guard import Leak, PersonalValues, common_words, personal_values, scan_personal
@@ -366,7 +367,7 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
         _say(progress, f"notebook {nid} ({k + 1}/{len(ids)}): {spec.file}")
         t0 = time.perf_counter()
         try:
-            pm.execute_notebook(
+            executed = pm.execute_notebook(
                 str(source),
                 str(target),
                 parameters=passed,
@@ -395,7 +396,8 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
             failure = RunFailed(None, nid, exc.exec_count, exc.ename, exc.evalue)
             return _Executed(entries, timings, _suppression(out), failure)
         html_path = render_html(target, out / target.with_suffix(".html").name, language=lang)
-        timings[nid] = round(time.perf_counter() - t0, 3)
+        # the execution time the executed notebook records itself, so verify can check it
+        timings[nid] = round(float(executed.metadata.papermill.duration), 3)
         entries.append(IndexEntry(nid, title, html_path.name))
     return _Executed(entries, timings, _suppression(out))
 
@@ -506,20 +508,28 @@ def run(
     params_path = Path(params_path)
     ids = select_notebooks(only)
     params = load_params(params_path, notebooks=ids)
+    given = parse_yaml(params_path.read_text("utf-8"), file=str(params_path)) or {}
+    check_run(params, ids, given=set(map(str, given)))  # files' contents, columns named
     name = params["run_name"]
     reports = Path(reports_dir)
     if reports.exists() and not reports.is_dir():
         raise InputError.one(
             "the reports folder is a file", "give a folder with --reports", file=str(reports)
         )
-    reports.mkdir(parents=True, exist_ok=True)
-    lock = _lock(reports, name)
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        lock = _lock(reports, name)
+    except OSError as exc:
+        raise _unwritable(reports, exc) from None
     tmp = reports / f".{name}.partial-{os.getpid()}-{_stamp()}"
     personal: PersonalValues | None = None
     try:
         _recover(reports, name)
         personal = _preflight(params)
-        tmp.mkdir()
+        try:
+            tmp.mkdir()
+        except OSError as exc:
+            raise _unwritable(reports, exc) from None
         started = datetime.now(UTC).isoformat(timespec="seconds")
         lang = params.get("language", "vi")
         try:
@@ -583,6 +593,16 @@ def run(
         if tmp.exists() and tmp.name.startswith(f".{name}.partial-"):
             shutil.rmtree(tmp, ignore_errors=True)
         lock.unlink(missing_ok=True)
+
+
+def _unwritable(reports: Path, exc: OSError) -> InputError:
+    """The reports folder cannot be written (read-only, no permission, not a folder)."""
+    return InputError.one(
+        f"the reports folder cannot be written ({exc.strerror or exc.__class__.__name__}); "
+        "nothing was run",
+        "give a folder you can write to with --reports, or make this one writable",
+        file=str(reports),
+    )
 
 
 def write_index(folder: Path, params: dict[str, Any], done: _Executed) -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..publish.i18n import integer, num, pct, phrase, pvalue, signed
+from ..publish.i18n import integer, literal, num, pct, phrase, pvalue, signed
 from ..publish.tables import Table, code_label, value_label, variable_label
 
 __all__ = [
@@ -500,7 +500,7 @@ def plot_response_by_domain(
 ):
     """Horizontal bars of a response rate by domain; returns the ax."""
     b = by[by["rate"] == rate].sort_values("estimate")
-    labels = [_vlab(inst, unit, v, lang) for v in b[unit]]
+    labels = [literal(_vlab(inst, unit, v, lang)) for v in b[unit]]
     ax.barh(labels, 100 * b["estimate"].to_numpy(), color="#4C72B0")
     if overall is not None:
         ax.axvline(100 * overall, color="#C44E52", lw=1.2, label=t("overall_rate", lang))
@@ -523,7 +523,7 @@ def plot_asmd(table: pd.DataFrame, ax, lang: str, inst=None):
     if "asmd_after" in tb:
         ax.scatter(tb["asmd_after"], y, color="#4C72B0", s=14, marker="D", label=t("after", lang))
     ax.axvline(0.1, color="grey", lw=0.8, ls="--")
-    ax.set_yticks(y, labels, fontsize=6)
+    ax.set_yticks(y, [literal(v) for v in labels], fontsize=6)
     ax.set_xlabel(t("asmd", lang))
     ax.legend(frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)

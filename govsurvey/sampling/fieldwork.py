@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from govsurvey.errors import InputError
+from govsurvey.io.export import write_table
 from govsurvey.publish.i18n import check_language
 
 __all__ = ["HEADERS", "fieldwork_sheet", "write_fieldwork"]
@@ -109,6 +110,9 @@ def fieldwork_sheet(
 def write_fieldwork(sheet: pd.DataFrame, path: str | Path) -> Path:
     """Write a fieldwork sheet to ``.xlsx`` or ``.csv`` (UTF-8 with BOM, so Excel shows Vietnamese).
 
+    Every text cell is inert (:func:`govsurvey.io.export.write_table`): a ward name that starts
+    like a formula (``=HYPERLINK(…)``) is written as text, never as a live formula.
+
     Examples
     --------
     >>> import pandas as pd, tempfile, pathlib
@@ -125,8 +129,4 @@ def write_fieldwork(sheet: pd.DataFrame, path: str | Path) -> Path:
             file=str(p),
         )
     p.parent.mkdir(parents=True, exist_ok=True)
-    if p.suffix.lower() == ".xlsx":
-        sheet.to_excel(p, index=False, sheet_name="Mau")
-    else:
-        sheet.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return p
+    return write_table(sheet, p, sheet="Mau")

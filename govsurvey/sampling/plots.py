@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from govsurvey.errors import InputError
+from govsurvey.publish.i18n import literal
 
 __all__ = ["margin_plot", "simulation_plot"]
 
@@ -52,9 +53,9 @@ def margin_plot(
     colors = [
         "#b2182b" if target is not None and m > target + 1e-9 else "#2166ac" for m in d["margin"]
     ]
-    ax.barh(d[label].astype(str), d["margin"], color=colors)
+    ax.barh(d[label].map(literal), d["margin"], color=colors)
     if target is not None:
-        ax.axvline(target, color="black", linestyle="--", linewidth=1, label=target_label)
+        ax.axvline(target, color="black", linestyle="--", linewidth=1, label=literal(target_label))
         ax.legend(loc="lower right")
     ax.set_xlabel(xlabel)
     ax.tick_params(axis="y", labelsize=8)
@@ -96,7 +97,9 @@ def simulation_plot(
     markers = ["o", "s", "^", "D", "v"]
     for j, (plan, g) in enumerate(d.groupby("plan", sort=False)):
         y = g["domain"].map(pos).to_numpy() + (j - 1) * 0.2
-        ax.scatter(scale * g[metric], y, marker=markers[j % len(markers)], s=18, label=str(plan))
+        ax.scatter(
+            scale * g[metric], y, marker=markers[j % len(markers)], s=18, label=literal(plan)
+        )
     if nominal is not None:
         ax.axvline(
             scale * nominal,
@@ -105,7 +108,7 @@ def simulation_plot(
             linewidth=1,
             label=f"{scale * nominal:g}" + ("%" if scale == 100 else ""),
         )
-    ax.set_yticks(range(len(domains)), [str(k) for k in domains], fontsize=8)
+    ax.set_yticks(range(len(domains)), [literal(k) for k in domains], fontsize=8)
     ax.set_xlabel(xlabel or metric)
     ax.legend(fontsize=7, loc="best")
     return ax

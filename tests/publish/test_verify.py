@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -307,3 +308,255 @@ def test_any_junk_in_any_manifest_entry_is_a_result_or_a_clear_message(probe, co
         except gs.InputError:
             continue
         assert isinstance(result.ok, bool)
+
+
+# --------------------------------------------------------------------------- links and specials
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int, bytes | str]]:
+    """Every entry below ``folder`` (links not followed): kind, mode and content or target."""
+    import os
+    import stat
+
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = os.lstat(p)
+            rel = p.relative_to(folder).as_posix()
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", st.st_mode, os.readlink(p))
+            elif stat.S_ISREG(st.st_mode):
+                out[rel] = ("file", st.st_mode, p.read_bytes())
+            else:
+                out[rel] = ("other", st.st_mode, b"")
+    return out
+
+
+def _same_content_link(copy: Path, name: str, tmp_path: Path) -> None:
+    keep = tmp_path / f"elsewhere-{name}"
+    shutil.copyfile(copy / name, keep)
+    (copy / name).unlink()
+    (copy / name).symlink_to(keep)
+
+
+LINK_CASES = {
+    "file-replaced-by-a-link-to-the-same-content": (
+        lambda copy, tmp: _same_content_link(copy, "index.html", tmp),
+        "index.html: a symbolic link (to {tmp}/elsewhere-index.html), not a file the run "
+        "wrote; verify never follows links",
+    ),
+    "figures-replaced-by-a-link": (
+        lambda copy, tmp: _same_content_link(copy, "figures.json", tmp),
+        "figures.json: a symbolic link (to {tmp}/elsewhere-figures.json), not a file the run "
+        "wrote; verify never follows links",
+    ),
+    "a-folder-that-is-a-link": (
+        lambda copy, tmp: (copy / "more").symlink_to(tmp, target_is_directory=True),
+        "more: a symbolic link (to {tmp}), not a file the run wrote; verify never follows links",
+    ),
+    "a-link-that-loops": (
+        lambda copy, tmp: (copy / "loop").symlink_to("loop"),
+        "loop: a symbolic link (to 'loop'), not a file the run wrote; verify never follows links",
+    ),
+    "an-extra-fifo": (
+        lambda copy, tmp: os.mkfifo(copy / "pipe"),
+        "pipe: a FIFO (named pipe), not a file the run wrote",
+    ),
+    "an-output-replaced-by-a-fifo": (
+        lambda copy, tmp: ((copy / "figures.json").unlink(), os.mkfifo(copy / "figures.json")),
+        "figures.json: a FIFO (named pipe), not a file the run wrote",
+    ),
+    "parameters-replaced-by-a-fifo": (
+        lambda copy, tmp: (
+            (copy / "parameters.yaml").unlink(),
+            os.mkfifo(copy / "parameters.yaml"),
+        ),
+        "parameters.yaml: a FIFO (named pipe), not a file the run wrote",
+    ),
+    "an-extra-file": (
+        lambda copy, tmp: (copy / "notes.txt").write_text("x"),
+        "notes.txt: not a file of the run (added later)",
+    ),
+    "an-extra-folder": (
+        lambda copy, tmp: (copy / "extra").mkdir(),
+        "extra/: a folder that is not part of the run (added later)",
+    ),
+    "an-extra-file-in-an-extra-folder": (
+        lambda copy, tmp: ((copy / "d").mkdir(), (copy / "d" / "x.json").write_text("{}")),
+        "d/x.json: not a file of the run (added later)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LINK_CASES))
+def test_links_specials_and_additions_are_each_named_and_exit_1(probe, copy, tmp_path, case):
+    from govsurvey.cli import main
+
+    make, expected = LINK_CASES[case]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    make(copy, outside)
+    expected = expected.format(tmp=outside).replace("(to 'loop')", "(to loop)")
+    result = verify(copy, rerun=False)
+    assert not result.ok
+    assert expected in result.differences, result.differences
+    assert main(["verify", str(copy), "--no-rerun"]) == 1
+
+
+def test_a_run_folder_that_is_a_link_is_named(probe, copy, tmp_path):
+    link = tmp_path / "link-to-run"
+    link.symlink_to(copy, target_is_directory=True)
+    result = verify(link, rerun=False)
+    assert result.differences == [
+        f"{link}: the run folder is a symbolic link (to {copy}), not the folder the run wrote; "
+        "verify the folder itself"
+    ]
+
+
+def test_a_manifest_that_is_a_link_is_named(probe, copy, tmp_path):
+    _same_content_link(copy, "manifest.json", tmp_path)
+    result = verify(copy, rerun=False)
+    assert not result.ok
+    assert result.differences[0].startswith("manifest.json: a symbolic link (to ")
+
+
+# --------------------------------------------------------------------------- manifest fields
+
+
+def test_an_edited_timing_is_caught(probe, copy):
+    m = manifest_of(copy)
+    recorded = m["timings_seconds"]["99"]
+    nb = json.loads((copy / "99_probe.ipynb").read_text("utf-8"))
+    assert recorded == round(nb["metadata"]["papermill"]["duration"], 3)
+    m["timings_seconds"]["99"] = recorded + 0.5
+    rewrite_manifest(copy, m)
+    result = verify(copy, rerun=False)
+    assert result.differences == [
+        f"manifest.json: timings_seconds.99 is {recorded + 0.5:g} s, but 99_probe.ipynb "
+        f"records {nb['metadata']['papermill']['duration']:.3f} s of execution"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda m: m.update(
+                started="2001-01-01T00:00:00+00:00", finished="2000-01-01T00:00:00+00:00"
+            ),
+            "manifest.json: the run finished (2000-01-01 00:00:00+00:00) before it started "
+            "(2001-01-01 00:00:00+00:00)",
+        ),
+        (
+            lambda m: m.update(started="yesterday"),
+            "manifest.json: started is 'yesterday', not a time with its zone",
+        ),
+        (
+            lambda m: m.update(extra_claim="audited"),
+            "manifest.json: the entry 'extra_claim' is not one a run writes (added later)",
+        ),
+        (
+            lambda m: m.pop("command"),
+            "manifest.json: the entry 'command' a run writes is missing",
+        ),
+        (
+            lambda m: m.update(govsurvey_manifest=1),
+            "manifest.json: govsurvey_manifest is 1, not 2 (the version this govsurvey writes "
+            "and checks)",
+        ),
+        (
+            lambda m: m.update(run_name="other"),
+            "manifest.json: run_name is 'other', but the parameters name the run 'probe'",
+        ),
+        (
+            lambda m: m["inputs"]["responses"].update(path="elsewhere.csv"),
+            "manifest.json: inputs.responses records 'elsewhere.csv', but the parameters name",
+        ),
+        (
+            lambda m: m["inputs"].pop("instrument"),
+            "manifest.json: inputs.instrument is missing (every run records its instrument)",
+        ),
+        (
+            lambda m: m.update(suppression={"99": {"by_district": -1}}),
+            "manifest.json: suppression is not a count of suppressed cells per notebook",
+        ),
+        (
+            lambda m: m["timings_seconds"].update({"98": 1.0}),
+            "manifest.json: timings_seconds.98 times a notebook the run did not run",
+        ),
+        (
+            lambda m: m["timings_seconds"].update({"99": "fast"}),
+            "manifest.json: timings_seconds.99 is 'fast', not a number of seconds",
+        ),
+    ],
+)
+def test_each_manifest_field_is_checked(probe, copy, edit, message):
+    m = manifest_of(copy)
+    edit(m)
+    rewrite_manifest(copy, m)
+    differences = verify(copy, rerun=False).differences
+    assert any(d.startswith(message) for d in differences), differences
+
+
+def test_a_start_after_the_notebooks_started_is_caught(probe, copy):
+    m = manifest_of(copy)
+    nb = json.loads((copy / "99_probe.ipynb").read_text("utf-8"))
+    m["started"] = "2099-01-01T00:00:00+00:00"
+    m["finished"] = "2099-01-01T00:00:01+00:00"
+    rewrite_manifest(copy, m)
+    start = nb["metadata"]["papermill"]["start_time"]
+    from datetime import datetime
+
+    assert (
+        "manifest.json: started is 2099-01-01T00:00:00+00:00, but 99_probe.ipynb started at "
+        f"{datetime.fromisoformat(start).isoformat()}"
+    ) in verify(copy, rerun=False).differences
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "/etc/passwd", ""])
+def test_an_output_outside_the_folder_is_a_damaged_manifest(probe, copy, name):
+    m = manifest_of(copy)
+    m["outputs"][name] = "0" * 64
+    rewrite_manifest(copy, m)
+    with pytest.raises(gs.InputError, match="is not a file name inside the run folder"):
+        verify(copy, rerun=False)
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def test_no_rerun_says_what_it_did_in_english_and_vietnamese(probe, copy, capsys):
+    from govsurvey.cli import main
+
+    result = verify(copy, rerun=False)
+    assert result.ok and not result.rerun
+    assert str(result).startswith("files unchanged; figures not re-derived")
+    assert "identical" not in str(result)
+    assert main(["verify", str(copy), "--no-rerun"]) == 0
+    assert capsys.readouterr().out.startswith("files unchanged; figures not re-derived")
+    assert main(["verify", str(copy), "--no-rerun", "--language", "vi"]) == 0
+    assert capsys.readouterr().out.startswith("tệp không đổi; số liệu chưa được tính lại")
+    flip_one_byte(copy / "index.html")
+    assert main(["verify", str(copy), "--no-rerun", "--language", "vi"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == "KHÔNG kiểm chứng được (1 khác biệt):"
+
+
+def test_a_rerun_writes_nothing_outside_its_own_temporary_folder(probe, copy, tmp_path):
+    """The run folder, the notebooks' folder and the inputs' folder are unchanged."""
+    watched = [copy, probe, Path(manifest_of(copy)["inputs"]["responses"]["path"]).parent]
+    before = [snapshot(f) for f in watched]
+    result = verify(copy)
+    assert result.ok, str(result)
+    assert [snapshot(f) for f in watched] == before
+
+
+@pytest.mark.parametrize("name", ["99_probe.html", "99_probe.ipynb", "index.html"])
+def test_a_rerun_never_reads_a_fifo_in_place_of_an_output(probe, copy, name):
+    """The rerun compares only regular files: it neither hangs on the FIFO nor says verified."""
+    (copy / name).unlink()
+    os.mkfifo(copy / name)
+    result = verify(copy)
+    assert not result.ok and result.rerun
+    assert f"{name}: a FIFO (named pipe), not a file the run wrote" in result.differences
+    assert f"{name}: missing from the run folder" in result.differences
