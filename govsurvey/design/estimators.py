@@ -481,6 +481,46 @@ class Estimators:
     # Taylor design
 
     # --- design-based models (govsurvey.drivers.models) ------------------------------------
+    def domain_df(self, rows: np.ndarray) -> float:
+        """Degrees of freedom of the design restricted to ``rows``: R's ``degf(subset(...))``.
+
+        The rule ``mean(by=...)`` applies to a domain: on a Taylor design the PSUs holding a row
+        of the domain minus the strata holding one; on a replicate design the rank of the
+        domain rows' replicate weights minus 1. A model fitted on a domain (zero weights
+        outside, or the outcome missing outside) takes its df from here.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray of bool
+            Shape ``(n,)``: the rows of the domain.
+
+        Returns
+        -------
+        float
+            The domain's df (the design's df when ``rows`` holds every row).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from govsurvey.design import Design
+        >>> df = pd.DataFrame({"s": [1, 1, 2, 2, 2], "p": [1, 2, 3, 4, 5]})
+        >>> d = Design(df, strata="s", psu="p")
+        >>> d.df, d.domain_df(np.array([True, True, True, False, False]))
+        (3, 1.0)
+        """
+        rows = np.asarray(rows, dtype=bool).ravel()
+        if rows.shape != (len(self.data),):
+            raise InputError.one(
+                f"rows must hold one flag per row of the data ({len(self.data)}), "
+                f"got {rows.shape[0]}",
+                "pass a boolean array aligned with design.data",
+            )
+        if rows.all():
+            return float(self.df)
+        g = np.where(rows, 0, -1).astype(np.int64)
+        dom = Domains(g, 1, pd.DataFrame(index=[0]), [], np.array([int(rows.sum())]))
+        return float(self._domain_df(dom)[0])
+
     def glm(self, formula: str, family: str = "gaussian", level: float = 0.95) -> pd.DataFrame:
         """Design-based generalised linear model (R's ``svyglm``), see
         :func:`govsurvey.drivers.models.glm`.
