@@ -134,7 +134,8 @@ def apply(
     bounds : (float, float), optional
         Calibration bounds on new / old weights.
     trim_upper : float, optional
-        Trim the final weights at this multiple of their mean (redistributing the excess).
+        Trim the final weights at this multiple of their mean (redistributing the excess,
+        repeated until no weight is above it: ``trim(strict=True)``).
     count : str, optional
         The frame's count column.
     rake_failure : {"error", "keep"}
@@ -191,7 +192,7 @@ def apply(
                 d, margins_from_frame(frame, variables, count), method=calfun, bounds=bounds
             )
     if trim_upper is not None:
-        d = trim(d, upper=trim_upper, relative=True)
+        d = trim(d, upper=trim_upper, relative=True, strict=True)
     if d is design:
         d = design.with_weights(np.asarray(design.weight_values, dtype=float))
     d.weighting_method = method
