@@ -21,7 +21,7 @@ complete answers) gets NaN figures with the reason in ``note``, never a silent n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -58,11 +58,15 @@ class Reliability:
         item_total_r``.
     weighted : bool
         Whether the moments were weighted.
+    notes : list of str
+        What was set aside besides the missing codes (answers outside ``valid`` counted as
+        missing with ``out_of_range="missing"``), one sentence per scale; empty otherwise.
     """
 
     scales: pd.DataFrame
     items: pd.DataFrame
     weighted: bool
+    notes: list[str] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
         return self.scales.to_html(index=False) + self.items.to_html(index=False)
@@ -148,6 +152,8 @@ def reliability(
     scales: Mapping[str, Sequence[str]],
     weights: str | np.ndarray | pd.Series | None = None,
     valid: tuple[float, float] | None = (1, 5),
+    missing_codes: Sequence[float] = (8, 9),
+    out_of_range: str = "error",
 ) -> Reliability:
     """Cronbach's alpha, McDonald's omega and item statistics for each scale.
 
@@ -160,8 +166,14 @@ def reliability(
     weights : str or array-like, optional
         A column of ``data`` or one weight per row; moments are then weighted.
     valid : (low, high) or None, default (1, 5)
-        Answers outside this range (don't-know 8, no answer 9) are missing; ``None`` keeps
-        every finite value.
+        The answer scale; ``None`` keeps every finite value.
+    missing_codes : sequence of float, default (8, 9)
+        The instrument's codes for don't-know and no answer: missing, never scores.
+    out_of_range : {"error", "missing"}
+        An answer outside ``valid`` that is not a missing code (a 6 on a 1–5 scale: another
+        scale, or a typing error) is never dropped silently: ``"error"`` raises an
+        :class:`~govsurvey.errors.InputError` naming the column, how many and which values;
+        ``"missing"`` counts it as missing and says so in ``Reliability.notes``.
 
     Returns
     -------
@@ -171,8 +183,9 @@ def reliability(
     Raises
     ------
     InputError
-        A named column is not in the data, or the weights are not one finite non-negative
-        value per row.
+        A named column is not in the data, the weights are not one finite non-negative value
+        per row, or (``out_of_range="error"``) an answer lies outside ``valid`` and is not a
+        missing code.
 
     Examples
     --------
@@ -210,7 +223,13 @@ def reliability(
                 f"weights must be {n_rows} finite non-negative values, one per row",
                 "pass the design weight column, or no weights",
             )
-    srows, irows = [], []
+    if out_of_range not in ("error", "missing"):
+        raise InputError.one(
+            "out_of_range must be 'error' or 'missing'",
+            "use 'error' to stop at an answer outside the scale, 'missing' to count it missing",
+            value=out_of_range,
+        )
+    srows, irows, notes = [], [], []
     for name, cols in scales.items():
         cols = [cols] if isinstance(cols, str) else list(cols)
         missing = [c for c in cols if c not in data.columns]
@@ -222,6 +241,27 @@ def reliability(
             )
         x = data[cols].apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
         if valid is not None:
+            coded = np.isin(x, np.asarray(missing_codes, dtype=float))
+            outside = np.isfinite(x) & ~coded & ((x < valid[0]) | (x > valid[1]))
+            if outside.any():
+                j = int(np.flatnonzero(outside.any(axis=0))[0])
+                vals = np.unique(x[outside])
+                shown = ", ".join(f"{v:g}" for v in vals[:8]) + (", …" if len(vals) > 8 else "")
+                what = (
+                    f"{int(outside.sum())} answer(s) of scale {name!r} lie outside "
+                    f"{valid[0]:g}–{valid[1]:g} and are not missing codes "
+                    f"({', '.join(f'{c:g}' for c in missing_codes)}): values {shown}"
+                )
+                if out_of_range == "error":
+                    raise InputError.one(
+                        what,
+                        "pass valid=(low, high) of the items' own scale (e.g. valid=(1, 6) for a "
+                        "6-point scale), the instrument's missing_codes, or "
+                        "out_of_range='missing' to count these answers as missing",
+                        column=cols[j],
+                        value=float(x[outside[:, j], j][0]),
+                    )
+                notes.append(what + "; counted as missing")
             x = np.where((x >= valid[0]) & (x <= valid[1]), x, np.nan)
         keep = np.isfinite(x).all(axis=1) & (w_all > 0)
         X, w = x[keep], w_all[keep]
@@ -252,4 +292,4 @@ def reliability(
             irows.append([name, c, a, s, r])
     sf = pd.DataFrame(srows, columns=SCALE_COLUMNS)
     sf[["items", "n"]] = sf[["items", "n"]].astype(np.int64)
-    return Reliability(sf, pd.DataFrame(irows, columns=ITEM_COLUMNS), weights is not None)
+    return Reliability(sf, pd.DataFrame(irows, columns=ITEM_COLUMNS), weights is not None, notes)
