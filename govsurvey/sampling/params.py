@@ -64,7 +64,7 @@ class SamplingOwnParams(BaseModel):
         description="plans compared by simulation: some of sipas, papi, srs",
     )
     replications: int = Field(
-        30, ge=2, le=5000, description="samples drawn per plan in the simulation (2-5000)"
+        1000, ge=2, le=5000, description="samples drawn per plan in the simulation (2-5000)"
     )
     city_seed: int = Field(
         2024, ge=0, description="seed of the synthetic city the plans are simulated on"
