@@ -43,6 +43,9 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "level_targets": (".inference", "level_targets"),
     "baseline_test": (".inference", "baseline_test"),
     "unit_targets": (".inference", "unit_targets"),
+    "quantile": (".design.quantile", "quantile"),
+    "rao_scott": (".inference", "rao_scott"),
+    "design_alpha": (".drivers.reliability", "design_alpha"),
     # response and weighting
     "response_rates": (".response.rates", "response_rates"),
     "nonresponse_adjust": (".weighting", "nonresponse_adjust"),

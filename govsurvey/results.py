@@ -116,12 +116,19 @@ def t_quantile(df: np.ndarray, level: float) -> np.ndarray:
 
 
 def logit_interval(
-    p: np.ndarray, se: np.ndarray, df: np.ndarray, level: float = 0.95
+    p: np.ndarray,
+    se: np.ndarray,
+    df: np.ndarray,
+    level: float = 0.95,
+    logit_se: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Logit-transformed t interval of a proportion (R's ``svyciprop(method="logit")``).
 
-    ``expit(logit(p) ± t * se / (p (1 - p)))`` on ``df`` degrees of freedom; a proportion of
-    exactly 0 or 1, or one with a zero SE, has the point as both ends.
+    ``expit(logit(p) ± t * s)`` on ``df`` degrees of freedom, where ``s`` is the SE of
+    ``logit(p)``: ``logit_se`` when given (a replicate design's replicate SE of the logit of
+    each replicate's estimate, as R refits the logit in every replicate), else the delta
+    method ``se / (p (1 - p))`` (R's answer on a Taylor design). A proportion of exactly 0 or
+    1, or one with a zero SE, has the point as both ends.
 
     Examples
     --------
@@ -134,7 +141,11 @@ def logit_interval(
     q = t_quantile(np.broadcast_to(np.asarray(df, dtype=float), p.shape), level)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         eta = np.log(p / (1.0 - p))
-        h = q * se / (p * (1.0 - p))
+        s_eta = se / (p * (1.0 - p))
+        if logit_se is not None:
+            given = np.broadcast_to(np.asarray(logit_se, dtype=float), p.shape)
+            s_eta = np.where(np.isfinite(given), given, s_eta)
+        h = q * s_eta
         lo = 1.0 / (1.0 + np.exp(-(eta - h)))
         hi = 1.0 / (1.0 + np.exp(-(eta + h)))
     point = (se == 0) | (p <= 0) | (p >= 1)
@@ -153,6 +164,7 @@ def result_frame(
     logit: bool = False,
     level: float = 0.95,
     method: str = "taylor",
+    logit_se: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Build the tidy result frame shared by every estimator.
 
@@ -180,6 +192,9 @@ def result_frame(
         Confidence level, 0.95 by default; the quantile is Student's t on ``df``.
     method : str
         How the variance was estimated (``"taylor"`` or the replicate type).
+    logit_se : numpy.ndarray, optional
+        Shape ``(G, m)``: the SE of ``logit(estimate)`` for the logit interval (see
+        :func:`logit_interval`); the delta method where omitted or not finite.
 
     Returns
     -------
@@ -215,7 +230,8 @@ def result_frame(
     se = np.sqrt(variance)
     q = t_quantile(df_arr, level)
     if logit:
-        lo, hi = logit_interval(estimate, se, df_arr, level)
+        lse = None if logit_se is None else np.asarray(logit_se, dtype=float).reshape(g, m)
+        lo, hi = logit_interval(estimate, se, df_arr, level, logit_se=lse)
     else:
         lo = estimate - q * se
         hi = estimate + q * se

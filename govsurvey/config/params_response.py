@@ -75,6 +75,23 @@ class WeightingParams(BaseModel):
         None, gt=1.0, le=20.0, description="trim final weights at this multiple of their mean"
     )
 
+    @field_validator("bounds", mode="before")
+    @classmethod
+    def _bounds_text(cls, v):
+        """Bounds written as text: papermill passes a tuple to a notebook as ``"(0.5, 2.0)"``,
+        and a YAML file may hold ``"0.5, 2"`` or ``"[0.5, 2]"``; read them as two numbers."""
+        if isinstance(v, str) and v.strip().lower() in ("", "none", "null"):
+            return None
+        if isinstance(v, str):
+            parts = [x for x in v.strip().strip("()[]").replace(";", ",").split(",") if x.strip()]
+            try:
+                return tuple(float(x) for x in parts)
+            except ValueError:
+                raise ValueError(
+                    f"must be two numbers (low, high), e.g. [0.5, 2.0]; got {v[:40]!r}"
+                ) from None
+        return v
+
     @field_validator("bounds")
     @classmethod
     def _bounds(cls, v):

@@ -421,7 +421,12 @@ class Estimators:
         """Share of every level of a categorical variable, with logit confidence intervals.
 
         Levels are the sorted distinct non-missing values. Missing values get zero influence
-        (R's ``na.rm=TRUE``). Intervals are R's ``svyciprop(method="logit")``.
+        (R's ``na.rm=TRUE``). Intervals are R's ``svyciprop(method="logit")``, a t interval on
+        the logit scale whose SE depends on the design, as in R: on a Taylor :class:`Design`
+        the delta method, ``se / (p (1 - p))`` (R's ``"xlogit"``, which R's ``"logit"`` equals
+        there); on a :class:`ReplicateDesign` the replicate SE of ``logit(p_r)``, the logit of
+        each replicate's proportion (R refits the logit in every replicate). A replicate whose
+        proportion is 0 or 1 has no finite logit: the interval then uses the delta method.
 
         Parameters
         ----------
@@ -463,6 +468,7 @@ class Estimators:
         ind[codes < 0] = np.nan
         dom = self._domains(by)
         est, var, df, n, deff = self._mean_chunk(ind, dom)
+        logit_se = None if self.variance_method == "taylor" else self._logit_se(ind, dom)
         return result_frame(
             dom.table,
             [variable] * L,
@@ -475,12 +481,73 @@ class Estimators:
             logit=True,
             level=level,
             method=self.variance_method,
+            logit_se=logit_se,
         )
+
+    def _logit_se(self, ind: np.ndarray, dom: Domains) -> np.ndarray:
+        """Replicate SE of ``logit`` of each replicate's proportions, shape ``(G, L)``.
+
+        R's ``svyciprop(method="logit")`` refits the logit (an intercept-only ``svyglm``) under
+        every replicate weight; its SE is the replicate variance of ``logit(p_r)``. Where a
+        replicate's proportion is 0 or 1 the logit is infinite and the value is NaN (the
+        interval then falls back on the delta method).
+        """
+        k = ind.shape[1]
+        obs = ~np.isnan(ind)
+        columns = np.hstack([np.where(obs, ind, 0.0), obs.astype(float)])
+
+        def point(T):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p = T[..., :k] / T[..., k:]
+                return np.log(p / (1.0 - p))
+
+        res = self._smooth(columns, point, None, dom, obs)
+        return np.sqrt(res.variance)
 
     # --------------------------------------------------------------------------------------------
     # Taylor design
 
     # --- design-based models (govsurvey.drivers.models) ------------------------------------
+    def domain_df(self, rows: np.ndarray) -> float:
+        """Degrees of freedom of the design restricted to ``rows``: R's ``degf(subset(...))``.
+
+        The rule ``mean(by=...)`` applies to a domain: on a Taylor design the PSUs holding a row
+        of the domain minus the strata holding one; on a replicate design the rank of the
+        domain rows' replicate weights minus 1. A model fitted on a domain (zero weights
+        outside, or the outcome missing outside) takes its df from here.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray of bool
+            Shape ``(n,)``: the rows of the domain.
+
+        Returns
+        -------
+        float
+            The domain's df (the design's df when ``rows`` holds every row).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from govsurvey.design import Design
+        >>> df = pd.DataFrame({"s": [1, 1, 2, 2, 2], "p": [1, 2, 3, 4, 5]})
+        >>> d = Design(df, strata="s", psu="p")
+        >>> d.df, d.domain_df(np.array([True, True, True, False, False]))
+        (3, 1.0)
+        """
+        rows = np.asarray(rows, dtype=bool).ravel()
+        if rows.shape != (len(self.data),):
+            raise InputError.one(
+                f"rows must hold one flag per row of the data ({len(self.data)}), "
+                f"got {rows.shape[0]}",
+                "pass a boolean array aligned with design.data",
+            )
+        if rows.all():
+            return float(self.df)
+        g = np.where(rows, 0, -1).astype(np.int64)
+        dom = Domains(g, 1, pd.DataFrame(index=[0]), [], np.array([int(rows.sum())]))
+        return float(self._domain_df(dom)[0])
+
     def glm(self, formula: str, family: str = "gaussian", level: float = 0.95) -> pd.DataFrame:
         """Design-based generalised linear model (R's ``svyglm``), see
         :func:`govsurvey.drivers.models.glm`.

@@ -321,11 +321,18 @@ class Design(Estimators):
         return out
 
     def _stage_variance(
-        self, k: int, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None
+        self,
+        k: int,
+        z: np.ndarray,
+        dom: Domains,
+        obs: np.ndarray | None = None,
+        weighted: bool = False,
     ) -> np.ndarray:
         st = self._stages[k]
         keys = self._stage_keys(k, dom)
-        if st.rows_are_units:
+        if weighted:  # z already holds w z (a weighting step's linearisation, see _variance)
+            X = z if st.rows_are_units else keys["grouper_1"].sum(z)
+        elif st.rows_are_units:
             X = z * self._weights[:, None]
         else:
             X = keys["grouper"].sum(z)
@@ -624,20 +631,30 @@ class Design(Estimators):
         return self._calibration
 
     def _raw_variance(
-        self, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None
+        self, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None, weighted: bool = False
     ) -> np.ndarray:
-        return sum(self._stage_variance(k, z, dom, obs) for k in range(len(self._stages)))
+        return sum(self._stage_variance(k, z, dom, obs, weighted) for k in range(len(self._stages)))
 
     def _adjust(self, z: np.ndarray) -> np.ndarray:
-        for cal in self._calibration:
+        """Weighted influence ``w z`` after the recorded calibrations.
+
+        A calibration with ``adjust_weighted(z)`` returns the weighted values itself, which
+        may be nonzero on rows whose weight the adjustment set to zero (a nonrespondent's
+        share of its class's adjustment factor); others return ``adjust(z)``, times ``w``.
+        """
+        *first, last = self._calibration
+        for cal in first:
             z = np.asarray(cal.adjust(z), dtype=float)
-        return z
+        weighted = getattr(last, "adjust_weighted", None)
+        if weighted is not None:
+            return np.asarray(weighted(z), dtype=float)
+        return np.asarray(last.adjust(z), dtype=float) * self._weights[:, None]
 
     def _variance(self, z: np.ndarray, dom: Domains, obs: np.ndarray | None = None) -> np.ndarray:
         if not self._calibration:
             return self._raw_variance(z, dom, obs)
         if dom.G == 1 and (dom.g >= 0).all():
-            return self._raw_variance(self._adjust(z), dom)
+            return self._raw_variance(self._adjust(z), dom, weighted=True)
         # a calibration residual spreads a domain's influence onto every row, so each
         # (domain, statistic) becomes its own column, processed in bounded chunks
         n, m = z.shape
@@ -650,7 +667,8 @@ class Design(Estimators):
             c = zz.shape[1]
             Z = np.zeros((n, dom.G * c))
             Z[rows[:, None], dom.g[rows, None] * c + np.arange(c)[None, :]] = zz[rows]
-            out[:, j0 : j0 + c] = self._raw_variance(self._adjust(Z), everyone).reshape(dom.G, c)
+            V = self._raw_variance(self._adjust(Z), everyone, weighted=True)
+            out[:, j0 : j0 + c] = V.reshape(dom.G, c)
         return out
 
     # ------------------------------------------------------------------------------------

@@ -8,8 +8,12 @@ Their variance is the design variance of the total of the influence values
 the lonely-PSU rule and any calibration apply. On a
 :class:`~govsurvey.design.ReplicateDesign` the model is refitted under every replicate weight at
 once (batched linear algebra, no loop over replicates) and the spread goes through
-``variance_from_replicates``. Degrees of freedom are R's: design df + 1 - number of
-coefficients; intervals and p-values use Student's t on them.
+``variance_from_replicates``. Degrees of freedom are R's: df of the rows the model uses + 1 -
+number of coefficients, where the rows used are those with a positive weight and every model
+variable present. When they are all rows that is the design's df; a model fitted on a domain
+(zero weights outside it through ``with_weights``, or the outcome missing outside it) takes the
+domain's df, R's ``degf(subset(design, domain))`` — the rule ``mean(by=...)`` applies (see
+:meth:`~govsurvey.design.Design.domain_df`). Intervals and p-values use Student's t on them.
 
 Rows with a missing value in a model variable get weight zero (they stay in the design, as R's
 subset). Answers outside 1–5 in the instrument's scale columns (don't know 8, no answer 9) are
@@ -145,6 +149,20 @@ def check_rank(X: np.ndarray, w: np.ndarray, terms: list[str], formula: str) -> 
     from scipy.linalg import qr
 
     Xw = X[w > 0] * np.sqrt(w[w > 0])[:, None]
+    if Xw.shape[0] == 0:
+        raise InputError.one(
+            f"no row can be used for {formula!r}: every row has a zero weight or a missing "
+            "model variable (an empty domain)",
+            "fit the model on a domain that holds respondents, or check the model's columns "
+            "for missing values",
+        )
+    absent = [t for j, t in enumerate(terms) if "[" in t and not np.any(Xw[:, j] != 0)]
+    if absent:
+        raise InputError.one(
+            f"the level(s) {', '.join(absent)} of {formula!r} have no row among the rows used "
+            "(the domain, or the rows with every model variable present, holds none of them)",
+            "merge the absent level with another, or fit the model on data that holds it",
+        )
     if Xw.shape[0] < X.shape[1]:
         raise InputError.one(
             f"only {Xw.shape[0]} usable rows for {X.shape[1]} coefficients in {formula!r}",
@@ -255,6 +273,7 @@ def glm(design, formula: str, family: str = "gaussian", level: float = 0.95) -> 
         )
     y, X, terms, ok, outcome = model_frame(design.data, formula)
     w = np.where(ok, design.weight_values, 0.0)
+    check_rank(X, w, terms, formula)
     if family == "binomial":
         vals = np.unique(y[ok & (w > 0)])
         if not np.isin(vals, [0.0, 1.0]).all():
@@ -270,7 +289,6 @@ def glm(design, formula: str, family: str = "gaussian", level: float = 0.95) -> 
                 "a logistic model needs both 0 and 1",
                 column=outcome,
             )
-    check_rank(X, w, terms, formula)
     p = X.shape[1]
     beta, conv = _fit_batch(X, y, w[:, None], family)
     if not conv.all():
@@ -294,7 +312,7 @@ def glm(design, formula: str, family: str = "gaussian", level: float = 0.95) -> 
         z = ((y - mu) * ok)[:, None] * np.linalg.solve(info, X.T).T
         var = np.asarray(design.variance(z), float)[0]
         method = "taylor"
-    df = float(design.df) + 1.0 - p
+    df = design.domain_df(ok & (w > 0)) + 1.0 - p
     out = _frame(terms, beta, np.sqrt(var), df, level)
     out.attrs.update(
         family=family, n=int((ok & (w > 0)).sum()), level=level, method=method, formula=formula
@@ -391,6 +409,7 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
     y, X, terms, ok, outcome = model_frame(design.data, formula, intercept=False)
     w = np.where(ok, design.weight_values, 0.0)
     used = ok & (w > 0)
+    check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
     levels = np.unique(y[used])
     if len(levels) < 3:
         raise InputError.one(
@@ -403,7 +422,6 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
         raise InputError.one(
             f"the formula {formula!r} has no predictor", "add at least one predictor"
         )
-    check_rank(np.column_stack([np.ones(len(y)), X]), w, ["Intercept", *terms], formula)
     J = len(levels)
     yi = np.searchsorted(levels, y)  # 0..J-1 on used rows
     yi[~used] = 0
@@ -440,7 +458,7 @@ def ordinal(design, formula: str, level: float = 0.95) -> pd.DataFrame:
         var = np.asarray(design.variance(z), float)[0]
         method = "taylor"
     names = [*terms, *(f"{levels[j]:g}|{levels[j + 1]:g}" for j in range(J - 1))]
-    df = float(design.df) + 1.0 - k
+    df = design.domain_df(used) + 1.0 - k
     out = _frame(names, theta[0], np.sqrt(var), df, level)
     out.attrs.update(
         family="ordinal", n=int(used.sum()), level=level, method=method, formula=formula

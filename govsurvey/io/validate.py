@@ -1131,6 +1131,7 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
             chk.found.append(Found(int(idx[0]), "duplicate_id", p, True, listed=False))
     if pd.api.types.is_numeric_dtype(raw_ids.dtype):
         return
+    _invisible_collisions(ids, dup, col, chk)
     # only an id written as a number in a non-canonical way (01, 1.0, +1, 1e3) can collide
     odd = ids.str.contains(r"^[+-]|^0\d|[.eE]", regex=True).fillna(False).to_numpy(dtype=bool)
     if not odd.any():
@@ -1161,6 +1162,50 @@ def check_ids(raw_ids: pd.Series, col: str, chk: _Checker, distinct: bool = Fals
                 "write every ID the same way (e.g. without leading zeros or '.0'), or make "
                 "them differ"
             )
+            p = Problem(what, fix, chk.name, r, col, t)
+            chk.found.append(Found(int(i), "id_collision", p, True))
+
+
+#: Characters that print as nothing or as a plain space: zero-width and format characters
+#: (U+200B-U+200F, U+2060, U+FEFF, soft hyphen) and no-break or typographic spaces.
+_INVISIBLE = "[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+_ODD_SPACE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+
+
+def _invisible_collisions(ids: pd.Series, dup: np.ndarray, col: str, chk: _Checker) -> None:
+    """Flag ids that print the same as another but differ by an invisible character.
+
+    ``"A12"`` and ``"A\u200b12"`` (a zero-width space), or ``"A 12"`` and ``"A\u00a012"`` (a
+    no-break space), are two ids to a program and one to a reader of the form: every copy is
+    flagged as an ``id_collision``, as ids that are one number written two ways.
+    """
+    pat = f"{_INVISIBLE}|{_ODD_SPACE}"
+    odd = ids.str.contains(pat, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not odd.any():
+        return
+    shown = ids.str.replace(_INVISIBLE, "", regex=True).str.replace(_ODD_SPACE, " ", regex=True)
+    cand = odd | ids.isin(set(shown[odd].dropna())).to_numpy(dtype=bool)
+    key = shown.where(cand)
+    clash = (key.duplicated(keep=False) & key.notna()).to_numpy() & ~dup
+    if not clash.any():
+        return
+    sub = ids[clash]
+    for _, idx in sub.groupby(key[clash], sort=False).groups.items():
+        pos = [ids.index.get_loc(i) for i in idx]
+        rows = [int(chk.numbers[i]) for i in pos]
+        texts = [ids.iloc[i] for i in pos]
+        if len(set(texts)) < 2:
+            continue
+        for i, r, t in zip(pos, rows, texts, strict=True):
+            others = ", ".join(
+                f"{u!r} (row {q})" for u, q in zip(texts, rows, strict=True) if q != r
+            )
+            what = (
+                f"respondent ID prints the same as {others} but differs by an invisible "
+                "character (a zero-width or no-break space): two forms would be counted as "
+                "different respondents"
+            )
+            fix = "retype the ID without invisible characters, or make the IDs differ visibly"
             p = Problem(what, fix, chk.name, r, col, t)
             chk.found.append(Found(int(i), "id_collision", p, True))
 

@@ -333,10 +333,44 @@ def _say(progress: bool, text: str) -> None:
         print(f"govsurvey: {text}", file=sys.stderr, flush=True)
 
 
+def notebook_parameters(nid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters notebook ``nid`` receives: every key its model declares.
+
+    Not only those its parameters cell spells out: notebooks 03 and 04 publish with notebook
+    02's weighting keys (``nonresponse_cells``, ``calibration_variables``, ``trim_upper``, …)
+    that their cells do not list, and their validation reads every key of their model from the
+    kernel's globals, where papermill's injected cell puts them (papermill logs "Passed
+    unknown parameter" for those). Tuples become lists (papermill writes a tuple as text).
+
+    Parameters
+    ----------
+    nid : str
+        The notebook's identifier (``"03"``).
+    params : dict
+        Validated parameters (:func:`govsurvey.config.params.load_params`).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> p = notebook_parameters("03", {"trim_upper": 3.0, "bounds": (0.5, 2.0), "other": 1})
+    >>> p["trim_upper"], p["bounds"], "other" in p
+    (3.0, [0.5, 2.0], False)
+    """
+    own = _registry.NOTEBOOKS[nid].model.model_fields
+    return {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in params.items()
+        if k in own and k != "output_dir"
+    }
+
+
 def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = False) -> _Executed:
     """Execute the package's notebooks ``ids`` into ``out`` and render their HTML.
 
-    Each notebook receives the keys its own model declares (that its parameters cell has).
+    Each notebook receives every key its own model declares (:func:`notebook_parameters`).
     Stops at the first failing notebook: its executed copy keeps the error, its HTML shows the
     failing cell. Used by :func:`run` and by verify's rerun; ``out`` must exist.
 
@@ -359,8 +393,7 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
         source = folder / spec.file
         title = spec.title_vi if lang == "vi" else spec.title_en
         declared = pm.inspect_notebook(str(source))
-        own = spec.model.model_fields
-        passed = {k2: params[k2] for k2 in declared if k2 in own and k2 in params}
+        passed = notebook_parameters(nid, params)
         if "output_dir" in declared:
             passed["output_dir"] = str(out.resolve())
         target = out / spec.file

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from govsurvey.errors import InputError
@@ -208,8 +209,25 @@ def plan_table(rec: pd.DataFrame, stratum: str, lang: str, caption: str) -> obje
     return Table(f, caption, numeric=list(f.columns[1:]), strong=[len(f) - 1])
 
 
+def _ratio_text(row: pd.Series, lang: str) -> str:
+    """The SE ratio with its Monte Carlo interval when the summary has one: ``1.01 (0.97–1.06)``.
+
+    Examples
+    --------
+    >>> _ratio_text(pd.Series({"se_ratio": 1.011, "se_ratio_low": 0.968, "se_ratio_high": 1.06}),
+    ...             "vi")
+    '1,01 (0,97–1,06)'
+    """
+    text = number(row["se_ratio"], lang, 2)
+    lo, hi = row.get("se_ratio_low"), row.get("se_ratio_high")
+    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
+        return text
+    return f"{text} ({number(lo, lang, 2)}–{number(hi, lang, 2)})"
+
+
 def comparison_table(summary: pd.DataFrame, lang: str, caption: str) -> object:
-    """The plans side by side: city and district margins, coverage, bias, SE ratio.
+    """The plans side by side: city and district margins, coverage, bias, SE ratio (with its
+    95% Monte Carlo interval when the summary holds it).
 
     Examples
     --------
@@ -234,7 +252,7 @@ def comparison_table(summary: pd.DataFrame, lang: str, caption: str) -> object:
                 _h("dist_margin", lang): number(d["margin"].mean(), lang, 2),
                 _h("dist_cov", lang): number(100 * d["coverage"].mean(), lang, 2),
                 _h("bias", lang): number(d["bias"].abs().max(), lang, 2),
-                _h("se_ratio", lang): number(city["se_ratio"], lang, 2),
+                _h("se_ratio", lang): _ratio_text(city, lang),
             }
         )
     f = pd.DataFrame(out)

@@ -30,6 +30,7 @@ __all__ = ["PlanSimulation", "simulate_plans", "summarise_replicates"]
 log = logging.getLogger(__name__)
 
 _ALL = "all"
+_NORMAL_975 = 1.959963984540054  # the 95% Monte Carlo intervals of the SE ratio
 
 
 def _instrument(instrument: Any) -> Any:
@@ -53,7 +54,11 @@ class PlanSimulation:
         ci_low, ci_high, df, n`` (domain ``"all"`` is the whole population).
     summary : DataFrame
         One row per (plan, domain): ``truth``, ``mean_estimate``, ``bias``,
-        ``empirical_se``, ``mean_se``, ``se_ratio`` (estimated / empirical), ``coverage``
+        ``empirical_se``, ``mean_se``, ``rms_se`` (root mean squared SE), ``se_ratio``
+        (``rms_se / empirical_se``: the variance estimator judged on the variance scale, as
+        the mean of SEs falls short of the SD by Jensen's inequality) with its 95% Monte
+        Carlo interval ``se_ratio_low``, ``se_ratio_high`` (delta method on the log ratio, the
+        sample variance's variance from the estimates' fourth moment), ``coverage``
         (share of intervals holding the truth), ``coverage_se`` (its Monte Carlo SE),
         ``margin`` (mean half-width of the interval), ``n`` (mean respondents),
         ``replications``.
@@ -118,11 +123,44 @@ def summarise_replicates(replicates: pd.DataFrame, truth: pd.DataFrame) -> pd.Da
         replications=("estimate", "size"),
     ).reset_index()
     out["bias"] = out["mean_estimate"] - out["truth"]
-    out["se_ratio"] = out["mean_se"] / out["empirical_se"]
+    # the variance estimator is judged on the variance scale: sqrt(mean se²) / sd. The mean of
+    # the SEs falls short of the SD even for an unbiased variance estimator (Jensen: with a
+    # district's 4 df, E[se] is 0.94 sqrt(E[se²]))
+    r["se2"] = r["se"] ** 2
+    se2 = r.groupby(["plan", "domain"], sort=False, observed=True)["se2"].mean()
+    out["rms_se"] = np.sqrt(se2.to_numpy())
+    out["se_ratio"] = out["rms_se"] / out["empirical_se"]
+    # Monte Carlo interval of the ratio, on the log scale by the delta method: the sample
+    # variance's own variance from the estimates' fourth moment (no normality assumed), plus
+    # that of the mean squared SE, their covariance left out (the spread of the estimates
+    # dominates)
+    r["dev2"] = (r["estimate"] - g["estimate"].transform("mean")) ** 2
+    g = r.groupby(["plan", "domain"], sort=False, observed=True)
+    mom = g.agg(m2=("dev2", "mean"), m4=("dev2", lambda x: float(np.mean(np.square(x)))))
+    mom = mom.reset_index(drop=True)
+    se2_var = g["se2"].var().reset_index(drop=True)
+    R = out["replications"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v_log_s2 = np.maximum(
+            mom["m4"].to_numpy() / mom["m2"].to_numpy() ** 2 - (R - 3) / (R - 1), 0
+        )
+        v_log = (v_log_s2 + se2_var.to_numpy() / out["rms_se"].to_numpy() ** 4) / (4 * R)
+    z = _NORMAL_975
+    out["se_ratio_low"] = out["se_ratio"] * np.exp(-z * np.sqrt(v_log))
+    out["se_ratio_high"] = out["se_ratio"] * np.exp(z * np.sqrt(v_log))
     cov = out["coverage"].to_numpy()
     out["coverage_se"] = np.sqrt(cov * (1 - cov) / out["replications"].to_numpy())
     cols = ["plan", "domain", "truth", "mean_estimate", "bias", "empirical_se", "mean_se"]
-    cols += ["se_ratio", "coverage", "coverage_se", "margin", "n", "replications"]
+    cols += [
+        "rms_se",
+        "se_ratio",
+        "se_ratio_low",
+        "se_ratio_high",
+        "coverage",
+        "coverage_se",
+        "margin",
+    ]
+    cols += ["n", "replications"]
     return out[cols]
 
 
@@ -145,7 +183,7 @@ def simulate_plans(
     plans: Sequence[Plan] | Mapping[str, Plan],
     population: pd.DataFrame,
     instrument: Any = "sipas-2017",
-    replications: int = 100,
+    replications: int = 1000,
     seed: int = 0,
     by: str | None = "district",
     code: str = "SIPAS",
@@ -162,7 +200,9 @@ def simulate_plans(
         One row per unit with the strata, every stage's unit column, the ``by`` column and the
         criterion columns (the synthetic city's ``population``).
     instrument : Instrument or str, default "sipas-2017"
-    replications : int, default 100
+    replications : int, default 1000
+        Enough for the comparison to mean something: at 1,000 the SE ratio's Monte Carlo
+        interval is about ±5% and a district's coverage varies by about ±1.4 points.
     seed : int, default 0
         Replication ``r`` of plan ``j`` is drawn with seed ``[seed, j, r]``.
     by : str or None, default "district"

@@ -105,6 +105,7 @@ def apply(
     bounds: tuple[float, float] | None = None,
     trim_upper: float | None = None,
     count: str | None = None,
+    rake_failure: str = "error",
 ):
     """Apply a named weighting scheme: the one entry point for a notebook's parameters.
 
@@ -133,9 +134,14 @@ def apply(
     bounds : (float, float), optional
         Calibration bounds on new / old weights.
     trim_upper : float, optional
-        Trim the final weights at this multiple of their mean (redistributing the excess).
+        Trim the final weights at this multiple of their mean (redistributing the excess,
+        repeated until no weight is above it: ``trim(strict=True)``).
     count : str, optional
         The frame's count column.
+    rake_failure : {"error", "keep"}
+        A rake whose margins cannot all be met: stop with the margin, its target and its
+        achieved total (``"error"``), or keep the last sweep's weights flagged unconverged in
+        the diagnostics (``"keep"``); see :func:`rake`.
 
     Returns
     -------
@@ -180,13 +186,13 @@ def apply(
         if method == "poststratify":
             d = poststratify(d, variables, frame_counts(frame, variables, count))
         elif method.endswith("rake"):
-            d = rake(d, margins_from_frame(frame, variables, count))
+            d = rake(d, margins_from_frame(frame, variables, count), on_failure=rake_failure)
         else:
             d = calibrate(
                 d, margins_from_frame(frame, variables, count), method=calfun, bounds=bounds
             )
     if trim_upper is not None:
-        d = trim(d, upper=trim_upper, relative=True)
+        d = trim(d, upper=trim_upper, relative=True, strict=True)
     if d is design:
         d = design.with_weights(np.asarray(design.weight_values, dtype=float))
     d.weighting_method = method

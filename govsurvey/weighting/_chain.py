@@ -38,10 +38,26 @@ class Chain:
         self.inv = np.where(w > 0, 1.0 / np.where(w > 0, w, 1.0), 0.0)
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
+        return self.adjust_weighted(z) * self.inv[:, None]
+
+    def adjust_weighted(self, z: np.ndarray) -> np.ndarray:
+        """The weighted linearisation ``x`` of ``sum w z`` on the weights before every step.
+
+        Calibration steps (post-stratification, raking, GREG) apply in R's order. A step with
+        ``last = True`` (a nonresponse adjustment) maps the influence on its output weights
+        to its input weights and gives rows it set to zero weight (nonrespondents) their
+        share; it applies after the later steps' residuals, innermost last (the chain rule),
+        and its rows of zero final weight keep their values (the design's variance takes
+        ``x`` as it is, see ``Design._adjust``).
+        """
         x = z * self.w[:, None]
         for step in self.steps:
-            x = step.adjust_x(x)
-        return x * self.inv[:, None]
+            if not getattr(step, "last", False):
+                x = step.adjust_x(x)
+        for step in reversed(self.steps):
+            if getattr(step, "last", False):
+                x = step.adjust_x(x)
+        return x
 
 
 def _fresh(design: Design) -> Design | None:

@@ -7,7 +7,10 @@ keeps them). Classes are either the combinations of auxiliary columns (``cells=`
 weighted quantile classes of the estimated response propensity (``propensity=``, the model of
 :func:`govsurvey.response.propensity.response_propensity`); ``method="inverse"`` divides by the
 estimated propensity itself. On a replicate design every replicate is re-adjusted with its
-own weights in the same classes (the propensity model is not refitted per replicate).
+own weights in the same classes (the propensity model is not refitted per replicate). On a
+Taylor design the adjustment is recorded for the variance (:class:`NonresponseClasses`):
+every later SE includes the variability of the class factors, nonrespondents carrying their
+share of it, as R's ``survey`` linearises a calibration.
 """
 
 from __future__ import annotations
@@ -24,7 +27,43 @@ from ._chain import with_steps
 from ._margins import is_replicate
 from .diagnostics import attach, weight_summary
 
-__all__ = ["nonresponse_adjust", "propensity_classes"]
+__all__ = ["nonresponse_adjust", "propensity_classes", "NonresponseClasses"]
+
+
+class NonresponseClasses:
+    """Linearisation of a weighting-class adjustment, for the Taylor variance that follows.
+
+    The adjusted total of ``z`` is ``T = sum_c (S_c / R_c) Z_c`` with ``S_c`` the base-weight
+    total of class ``c``'s sampled units, ``R_c`` that of its respondents and ``Z_c`` their
+    total of ``z``: a smooth function of base-weight totals, whose linearisation per unit of
+    base weight is ``f_c r_i (z_i - m_c) + m_c`` (``m_c = Z_c / R_c``). On weighted values
+    ``x = w* z`` (``w*`` the adjusted weights) that is ``x + (w - w*) m_c`` with
+    ``m_c = sum_c x / sum_c w*``: respondents give up ``(w* - w) m_c``, nonrespondents carry
+    ``w m_c`` — the variability of the class factors, which a design that only rescales the
+    respondents' weights leaves out.
+
+    Examples
+    --------
+    >>> step = NonresponseClasses(np.array([0, 0, 1, 1]), np.full(4, 10.0),
+    ...                           np.array([20.0, 0.0, 10.0, 10.0]), 2)
+    >>> step.adjust_x(np.array([[40.0], [0.0], [10.0], [30.0]])).ravel().tolist()
+    [20.0, 20.0, 10.0, 30.0]
+    """
+
+    last = True  # maps back to the weights before it: applied after later calibrations
+
+    def __init__(self, cell: np.ndarray, old_weights: np.ndarray, new_weights: np.ndarray, K: int):
+        self.cell = np.where(cell >= 0, cell, K)
+        self.K = K
+        self.delta = np.where(cell >= 0, old_weights - new_weights, 0.0)
+        self.new_sum = np.bincount(self.cell, weights=new_weights, minlength=K + 1)
+
+    def adjust_x(self, x: np.ndarray) -> np.ndarray:
+        tot = group_sum(self.cell, x, self.K + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m = np.where(self.new_sum[:, None] > 0, tot / self.new_sum[:, None], 0.0)
+        m[self.K] = 0.0
+        return x + self.delta[:, None] * m[self.cell]
 
 
 def propensity_classes(p: np.ndarray, weights: np.ndarray, classes: int) -> np.ndarray:
@@ -188,7 +227,7 @@ def nonresponse_adjust(
         out = design.with_weights(new, replicate_weights=A * r[:, None] * F[ci])
         reps = design.replicates
     else:
-        out = with_steps(design, new)
+        out = with_steps(design, new, NonresponseClasses(cell, w, new, K))
         reps = 0
     diag = weight_summary("nonresponse", w, new, replicates=reps, details=details)
     out = attach(out, diag, history=design)

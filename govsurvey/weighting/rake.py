@@ -12,6 +12,7 @@ column has converged too.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -21,7 +22,9 @@ from ._chain import with_steps
 from ._margins import Indicator, check_grand_totals, is_replicate, level_index, parse_margin
 from .diagnostics import attach, weight_summary
 
-__all__ = ["rake", "Raking", "ipf"]
+__all__ = ["rake", "Raking", "ipf", "margin_fit"]
+
+logger = logging.getLogger(__name__)
 
 
 class Raking:
@@ -55,6 +58,45 @@ class Raking:
         return x
 
 
+def _misfit(T: np.ndarray, sums: list[Indicator], targets: list[np.ndarray]) -> float:
+    """Largest ``|total - target|`` over margins, levels and columns of ``T``."""
+    return max(
+        (
+            float(np.max(np.abs(ind.sum(T) - t[:, None]), initial=0.0))
+            for ind, t in zip(sums, targets, strict=True)
+        ),
+        default=0.0,
+    )
+
+
+def margin_fit(
+    w: np.ndarray, codes: list[np.ndarray], targets: list[np.ndarray], levels: list, cols: list
+) -> list[dict]:
+    """Every (margin, level) with its target, the weighted total of ``w``, and the misfit.
+
+    ``misfit`` is ``|achieved - target| / (1 + target)`` (as ``Diagnostics.max_misfit``);
+    sorted worst first by ``|achieved - target|``.
+
+    Examples
+    --------
+    >>> fit = margin_fit(np.array([1.0, 3.0]), [np.array([0, 1])], [np.array([2.0, 2.0])],
+    ...                  [["a", "b"]], ["x"])
+    >>> [(f["level"], f["target"], f["achieved"]) for f in fit]
+    [('a', 2.0, 1.0), ('b', 2.0, 3.0)]
+    """
+    live = w > 0
+    out = []
+    for col, lv, code, t in zip(cols, levels, codes, targets, strict=True):
+        got = np.bincount(code[live], weights=w[live], minlength=len(t))
+        rel = np.abs(got - t) / (1.0 + np.abs(t))
+        out += [
+            {"margin": col, "level": str(lv[j]), "target": float(t[j]),
+             "achieved": float(got[j]), "misfit": float(rel[j])}
+            for j in range(len(t))
+        ]  # fmt: skip
+    return sorted(out, key=lambda f: -abs(f["achieved"] - f["target"]))
+
+
 def ipf(
     w: np.ndarray,
     A: np.ndarray | None,
@@ -63,6 +105,7 @@ def ipf(
     joint: np.ndarray,
     epsilon: float,
     maxit: int,
+    tol: float = np.inf,
 ) -> tuple[np.ndarray, np.ndarray | None, bool, int, list[np.ndarray]]:
     """Rake ``w`` (n,) and the replicate columns ``A`` (n, R) to the margins.
 
@@ -70,8 +113,9 @@ def ipf(
     sweeps run on the (cells, 1 + R) table of weighted cell totals — as small as the
     cross-table — and the rows are scaled once at the end. Sweeps continue until no cell of
     any column (full sample or replicate) moves by ``epsilon`` (R judges the full-sample column
-    only, which can stop a replicate short of its margins). Returns the raked ``w`` and
-    ``A``, whether it converged, the sweeps done, and the full-sample weights after each
+    only, which can stop a replicate short of its margins) and every margin level of every
+    column is met within ``tol`` (``|total - target| <= tol``). Returns the raked ``w``
+    and ``A``, whether it converged, the sweeps done, and the full-sample weights after each
     margin in the last sweep.
     """
     live = joint >= 0
@@ -94,7 +138,9 @@ def ipf(
                 F = np.where(S > 0, target[:, None] / S, 0.0)
             T *= F[cc]
             steps.append(T[:, 0].copy())
-        if np.max(np.abs(T - old), initial=0.0) < epsilon:
+        # converged: the table no longer moves AND every margin of every column is met (a
+        # table can stop moving while margins that cannot be met together stay missed)
+        if np.max(np.abs(T - old), initial=0.0) < epsilon and _misfit(T, sums, targets) <= tol:
             converged = True
             break
         old = T.copy()
@@ -110,7 +156,14 @@ def ipf(
     return w_new, A_new, converged, it + 1 if converged else it, last
 
 
-def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
+def rake(
+    design,
+    margins: Mapping,
+    epsilon: float = 1e-8,
+    maxit: int = 200,
+    tolerance: float | None = None,
+    on_failure: str = "error",
+):
     """Rake a design's weights to population margins (iterative proportional fitting).
 
     Parameters
@@ -126,18 +179,33 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
         ``control$epsilon``; R's default is 1 with ``maxit=10``).
     maxit : int
         Most sweeps.
+    tolerance : float, optional
+        Converged means every margin met: for every margin level (and, on a replicate design,
+        every replicate column) ``|weighted total - target| <= tolerance`` (below 1: relative
+        to the weight total, as ``epsilon``; by default ``epsilon`` itself), and the table no
+        longer moving by ``epsilon``. Margins that cannot all be met with this sample (a cell
+        empty in the sample where the population has units, margins that contradict each
+        other) never converge, however still the weights become.
+    on_failure : {"error", "keep"}
+        When the margins are not met within ``maxit`` sweeps: ``"error"`` raises an
+        :class:`~govsurvey.errors.InputError` naming the worst margin level, its target and its
+        achieved total; ``"keep"`` returns the weights of the last sweep with
+        ``diagnostics.converged`` false and ``diagnostics.details["unmet"]`` listing every
+        margin level missed by more than ``tolerance`` (margin, level, target, achieved and
+        misfit ``|achieved - target| / (1 + target)``), and logs a warning.
 
     Returns
     -------
     Design or ReplicateDesign
         Raked weights, the raking recorded for the variance (Taylor) or every replicate raked
-        in the same sweeps (replicate designs), and ``diagnostics``.
+        in the same sweeps (replicate designs), and ``diagnostics`` (``details["unmet"]`` is
+        empty when converged).
 
     Raises
     ------
     InputError
         Margins whose grand totals disagree; a margin level with no respondent; a sample level
-        missing from a margin; no convergence within ``maxit`` sweeps.
+        missing from a margin; margins not met within ``maxit`` sweeps (``on_failure="error"``).
 
     Examples
     --------
@@ -149,6 +217,18 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
     >>> d.weight_values.round(3).tolist(), d.diagnostics.converged
     ([20.0, 20.0, 30.0, 30.0], True)
     """
+    if on_failure not in ("error", "keep"):
+        raise InputError.one(
+            "on_failure must be 'error' or 'keep'",
+            "use 'error' to stop, 'keep' to keep the last sweep's weights flagged unconverged",
+            value=on_failure,
+        )
+    if tolerance is not None and not (np.isfinite(tolerance) and tolerance > 0):
+        raise InputError.one(
+            "the raking tolerance must be a positive number",
+            "pass e.g. tolerance=1e-6",
+            value=tolerance,
+        )
     if not isinstance(margins, Mapping) or not margins:
         raise InputError.one(
             "margins must map each column to its {level: total}",
@@ -172,23 +252,38 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
     eps = epsilon * w.sum() if epsilon < 1 else epsilon
     rep = is_replicate(design)
     A = design.replicate_weights() if rep else None
-    new, A, converged, sweeps, last = ipf(w, A, codes, targets, joint, eps, maxit)
+    tol = eps if tolerance is None else tolerance * w.sum() if tolerance < 1 else tolerance
+    new, A, converged, sweeps, last = ipf(w, A, codes, targets, joint, eps, maxit, tol)
+    fit = margin_fit(new, codes, targets, [lv for lv, _t in parsed], cols)
+    misfit = max((f["misfit"] for f in fit), default=0.0)
+    unmet = [f for f in fit if abs(f["achieved"] - f["target"]) > tol]
     if not converged:
-        raise InputError.one(
-            f"raking did not converge in {maxit} sweeps (no weights produced)",
-            "some margins cannot be met together: check that they describe the same "
-            "population, collapse sparse levels, or raise maxit",
-            value=maxit,
-        )
-    misfit = max(
-        float(
-            np.max(
-                np.abs(np.bincount(c[live], weights=new[live], minlength=len(t)) - t)
-                / (1 + np.abs(t))
+        worst = fit[0]
+        where = f"{worst['margin']}={worst['level']}"
+        if unmet:
+            rel = worst["achieved"] / worst["target"] - 1 if worst["target"] else np.inf
+            what = (
+                f"raking did not meet its margins in {maxit} sweeps: {where} has the target "
+                f"{worst['target']:,.1f} but the weights total {worst['achieved']:,.1f} "
+                f"({rel:+.1%})"
+                + (f"; {len(unmet) - 1} more margin level(s) missed" if len(unmet) > 1 else "")
             )
-        )
-        for c, t in zip(codes, targets, strict=True)
-    )
+        else:
+            what = (
+                f"raking did not meet its margins in {maxit} sweeps in some replicate weight "
+                "columns (the full-sample weights meet them)"
+            )
+        if on_failure == "error":
+            raise InputError.one(
+                what + " (no weights produced)",
+                "the margins cannot all be met with this sample: a sample cell is empty where "
+                "the population has units, or two margins contradict each other; collapse "
+                "sparse levels, drop a margin, check that the margins describe the same "
+                "population, or raise maxit",
+                column=worst["margin"],
+                value=worst["level"],
+            )
+        logger.warning("%s; the weights of the last sweep are kept, flagged unconverged", what)
     if rep:
         out = design.with_weights(new, replicate_weights=A)
     else:
@@ -201,6 +296,6 @@ def rake(design, margins: Mapping, epsilon: float = 1e-8, maxit: int = 200):
         iterations=sweeps,
         max_misfit=misfit,
         replicates=design.replicates if rep else 0,
-        details={"margins": cols},
+        details={"margins": cols, "tolerance": tol, "unmet": unmet},
     )
     return attach(out, diag, history=design)

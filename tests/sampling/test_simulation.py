@@ -126,3 +126,35 @@ def test_bad_input(city):
         expected_precision({"A": 100}, {"A": 10}, response_rate=0)
     with pytest.raises(InputError, match="no value for domain"):
         expected_precision({"A": 100, "B": 50}, {"A": 10})
+
+
+# ---------------------------------------------------------------- issue 17, item 8
+def test_se_ratio_is_judged_on_the_variance_scale_with_a_monte_carlo_interval():
+    from govsurvey.sampling import summarise_replicates
+
+    rng = np.random.default_rng(8)
+    R = 4000
+    # an unbiased variance estimator with 4 df: se² = sigma² chi²_4 / 4, estimates N(0, sigma²)
+    sigma = 2.0
+    se = sigma * np.sqrt(rng.chisquare(4, R) / 4)
+    est = rng.normal(0, sigma, R)
+    reps = pd.DataFrame({"plan": "P", "replication": np.arange(R), "domain": "all",
+                         "estimate": est, "se": se, "ci_low": est - 2 * se,
+                         "ci_high": est + 2 * se, "n": 100})  # fmt: skip
+    s = summarise_replicates(reps, pd.DataFrame({"domain": ["all"], "truth": [0.0]})).iloc[0]
+    # the mean of the SEs falls short of the SD (E[se] = 0.94 sigma); the ratio does not
+    assert s["mean_se"] / s["empirical_se"] < 0.96
+    assert s["se_ratio_low"] < 1.0 < s["se_ratio_high"]
+    assert s["se_ratio_low"] < s["se_ratio"] < s["se_ratio_high"]
+    half = (s["se_ratio_high"] - s["se_ratio_low"]) / 2
+    # about the delta-method half-width: 1.96 sqrt((2/(R-1) + Var(se²)/E[se²]²/R) / 4)
+    assert half == pytest.approx(1.96 * np.sqrt((2 / (R - 1) + 0.5 / R) / 4), rel=0.15)
+
+
+def test_default_replications_are_enough_to_judge_a_plan():
+    import inspect
+
+    from govsurvey.sampling import SamplingOwnParams, simulate_plans
+
+    assert inspect.signature(simulate_plans).parameters["replications"].default >= 1000
+    assert SamplingOwnParams().replications >= 1000
