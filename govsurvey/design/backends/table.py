@@ -1,0 +1,772 @@
+"""A Taylor design over a table that stays in its engine (DuckDB, Parquet, Spark).
+
+:class:`TableDesign` is what ``gs.Design(relation_or_path, …)`` returns. It asks the engine
+for two kinds of grouped query and nothing else:
+
+- once, the design: per (stratum, PSU) the row count, the distinct second-stage units, the
+  fpc and the weights' checks (:func:`~govsurvey.design.backends.sql.design_query`);
+- per estimate, one query per batch of variables: per (domain, stratum, PSU) the weighted sums
+  ``Σ w c`` of the estimator's columns, counts of valid answers and ``Σ w y²`` for the design
+  effect; where a stage's units are the rows themselves (no PSU; or the respondent as
+  second-stage unit), the cross-products ``Σ w² c_j c_l`` per (domain, stratum) of that stage
+  (:func:`~govsurvey.design.backends.sql.sums_query`).
+
+From those sums numpy does what :class:`~govsurvey.design.Design` does: the estimators'
+influence values are linear in their columns, so applied to the PSU sums they give the PSU
+totals of ``w z``; applied to the cross-products they give each stratum's sum of squares; the
+variance formula — fpc, stages, lonely-PSU rules — is the design's own
+(``Design._stratum_variance``). Memory is bounded by the domains times the PSUs, never by the
+rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from ...results import SmoothEstimate, result_frame
+from ..engine import (
+    CERTAIN,
+    Columns,
+    Domains,
+    as_list,
+    compress,
+    group_sum,
+    kish_vsrs,
+    level_codes,
+)
+from ..estimators import quiet
+from ..taylor import (
+    LONELY_PSU_RULES,
+    TABLE_DESIGNS,
+    Design,
+    Sampled,
+    _first_stage,
+    _population_sizes,
+    build_stages,
+)
+from .duckdb_table import DuckDBTable
+from .sql import design_query, sums_query
+
+__all__ = ["TableDesign", "open_table"]
+
+log = logging.getLogger(__name__)
+
+
+def _is_spark(data: object) -> bool:
+    t = type(data)
+    return t.__module__.startswith("pyspark.sql") and t.__name__ == "DataFrame"
+
+
+def open_table(data: object):
+    """The engine's table for ``data``: a DuckDB relation or Parquet path, or a Spark DataFrame.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> open_table(duckdb.sql("SELECT 1 AS y")).columns()
+    {'y': 'INTEGER'}
+    """
+    if _is_spark(data):
+        from .spark_table import SparkTable  # pyspark is an optional extra ([spark])
+
+        return SparkTable(data)
+    if DuckDBTable.accepts(data):
+        return DuckDBTable(data)
+    raise InputError.one(
+        f"a design is built on a DataFrame or a table, got {type(data).__name__}",
+        "pass a pandas DataFrame, a Parquet path or glob, a DuckDB relation or a Spark DataFrame",
+    )
+
+
+class TableDesign(Design):
+    """R's ``svydesign`` over a table the engine holds: the same parameters and figures.
+
+    Built by ``gs.Design(source, …)`` when ``source`` is a Parquet file, folder or glob, a
+    DuckDB relation or a Spark DataFrame. ``mean``, ``total``, ``ratio``, ``proportion`` and
+    ``gs.sipas_index`` give the in-memory design's figures (to rounding), from grouped sums
+    the engine computes.
+
+    Parameters
+    ----------
+    data : str, os.PathLike, duckdb.DuckDBPyRelation or pyspark.sql.DataFrame
+        The table.
+    weights, strata, psu, fpc, lonely_psu, nest, id
+        As :class:`~govsurvey.design.Design`.
+
+    Examples
+    --------
+    >>> import duckdb, govsurvey as gs
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES (1.0, 1, 1, 2.0), (2.0, 1, 2, 2.0), "
+    ...                  "(4.0, 2, 3, 2.0), (5.0, 2, 4, 2.0)) AS t(y, s, p, w)")
+    >>> d = gs.Design(rel, weights="w", strata="s", psu="p")
+    >>> d.mean("y")[["estimate", "se"]].round(6)
+       estimate        se
+    0       3.0  0.353553
+    """
+
+    @staticmethod
+    def accepts(data: object) -> bool:
+        return _is_spark(data) or DuckDBTable.accepts(data)
+
+    def __init__(
+        self,
+        data: object,
+        weights: str | None = None,
+        strata: str | None = None,
+        psu: Columns = None,
+        fpc: Columns = None,
+        lonely_psu: str = "fail",
+        nest: bool = False,
+        id: str | None = None,
+    ) -> None:
+        if lonely_psu not in LONELY_PSU_RULES:
+            raise InputError.one(
+                "unknown lonely_psu rule",
+                f"use one of {', '.join(LONELY_PSU_RULES)}",
+                value=lonely_psu,
+            )
+        if strata is not None and not isinstance(strata, str):
+            raise InputError.one(
+                "strata takes one column name",
+                "combine strata columns into one column first",
+                value=strata,
+            )
+        psus, fpcs = as_list(psu), as_list(fpc)
+        if len(psus) > 2:
+            raise InputError.one(
+                "at most two stages of clusters are supported",
+                "pass psu=[stage1, stage2]",
+                value=psus,
+            )
+        n_stages = max(len(psus), 1)
+        if fpcs and len(fpcs) != n_stages:
+            raise InputError.one(
+                f"{len(fpcs)} fpc column(s) for {n_stages} stage(s)",
+                "give one fpc column per stage (or none)",
+                value=fpcs,
+            )
+        self.table = open_table(data)
+        self.sql = self.table.dialect
+        self.data = None
+        self.strata, self.psu, self.fpc = strata, psus, fpcs
+        self.lonely_psu, self.nest, self.weights_column = lonely_psu, nest, weights
+        self._calibration = ()
+        declared = [(weights, "weight"), (strata, "strata"), (id, "id")]
+        declared += [(c, "psu") for c in psus] + [(c, "fpc") for c in fpcs]
+        for col, role in declared:
+            if col is not None:
+                self._require([col], f"{role}")
+        for col, role in [(weights, "weight"), *[(c, "fpc") for c in fpcs]]:
+            if col is not None and not self.table.numeric(col):
+                raise InputError.one(
+                    f"the {role} column must be numeric, but {self.table.label} holds "
+                    f"{self.table.columns()[col]} values",
+                    "convert it to numbers in the table (or in each Parquet file)",
+                    file=self.table.label,
+                    column=col,
+                )
+        if id is not None:
+            self._check_id(id)
+        self._build(weights, strata, psus, fpcs, nest)
+        self._check_lonely()
+
+    # ------------------------------------------------------------------------------------
+    def _require(self, names: Sequence[str], role: str) -> None:
+        cols = self.table.columns()
+        for name in names:
+            if name not in cols:
+                shown = ", ".join(list(cols)[:12]) + (", …" if len(cols) > 12 else "")
+                raise InputError.one(
+                    f"{role} column does not exist in {self.table.label}",
+                    f"pass one of the table's columns ({shown}), or add the column to the table",
+                    file=self.table.label,
+                    column=str(name),
+                )
+        self.table.require(list(names), role)
+
+    def _check_id(self, id: str) -> None:
+        extra, first, files = self.table.duplicates(id)
+        if extra:
+            where = f" in {', '.join(files[:4])}" if files else ""
+            raise InputError.one(
+                f"{extra} row(s) repeat an id: {first!r} appears more than once{where}",
+                "each respondent must appear once: a form entered in two monthly files is "
+                "counted twice; remove the repeated rows (or the file loaded twice)",
+                file=files[0] if files else self.table.label,
+                column=id,
+                value=first,
+            )
+
+    def _build(
+        self, weights: str | None, strata: str | None, psus: list[str], fpcs: list[str], nest: bool
+    ) -> None:
+        """The stages from the design query: one row per (stratum, PSU), or per stratum."""
+        t = self.table
+        fr = t.fetch(design_query(self.sql, strata, psus, fpcs, weights))
+        if len(fr) == 0 or fr["_n"].sum() == 0:
+            raise InputError.one("the table has no rows", "pass the survey responses", file=t.label)
+        names = {"_s": strata or "_s", "_p": psus[0] if psus else "_p"}
+        for key, role in [("_s", "strata"), ("_p", "psu")]:
+            if key in fr and (key != "_s" or strata) and fr[key].isna().any():
+                bad = int(fr.loc[fr[key].isna(), "_n"].sum())
+                raise InputError.one(
+                    f"{bad} row(s) have no {role} value",
+                    f"fill in the {role} of every row, or leave those rows out of the table",
+                    file=t.label,
+                    column=names[key],
+                )
+        if len(psus) == 2 and (fr["_p2_given"] < fr["_n"]).any():
+            raise InputError.one(
+                f"{int((fr['_n'] - fr['_p2_given']).sum())} row(s) have no psu value",
+                "fill in the psu of every row, or leave those rows out of the table",
+                file=t.label,
+                column=psus[1],
+            )
+        for i, col in enumerate(fpcs):
+            if fr[f"_f{i}_na"].sum() > 0:
+                raise InputError.one(
+                    "missing fpc value", "give the fpc of every row", file=t.label, column=col
+                )
+            varies = fr[f"_f{i}_min"] != fr[f"_f{i}_max"]
+            if varies.any():
+                label = fr.loc[varies, "_p" if (i == 1 or psus) else "_s"].iloc[0]
+                raise InputError.one(
+                    f"fpc varies within stratum/PSU {label!r}",
+                    "the fpc must be the same for every row of a stratum (stage 1) or of a "
+                    "PSU (stage 2)",
+                    file=t.label,
+                    column=col,
+                )
+        if weights is not None:
+            if fr["_w_bad"].sum() > 0:
+                raise InputError.one(
+                    f"{int(fr['_w_bad'].sum())} weight(s) are missing, zero or negative",
+                    "weights must be positive: leave out rows that are not in the sample, or "
+                    "fix the weights",
+                    file=t.label,
+                    column=weights,
+                    value=float(fr["_w_bad_value"].dropna().min()),
+                )
+            if not np.isfinite(fr["_w_max"].max()) or not np.isfinite(fr["_w_sum"].sum()):
+                raise InputError.one(
+                    "the weights are infinite or so large that their sum overflows",
+                    "check the weight column's unit (people represented per respondent)",
+                    file=t.label,
+                    column=weights,
+                )
+        # the frame of units, with the design's own column names for its messages
+        units = fr.rename(columns={"_s": strata or "_s", "_p": psus[0] if psus else "_p"})
+        if not strata:
+            units["_s"] = 0
+        s_col = strata or "_s"
+        for i, col in enumerate(fpcs):
+            units[col] = units[f"_f{i}_min"]
+        n_rows = int(units["_n"].sum())
+        if psus:
+            first = _first_stage(units, strata, psus[:1], nest)
+        else:
+            s_code, s_table = level_codes(units, [s_col])
+            labels = list(s_table[s_col]) if strata else ["(all)"]
+            H = len(labels)
+            n_h = np.bincount(s_code, weights=units["_n"], minlength=H).astype(np.int64)
+            first = Sampled(np.empty(0, np.int64), n_rows, np.empty(0, np.int64), H, n_h, labels,
+                            True, s_code)  # fmt: skip
+        sampled = [first]
+        self._ssu_rows = True
+        if len(psus) == 2:
+            u1 = first.unit
+            n2 = np.zeros(first.U, dtype=np.int64)
+            n2[u1] = units["_n2"].to_numpy()
+            order = np.argsort(u1)
+            labels2 = units[psus[0]].to_numpy()[order].tolist()
+            self._ssu_rows = bool((units["_n2"] == units["_n"]).all())
+            sampled.append(
+                Sampled(
+                    np.empty(0, np.int64),
+                    int(n2.sum()),
+                    np.empty(0, np.int64),
+                    first.U,
+                    n2,
+                    labels2,
+                    self._ssu_rows,
+                    u1,
+                )  # fmt: skip
+            )
+        popsizes = _population_sizes(units, fpcs, sampled)
+        # without a weight column the weight is constant within a PSU (within a stratum without
+        # PSUs): prod over stages of N / n, or 1
+        if weights is None:
+            wf = np.ones(len(units))
+            for N, smp in zip(popsizes, sampled, strict=False):
+                wf = wf * (N / smp.n_h)[smp.row_stratum]
+            if not popsizes:
+                log.warning("No weights or fpc supplied: assuming equal probability (weight 1).")
+            self._wfac = wf
+        else:
+            self._wfac = None
+        self._stages = build_stages(sampled, popsizes)
+        self._n_rows = n_rows
+        self._weight_sum = (
+            float(units["_w_sum"].sum()) if weights else float((self._wfac * units["_n"]).sum())
+        )
+        key_cols = [s_col] + (psus[:1] if psus else [])
+        self._units = units[key_cols].copy()
+        self._units.columns = ["_s", "_p"][: len(key_cols)]
+        self._units["_unit"] = first.unit if psus else np.arange(len(units))
+        self._units["_stratum"] = first.row_stratum
+        self._units["_wf"] = self._wfac if self._wfac is not None else 1.0
+        self._key_cols = ["_s", "_p"][: len(key_cols)]
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def weights(self) -> pd.Series:
+        raise self._in_engine("the row weights")
+
+    @property
+    def weight_values(self) -> np.ndarray:
+        raise self._in_engine("the row weights")
+
+    def _in_engine(self, what: str) -> InputError:
+        return InputError.one(
+            f"{what} of a design over {self.table.label} stay in the engine",
+            "build gs.Design on a pandas DataFrame (e.g. relation.df() for a sample that fits in "
+            "memory) for weighting, models, replicate weights and variance(); mean, total, "
+            "ratio, proportion and gs.sipas_index work here",
+        )
+
+    def variance(self, influence, by=None):  # noqa: D102 - rows stay in the engine
+        raise self._in_engine("influence values per row")
+
+    def with_weights(self, weights, calibration=None):  # noqa: D102
+        raise self._in_engine("new weights per row")
+
+    def replicate(self, *args, **kwargs):  # noqa: D102
+        raise self._in_engine("replicate weights per row")
+
+    def glm(self, *args, **kwargs):  # noqa: D102
+        raise self._in_engine("a model's rows")
+
+    def ordinal(self, *args, **kwargs):  # noqa: D102
+        raise self._in_engine("a model's rows")
+
+    def summary(self) -> pd.DataFrame:
+        """The design as a reader of a report needs it (see :meth:`Design.summary`)."""
+        first = self._stages[0]
+        items = [
+            ("table", self.table.label),
+            ("rows (respondents)", f"{self._n_rows:,}"),
+            ("strata", f"{first.H:,}" + (f" ({self.strata})" if self.strata else "")),
+        ]
+        names = self.psu or ["(each row)"]
+        for k, st in enumerate(self._stages):
+            fpc = "with fpc" if k < len(self.fpc) else "without fpc"
+            items.append((f"stage {k + 1} units", f"{st.U:,} ({names[k]}, {fpc})"))
+        items += [
+            ("lonely PSU rule", self.lonely_psu),
+            ("design df", f"{self.df}"),
+            ("sum of weights", f"{self._weight_sum:,.1f}"),
+        ]
+        return pd.DataFrame(items, columns=["item", "value"])
+
+    def __repr__(self) -> str:
+        st = self._stages[0]
+        return (
+            f"TableDesign({self.table.label}: {self._n_rows} rows, {st.H} strata, {st.U} PSUs, "
+            f"{len(self.psu) or 1} stage(s), fpc={'yes' if self.fpc else 'no'}, "
+            f"lonely_psu={self.lonely_psu!r})"
+        )
+
+    # --- the sums ------------------------------------------------------------------------
+    def _stage_keys(self, k: int, dom: Domains) -> dict:
+        return dom.cache[("table_stage", k)]
+
+    def _sums(
+        self,
+        by: list[str],
+        columns: list[str],
+        counts: list[str] = (),  # type: ignore[assignment]
+        extras: list[str] = (),  # type: ignore[assignment]
+    ) -> tuple[Domains, dict]:
+        """Run the one grouped query and lay its result out as the variance engine's keys."""
+        self._require(by, "by")
+        squares = self._stages[0].rows_are_units or len(self._stages) == 2
+        ssu = None
+        if len(self._stages) == 2 and not self._ssu_rows:
+            ssu = self.psu[1]
+        weight = (
+            self.sql.double(self.sql.q(self.weights_column))
+            if self.weights_column
+            else self.sql.double("1")
+        )
+        sql = sums_query(
+            self.sql,
+            by,
+            self.strata,
+            self.psu[0] if self.psu else None,
+            ssu,
+            weight,
+            columns,
+            list(counts),
+            list(extras),
+            squares,
+        )
+        fr = self.table.fetch(sql)
+        fr = fr.rename(columns={f"_g{i}": b for i, b in enumerate(by)})
+        if not self.strata:
+            fr["_s"] = 0
+        merged = fr.merge(self._units, on=self._key_cols, how="left", validate="many_to_one")
+        if merged["_unit"].isna().any() or int(merged["_n"].sum()) != self._n_rows:
+            raise InputError.one(
+                f"{self.table.label} changed since the design was built "
+                f"({self._n_rows:,} rows then, {int(merged['_n'].sum()):,} now, or PSUs the "
+                "design does not know)",
+                "build the design again on the table as it is now (gs.Design(...)), and keep "
+                "the table unchanged while estimating",
+                file=self.table.label,
+            )
+        if by:
+            g, table = level_codes(merged, by)
+        else:
+            g, table = np.zeros(len(merged), dtype=np.int64), pd.DataFrame(index=[0])
+        keep = g >= 0
+        merged, g = merged.loc[keep].reset_index(drop=True), g[keep]
+        G = len(table)
+        p = len(columns)
+        wf = merged["_wf"].to_numpy(dtype=float)
+        S = merged[[f"_S{j}" for j in range(p)]].to_numpy(dtype=float) * wf[:, None]
+        K = merged[[f"_K{j}" for j in range(len(counts))]].to_numpy(dtype=float)
+        E = merged[[f"_E{j}" for j in range(len(extras))]].to_numpy(dtype=float) * wf[:, None]
+        nrow = merged["_n"].to_numpy(dtype=float)
+        Q = None
+        if squares:
+            Q = np.empty((len(merged), p, p))
+            for j in range(p):
+                for m in range(j, p):  # the columns of the query's result, p (p + 1) / 2
+                    Q[:, j, m] = Q[:, m, j] = merged[f"_Q{j}_{m}"].to_numpy(dtype=float)
+            Q *= (wf * wf)[:, None, None]
+        dom = Domains(
+            np.empty(0, dtype=np.int64),
+            G,
+            table.reset_index(drop=True) if by else table,
+            by,
+            np.bincount(g, weights=nrow, minlength=G).round().astype(np.int64),
+        )
+        # stage 1 keys: (domain, PSU), or (domain, stratum) when the rows are the PSUs
+        st = self._stages[0]
+        kh = merged["_stratum"].to_numpy(dtype=np.int64)
+        if st.rows_are_units:
+            kg = g
+        else:
+            ku = merged["_unit"].to_numpy(dtype=np.int64)
+            kh = st.unit_stratum[ku]
+            kg = g
+        ghkeys, ghid = compress(kg * st.H + kh, G * st.H)
+        keys0 = dict(
+            kg=kg,
+            K=len(kg),
+            ghid=ghid,
+            gg=ghkeys // st.H,
+            hh=ghkeys % st.H,
+            present=np.bincount(
+                ghid, weights=None if not st.rows_are_units else nrow, minlength=len(ghkeys)
+            ),  # fmt: skip
+        )
+        dom.cache[("table_stage", 0)] = keys0
+        if len(self._stages) == 2:  # stage 2: strata are the PSUs, one key per (domain, PSU)
+            ku = merged["_unit"].to_numpy(dtype=np.int64)
+            dom.cache[("table_stage", 1)] = dict(
+                kg=g, K=len(g), ghid=np.arange(len(g)), gg=g, hh=ku, present=nrow
+            )
+        return dom, dict(S=S, K=K, E=E, Q=Q, g=g, n=nrow)
+
+    def _linear_variance(
+        self,
+        dom: Domains,
+        sums: dict,
+        T: np.ndarray,
+        influence: Callable,
+        obs_counts: np.ndarray | None,
+    ) -> np.ndarray:
+        """The Taylor variance of a linear influence from the sums of :meth:`_sums`."""
+        S, g = sums["S"], sums["g"]
+        X = np.asarray(influence(T, S, g), dtype=float)
+        X = X[:, None] if X.ndim == 1 else X
+        m = X.shape[1]
+        A = None
+        if sums["Q"] is not None:  # the influence's coefficients per domain, (G, p, m)
+            p = S.shape[1]
+            basis = np.tile(np.eye(p), (dom.G, 1))
+            gb = np.repeat(np.arange(dom.G), p)
+            A = np.asarray(influence(T, basis, gb), dtype=float).reshape(dom.G, p, m)
+        V = np.zeros((dom.G, m))
+        for k, st in enumerate(self._stages):
+            keys = dom.cache[("table_stage", k)]
+            if k == 0 and not st.rows_are_units:
+                V += self._unit_variance(k, X, dom, obs_counts)
+                continue
+            # the units are the rows (or the second-stage units): each (domain, stratum)'s sum
+            # of squares of w z from the cross-products, Σ (w z)² = a' Q a with a the
+            # influence's coefficients
+            ghid, Kgh = keys["ghid"], len(keys["hh"])
+            S1 = group_sum(ghid, X, Kgh)
+            sq = np.empty((len(g), m))
+            step = max(1, 2_000_000 // max(1, A.shape[1] * m))
+            for i in range(0, len(g), step):  # bounded working memory
+                a = A[g[i : i + step]]
+                sq[i : i + step] = (a * np.matmul(sums["Q"][i : i + step], a)).sum(axis=1)
+            nh = st.n_h[keys["hh"]].astype(float)
+            SS = group_sum(ghid, sq, Kgh) - S1 * S1 / nh[:, None]
+            SS = np.maximum(SS, 0.0)
+            seen = None
+            if obs_counts is not None and ((nh == 1) & (st.f[keys["hh"]] >= CERTAIN)).any():
+                seen = group_sum(ghid, (obs_counts > 0).astype(float), Kgh) > 0
+            V += self._stratum_variance(k, S1, SS, keys, dom.G, seen)
+        return V
+
+    def _df(self, dom: Domains, counts: np.ndarray | None, nrow: np.ndarray) -> np.ndarray:
+        """PSUs minus strata holding domain rows (with a value), per (domain, column)."""
+        keys = dom.cache[("table_stage", 0)]
+        c = nrow[:, None] if counts is None else counts  # rows (with a value) per key
+        units = c if self._stages[0].rows_are_units else (c > 0)
+        n_units = group_sum(keys["kg"], units.astype(float), dom.G)
+        per_stratum = group_sum(keys["ghid"], (c > 0).astype(float), len(keys["hh"]))
+        n_strata = group_sum(keys["gg"], (per_stratum > 0).astype(float), dom.G)
+        return n_units - n_strata
+
+    # --- the engine's estimate_smooth ------------------------------------------------------
+    @quiet
+    def estimate_linear(
+        self,
+        columns: Sequence[str],
+        point: Callable[[np.ndarray], np.ndarray],
+        influence: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+        by: Columns = None,
+        counts: Sequence[str] = (),
+    ) -> tuple[SmoothEstimate, np.ndarray]:
+        """Smooth functions of domain totals whose influence is linear in the columns.
+
+        The pushed-down :meth:`Design.estimate_smooth` (``linear=True``): ``columns`` are SQL
+        expressions (of :attr:`sql`, the engine's dialect) instead of arrays; ``influence`` is
+        applied to (domain, PSU) sums, so it must be linear in its second argument.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            SQL expressions, numbers without NULL (``CASE … ELSE 0 END``).
+        point, influence : callable
+            As :meth:`Design.estimate_smooth`.
+        by : str or list of str, optional
+            Domain columns.
+        counts : sequence of str
+            SQL expressions summed without weights per domain (e.g. valid answers).
+
+        Returns
+        -------
+        (SmoothEstimate, numpy.ndarray)
+            The estimate and the domain sums of ``counts``, shape ``(G, len(counts))``.
+
+        Examples
+        --------
+        >>> import duckdb, numpy as np, govsurvey as gs
+        >>> rel = duckdb.sql("SELECT * FROM (VALUES (1.0, 1), (2.0, 1), (4.0, 2), (5.0, 2))"
+        ...                  " AS t(y, s)")
+        >>> d = gs.Design(rel, strata="s")
+        >>> res, n = d.estimate_linear(["y"], lambda T: T, lambda T, c, g: c, counts=["1"])
+        >>> float(res.estimate[0, 0]), float(res.variance[0, 0]), n.tolist()
+        (12.0, 2.0, [[4.0]])
+        """
+        by_cols = as_list(by)
+        dom, sums = self._sums(by_cols, list(columns), list(counts))
+        T = group_sum(sums["g"], sums["S"], dom.G)
+        est = np.asarray(point(T), dtype=float)
+        V = self._linear_variance(dom, sums, T, influence, None)
+        V = np.where(np.isnan(est), np.nan, V)
+        df = self._df(dom, None, sums["n"])[:, 0]
+        cnt = group_sum(sums["g"], sums["K"], dom.G)
+        return SmoothEstimate(dom.table, est, V, df, dom.n, T, method="taylor"), cnt
+
+    def estimate_smooth(self, columns, point, influence, by=None, linear=False):  # noqa: D102
+        raise InputError.one(
+            "estimate_smooth takes arrays of rows, which a design over a table does not hold",
+            "use estimate_linear with SQL expressions for the columns (see its docstring)",
+        )
+
+    # --- public estimators ---------------------------------------------------------------
+    def _numeric(self, names: list[str], role: str) -> list[str]:
+        if not names:
+            raise InputError.one(f"no {role} given", "name at least one column")
+        self._require(names, role)
+        for v in names:
+            if not self.table.numeric(v):
+                raise InputError.one(
+                    f"{role} must be numeric, but the column holds {self.table.columns()[v]} "
+                    f"values in {self.table.label}",
+                    "convert it to numbers (e.g. map the answer codes) or, for a categorical "
+                    "variable, use proportion()",
+                    file=self.table.label,
+                    column=v,
+                )
+        return [self.sql.double(self.sql.q(v)) for v in names]
+
+    def _mean_sums(self, y: list[str], obs: list[str], by: list[str]):
+        k = len(y)
+        y0 = [f"CASE WHEN {o} = 1 THEN {v} ELSE 0 END" for v, o in zip(y, obs, strict=True)]
+        sq = [
+            f"CASE WHEN {o} = 1 THEN ({v}) * ({v}) ELSE 0 END" for v, o in zip(y, obs, strict=True)
+        ]
+        dom, sums = self._sums(by, y0 + obs, obs, sq)
+
+        def point(T):
+            return T[..., :k] / T[..., k:]
+
+        def influence(T, cols, g):  # (y0 - m obs) / N: linear in the columns
+            m = np.vstack([point(T), np.zeros((1, k))])
+            inv_n = np.vstack([1.0 / T[:, k:], np.zeros((1, k))])
+            gi = np.where(g < 0, len(T), g)
+            return (cols[:, :k] - m[gi] * cols[:, k:]) * inv_n[gi]
+
+        T = group_sum(sums["g"], sums["S"], dom.G)
+        est = point(T)
+        cnt = sums["K"]
+        V = self._linear_variance(dom, sums, T, influence, cnt)
+        V = np.where(np.isnan(est), np.nan, V)
+        N = T[:, k:]
+        Ey = group_sum(sums["g"], sums["E"], dom.G)
+        nobs = group_sum(sums["g"], cnt, dom.G)
+        ssw = np.where(nobs > 1, Ey - N * est * est, 0.0)  # one value: exactly no spread
+        deff = V / kish_vsrs(ssw, N, nobs, total=False)
+        return dom, est, V, self._df(dom, cnt, sums["n"]), nobs, deff
+
+    @quiet
+    def mean(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
+        """Domain means, as :meth:`Design.mean`, from the engine's sums."""
+        names = as_list(variables)
+        y = self._numeric(names, "mean variable")
+        obs = [self.sql.present(v) for v in y]
+        dom, est, var, df, n, deff = self._mean_sums(y, obs, as_list(by))
+        return result_frame(dom.table, names, est, var, df, n, deff, level=level, method="taylor")
+
+    @quiet
+    def total(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
+        """Domain totals, as :meth:`Design.total`, from the engine's sums."""
+        names = as_list(variables)
+        y = self._numeric(names, "total variable")
+        k = len(y)
+        obs = [self.sql.present(v) for v in y]
+        y0 = [f"CASE WHEN {o} = 1 THEN {v} ELSE 0 END" for v, o in zip(y, obs, strict=True)]
+        sq = [
+            f"CASE WHEN {o} = 1 THEN ({v}) * ({v}) ELSE 0 END" for v, o in zip(y, obs, strict=True)
+        ]
+        dom, sums = self._sums(as_list(by), y0 + obs, obs, sq)
+        T = group_sum(sums["g"], sums["S"], dom.G)
+        est = T[:, :k]
+        V = self._linear_variance(dom, sums, T, lambda T, c, g: c[:, :k], sums["K"])
+        N = T[:, k:]
+        nobs = group_sum(sums["g"], sums["K"], dom.G)
+        ssw = np.where(nobs > 1, group_sum(sums["g"], sums["E"], dom.G) - est * est / N, 0.0)
+        deff = V / kish_vsrs(ssw, N, nobs, total=True)
+        df = self._df(dom, sums["K"], sums["n"])
+        return result_frame(dom.table, names, est, V, df, nobs, deff, level=level, method="taylor")
+
+    @quiet
+    def ratio(
+        self, numerator: Columns, denominator: Columns, by: Columns = None, level: float = 0.95
+    ) -> pd.DataFrame:
+        """Ratios of totals, as :meth:`Design.ratio`, from the engine's sums."""
+        num, den = as_list(numerator), as_list(denominator)
+        y, x = self._numeric(num, "ratio numerator"), self._numeric(den, "ratio denominator")
+        if len(den) == 1 and len(num) > 1:
+            den, x = den * len(num), x * len(num)
+        if len(den) != len(num):
+            raise InputError.one(
+                f"{len(num)} numerators but {len(den)} denominators",
+                "give one denominator, or one per numerator",
+            )
+        k = len(num)
+        d = self.sql
+        obs = [
+            f"CASE WHEN {d.present(a)} = 1 AND {d.present(b)} = 1 THEN 1 ELSE 0 END"
+            for a, b in zip(y, x, strict=True)
+        ]
+        y0 = [f"CASE WHEN {o} = 1 THEN {a} ELSE 0 END" for a, o in zip(y, obs, strict=True)]
+        x0 = [f"CASE WHEN {o} = 1 THEN {b} ELSE 0 END" for b, o in zip(x, obs, strict=True)]
+        extras = (
+            [f"({a}) * ({a})" for a in y0]
+            + [f"({a}) * ({b})" for a, b in zip(y0, x0, strict=True)]
+            + [f"({b}) * ({b})" for b in x0]
+        )
+        dom, sums = self._sums(as_list(by), y0 + x0 + obs, obs, extras)
+
+        def point(T):
+            return T[..., :k] / T[..., k : 2 * k]
+
+        def influence(T, cols, g):
+            r = np.vstack([point(T), np.zeros((1, k))])
+            X = np.vstack([T[:, k : 2 * k], np.ones((1, k))])
+            gi = np.where(g < 0, len(T), g)
+            return (cols[:, :k] - r[gi] * cols[:, k : 2 * k]) / X[gi]
+
+        T = group_sum(sums["g"], sums["S"], dom.G)
+        est = point(T)
+        V = self._linear_variance(dom, sums, T, influence, sums["K"])
+        V = np.where(np.isnan(est), np.nan, V)
+        E = group_sum(sums["g"], sums["E"], dom.G)
+        Eyy, Exy, Exx = E[:, :k], E[:, k : 2 * k], E[:, 2 * k :]
+        Tx = T[:, k : 2 * k]
+        nobs = group_sum(sums["g"], sums["K"], dom.G)
+        ssw = np.where(nobs > 1, (Eyy - 2 * est * Exy + est * est * Exx) / (Tx * Tx), 0.0)
+        deff = V / kish_vsrs(ssw, T[:, 2 * k :], nobs, total=True)
+        df = self._df(dom, sums["K"], sums["n"])
+        labels = [f"{a}/{b}" for a, b in zip(num, den, strict=True)]
+        return result_frame(dom.table, labels, est, V, df, nobs, deff, level=level, method="taylor")
+
+    @quiet
+    def proportion(self, variable: str, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
+        """Shares of every level, as :meth:`Design.proportion`, from the engine's sums."""
+        if not isinstance(variable, str):
+            raise InputError.one(
+                "proportion() takes one variable", "call it once per variable", value=variable
+            )
+        self._require([variable], "proportion variable")
+        d = self.sql
+        q = d.q(variable)
+        numeric = self.table.numeric(variable) and self.table.columns()[variable].upper() not in (
+            "BOOLEAN",
+        )
+        value = d.double(q) if numeric else q
+        present = d.present(value) if numeric else f"CASE WHEN {q} IS NULL THEN 0 ELSE 1 END"
+        distinct = self.table.fetch(f"SELECT DISTINCT {value} AS v FROM {{t}} WHERE {present} = 1")[
+            "v"
+        ]
+        _, levels = pd.factorize(distinct, sort=True)
+        L = len(levels)
+        if L == 0:
+            raise InputError.one(
+                "the variable has no non-missing values",
+                "check the column",
+                file=self.table.label,
+                column=variable,
+            )
+        ind = [f"CASE WHEN {value} = {d.literal(v)} THEN 1 ELSE 0 END" for v in levels]
+        dom, est, var, df, n, deff = self._mean_sums(ind, [present] * L, as_list(by))
+        return result_frame(
+            dom.table,
+            [variable] * L,
+            est,
+            var,
+            df,
+            n,
+            deff,
+            categories=list(levels),
+            logit=True,
+            level=level,
+            method="taylor",
+        )
+
+
+TABLE_DESIGNS.append(TableDesign)
