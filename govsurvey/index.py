@@ -105,17 +105,27 @@ def _indicator_sql(design: TableDesign, inst: Instrument) -> tuple[list[str], li
     d = design.sql
     lo, hi = d.literal(float(inst.scale_min)), d.literal(float(inst.scale_max))
     sats = ", ".join(d.literal(float(v)) for v in inst.satisfied)
+    # satisfied codes that are whole numbers on the scale make "valid and satisfied" one test
+    on_scale = all(
+        float(v).is_integer() and inst.scale_min <= v <= inst.scale_max for v in inst.satisfied
+    )
     valid, sat = [], []
     for c in cols:
-        x = d.number(c)
+        x = d.double(d.q(c)) if design.table.numeric(c) else d.number(c)
         ok = f"{x} >= {lo} AND {x} <= {hi} AND {x} = FLOOR({x})"
         valid.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END")
-        sat.append(f"CASE WHEN {ok} AND {x} IN ({sats}) THEN 1 ELSE 0 END")
+        sat.append(
+            f"CASE WHEN {x} IN ({sats}) THEN 1 ELSE 0 END"
+            if on_scale
+            else f"CASE WHEN {ok} AND {x} IN ({sats}) THEN 1 ELSE 0 END"
+        )
+    k = len(cols)
+    v = [f"{{c{k + j}}}" for j in range(k)]  # the valid columns, as the engine computed them
     comp_any = [
-        f"GREATEST({', '.join(valid[cols.index(x.column)] for x in c.criteria)})"
+        f"GREATEST({', '.join(v[cols.index(x.column)] for x in c.criteria)})"
         for c in inst.components
     ]
-    return sat + valid, valid + comp_any + [f"GREATEST({', '.join(comp_any)})"]
+    return sat + valid, v + comp_any + [f"GREATEST({', '.join(comp_any)})"]
 
 
 def sipas_index(

@@ -122,10 +122,12 @@ def sums_query(
     """The (domain, stratum, PSU) sums of one batch of variables, in one grouped query.
 
     ``columns`` (``c_j``) are summed times the weight, ``counts`` without it, ``extras`` times
-    the weight (``Σ w y²`` for a design effect). With ``squares`` the cross-products
-    ``Σ (w c_j)(w c_l)`` of the second-stage units are added: of the rows (``ssu=None``), or of
-    the sums of each ``ssu`` (one inner grouping by unit). Groups are ``by`` values, stratum
-    and PSU (``psu=None``: stratum only), named ``_g0, …, _s, _p``.
+    the weight (``Σ w y²`` for a design effect); ``counts`` and ``extras`` are written in terms
+    of the columns, ``{c0}``, ``{c1}``, … (each column is computed once per row). With
+    ``squares`` the cross-products ``Σ (w c_j)(w c_l)`` of the second-stage units are added:
+    of the rows (``ssu=None``), or of the sums of each ``ssu`` (one inner grouping by unit).
+    Groups are ``by`` values, stratum and PSU (``psu=None``: stratum only), named ``_g0, …,
+    _s, _p``.
     """
     base = [f"{d.q(b)} AS _g{i}" for i, b in enumerate(by)]
     base.append(f"{d.q(strata) if strata else '0'} AS _s")
@@ -135,9 +137,10 @@ def sums_query(
         keys.append("_p")
     base.append(f"{weight} AS _w")
     base += [f"{d.double(c)} AS _c{j}" for j, c in enumerate(columns)]
-    base += [f"{d.double(c)} AS _k{j}" for j, c in enumerate(counts)]
-    base += [f"{d.double(c)} AS _e{j}" for j, c in enumerate(extras)]
     p = len(columns)
+    mid = ["_b0.*"]
+    mid += [f"{d.double(_refs(c, p))} AS _k{j}" for j, c in enumerate(counts)]
+    mid += [f"{d.double(_refs(c, p))} AS _e{j}" for j, c in enumerate(extras)]
     sums = (
         ["COUNT(*) AS _n"]
         + [f"SUM(_w * _c{j}) AS _S{j}" for j in range(p)]
@@ -147,9 +150,9 @@ def sums_query(
     pairs = [(j, m) for j in range(p) for m in range(j, p)]
     if squares and ssu:
         base.append(f"{d.q(ssu)} AS _u")
-        inner = (
-            f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM "
-            f"(SELECT {', '.join(base)} FROM {{t}}) AS _b GROUP BY {', '.join(keys)}, _u"
+        rows = f"(SELECT {', '.join(mid)} FROM (SELECT {', '.join(base)} FROM {{t}}) AS _b0)"
+        inner = f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {rows} AS _b " + (
+            f"GROUP BY {', '.join(keys)}, _u"
         )
         outer = (
             ["SUM(_n) AS _n", "COUNT(*) AS _units"]
@@ -163,10 +166,16 @@ def sums_query(
             f"GROUP BY {', '.join(keys)}"
         )
     if squares:
-        base.append("_w2")
-        base[-1] = f"({weight}) * ({weight}) AS _w2"
+        base.append(f"({weight}) * ({weight}) AS _w2")
         sums += [f"SUM(_w2 * _c{j} * _c{m}) AS _Q{j}_{m}" for j, m in pairs]
+    rows = f"(SELECT {', '.join(mid)} FROM (SELECT {', '.join(base)} FROM {{t}}) AS _b0)"
     return (
-        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM "
-        f"(SELECT {', '.join(base)} FROM {{t}}) AS _b GROUP BY {', '.join(keys)}"
+        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {rows} AS _b GROUP BY {', '.join(keys)}"
     )
+
+
+def _refs(expr: str, p: int) -> str:
+    """``{c3}`` → ``_c3``: an expression over the batch's columns."""
+    for j in reversed(range(p)):
+        expr = expr.replace(f"{{c{j}}}", f"_c{j}")
+    return expr

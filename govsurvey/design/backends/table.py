@@ -563,7 +563,8 @@ class TableDesign(Design):
         by : str or list of str, optional
             Domain columns.
         counts : sequence of str
-            SQL expressions summed without weights per domain (e.g. valid answers).
+            SQL expressions summed without weights per domain (e.g. valid answers), written
+            in terms of the columns: ``{c0}``, ``{c1}``, … (each computed once per row).
 
         Returns
         -------
@@ -616,10 +617,9 @@ class TableDesign(Design):
     def _mean_sums(self, y: list[str], obs: list[str], by: list[str]):
         k = len(y)
         y0 = [f"CASE WHEN {o} = 1 THEN {v} ELSE 0 END" for v, o in zip(y, obs, strict=True)]
-        sq = [
-            f"CASE WHEN {o} = 1 THEN ({v}) * ({v}) ELSE 0 END" for v, o in zip(y, obs, strict=True)
-        ]
-        dom, sums = self._sums(by, y0 + obs, obs, sq)
+        counts = [f"{{c{k + j}}}" for j in range(k)]
+        sq = [f"{{c{j}}} * {{c{j}}}" for j in range(k)]
+        dom, sums = self._sums(by, y0 + obs, counts, sq)
 
         def point(T):
             return T[..., :k] / T[..., k:]
@@ -659,10 +659,9 @@ class TableDesign(Design):
         k = len(y)
         obs = [self.sql.present(v) for v in y]
         y0 = [f"CASE WHEN {o} = 1 THEN {v} ELSE 0 END" for v, o in zip(y, obs, strict=True)]
-        sq = [
-            f"CASE WHEN {o} = 1 THEN ({v}) * ({v}) ELSE 0 END" for v, o in zip(y, obs, strict=True)
-        ]
-        dom, sums = self._sums(as_list(by), y0 + obs, obs, sq)
+        counts = [f"{{c{k + j}}}" for j in range(k)]
+        sq = [f"{{c{j}}} * {{c{j}}}" for j in range(k)]
+        dom, sums = self._sums(as_list(by), y0 + obs, counts, sq)
         T = group_sum(sums["g"], sums["S"], dom.G)
         est = T[:, :k]
         V = self._linear_variance(dom, sums, T, lambda T, c, g: c[:, :k], sums["K"])
@@ -696,11 +695,12 @@ class TableDesign(Design):
         y0 = [f"CASE WHEN {o} = 1 THEN {a} ELSE 0 END" for a, o in zip(y, obs, strict=True)]
         x0 = [f"CASE WHEN {o} = 1 THEN {b} ELSE 0 END" for b, o in zip(x, obs, strict=True)]
         extras = (
-            [f"({a}) * ({a})" for a in y0]
-            + [f"({a}) * ({b})" for a, b in zip(y0, x0, strict=True)]
-            + [f"({b}) * ({b})" for b in x0]
+            [f"{{c{j}}} * {{c{j}}}" for j in range(k)]
+            + [f"{{c{j}}} * {{c{k + j}}}" for j in range(k)]
+            + [f"{{c{k + j}}} * {{c{k + j}}}" for j in range(k)]
         )
-        dom, sums = self._sums(as_list(by), y0 + x0 + obs, obs, extras)
+        counts = [f"{{c{2 * k + j}}}" for j in range(k)]
+        dom, sums = self._sums(as_list(by), y0 + x0 + obs, counts, extras)
 
         def point(T):
             return T[..., :k] / T[..., k : 2 * k]
