@@ -175,14 +175,17 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000_000, help="rows of the large case")
     ap.add_argument("--spark-rows", type=int, default=10_000_000, help="rows of the Spark case")
     ap.add_argument("--no-svy", action="store_true", help="leave svy out of case 1")
+    ap.add_argument("--cases", default="taylor,large,spark", help="which cases to run")
     args = ap.parse_args()
     f = 10 if args.quick else 1
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        bench_taylor(1_000_000 // f, args.repeat, folder, not args.no_svy)
-        if args.rows:
+        cases = args.cases.split(",")
+        if "taylor" in cases:
+            bench_taylor(1_000_000 // f, args.repeat, folder, not args.no_svy)
+        if args.rows and "large" in cases:
             bench_large(args.rows // f, folder)
-        if args.spark_rows:
+        if args.spark_rows and "spark" in cases:
             bench_spark(args.spark_rows // f, folder)
 
 
