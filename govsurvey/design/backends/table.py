@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ...errors import InputError
 from ...results import SmoothEstimate, result_frame
@@ -40,6 +41,7 @@ from ..engine import (
     level_codes,
 )
 from ..estimators import quiet
+from ..replicate import RANK_TOL, _gram_eigen_counts, replicate_multipliers, replicate_variance
 from ..taylor import (
     LONELY_PSU_RULES,
     TABLE_DESIGNS,
@@ -52,7 +54,7 @@ from ..taylor import (
 from .duckdb_table import DuckDBTable
 from .sql import design_query, sums_query
 
-__all__ = ["TableDesign", "open_table"]
+__all__ = ["TableDesign", "TableReplicateDesign", "open_table"]
 
 log = logging.getLogger(__name__)
 
@@ -345,8 +347,41 @@ class TableDesign(Design):
     def with_weights(self, weights, calibration=None):  # noqa: D102
         raise self._in_engine("new weights per row")
 
-    def replicate(self, *args, **kwargs):  # noqa: D102
-        raise self._in_engine("replicate weights per row")
+    def replicate(
+        self,
+        type: str = "bootstrap",
+        replicates: int | None = None,
+        seed: int | np.random.Generator | None = None,
+        fay_rho: float = 0.0,
+        mse: bool = False,
+    ) -> TableReplicateDesign:
+        """Replicate version of this design, as :meth:`Design.replicate`, on the PSU sums.
+
+        The multipliers of JK1, JKn, the Rao–Wu bootstrap and BRR are constant within a
+        PSU, so each replicate's domain totals are the (domain, PSU) sums the engine returns
+        times that replicate's multipliers — one matrix product, no row leaves the engine.
+
+        Returns
+        -------
+        TableReplicateDesign
+
+        Examples
+        --------
+        >>> import duckdb, govsurvey as gs
+        >>> rel = duckdb.sql("SELECT * FROM (VALUES (1.0, 1, 1), (2.0, 1, 2), (4.0, 2, 3), "
+        ...                  "(5.0, 2, 4)) AS t(y, s, p)")
+        >>> gs.Design(rel, strata="s", psu="p").replicate("jkn").mean("y")["se"].round(6).tolist()
+        [0.353553]
+        """
+        if self._stages[0].rows_are_units:
+            raise InputError.one(
+                "replicate weights of a design over a table need PSUs (here each row is one)",
+                "declare psu= (the clusters sampled), or build the replicate design on a "
+                "pandas DataFrame",
+                file=self.table.label,
+            )
+        M, scale, rscales, kind = replicate_multipliers(self, type, replicates, seed, fay_rho)
+        return TableReplicateDesign(self, M, scale, rscales, kind, mse)
 
     def glm(self, *args, **kwargs):  # noqa: D102
         raise self._in_engine("a model's rows")
@@ -476,13 +511,27 @@ class TableDesign(Design):
                 ghid, weights=None if not st.rows_are_units else nrow, minlength=len(ghkeys)
             ),  # fmt: skip
         )
+        keys0["ku"] = merged["_unit"].to_numpy(dtype=np.int64)
         dom.cache[("table_stage", 0)] = keys0
+        dom.cache["some_out"] = not keep.all()
         if len(self._stages) == 2:  # stage 2: strata are the PSUs, one key per (domain, PSU)
             ku = merged["_unit"].to_numpy(dtype=np.int64)
             dom.cache[("table_stage", 1)] = dict(
                 kg=g, K=len(g), ghid=np.arange(len(g)), gg=g, hh=ku, present=nrow
             )
         return dom, dict(S=S, K=K, E=E, Q=Q, g=g, n=nrow)
+
+    def _variance_of(
+        self,
+        dom: Domains,
+        sums: dict,
+        T: np.ndarray,
+        point: Callable,
+        influence: Callable,
+        obs_counts: np.ndarray | None,
+    ) -> np.ndarray:
+        """The design's variance of ``point(T)``: here Taylor, from the linear influence."""
+        return self._linear_variance(dom, sums, T, influence, obs_counts)
 
     def _linear_variance(
         self,
@@ -585,11 +634,11 @@ class TableDesign(Design):
         dom, sums = self._sums(by_cols, list(columns), list(counts))
         T = group_sum(sums["g"], sums["S"], dom.G)
         est = np.asarray(point(T), dtype=float)
-        V = self._linear_variance(dom, sums, T, influence, None)
+        V = self._variance_of(dom, sums, T, point, influence, None)
         V = np.where(np.isnan(est), np.nan, V)
         df = self._df(dom, None, sums["n"])[:, 0]
         cnt = group_sum(sums["g"], sums["K"], dom.G)
-        return SmoothEstimate(dom.table, est, V, df, dom.n, T, method="taylor"), cnt
+        return SmoothEstimate(dom.table, est, V, df, dom.n, T, method=self.variance_method), cnt
 
     def estimate_smooth(self, columns, point, influence, by=None, linear=False):  # noqa: D102
         raise InputError.one(
@@ -633,7 +682,7 @@ class TableDesign(Design):
         T = group_sum(sums["g"], sums["S"], dom.G)
         est = point(T)
         cnt = sums["K"]
-        V = self._linear_variance(dom, sums, T, influence, cnt)
+        V = self._variance_of(dom, sums, T, point, influence, cnt)
         V = np.where(np.isnan(est), np.nan, V)
         N = T[:, k:]
         Ey = group_sum(sums["g"], sums["E"], dom.G)
@@ -649,7 +698,9 @@ class TableDesign(Design):
         y = self._numeric(names, "mean variable")
         obs = [self.sql.present(v) for v in y]
         dom, est, var, df, n, deff = self._mean_sums(y, obs, as_list(by))
-        return result_frame(dom.table, names, est, var, df, n, deff, level=level, method="taylor")
+        return result_frame(
+            dom.table, names, est, var, df, n, deff, level=level, method=self.variance_method
+        )
 
     @quiet
     def total(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
@@ -664,13 +715,17 @@ class TableDesign(Design):
         dom, sums = self._sums(as_list(by), y0 + obs, counts, sq)
         T = group_sum(sums["g"], sums["S"], dom.G)
         est = T[:, :k]
-        V = self._linear_variance(dom, sums, T, lambda T, c, g: c[:, :k], sums["K"])
+        V = self._variance_of(
+            dom, sums, T, lambda T: T[..., :k], lambda T, c, g: c[:, :k], sums["K"]
+        )
         N = T[:, k:]
         nobs = group_sum(sums["g"], sums["K"], dom.G)
         ssw = np.where(nobs > 1, group_sum(sums["g"], sums["E"], dom.G) - est * est / N, 0.0)
         deff = V / kish_vsrs(ssw, N, nobs, total=True)
         df = self._df(dom, sums["K"], sums["n"])
-        return result_frame(dom.table, names, est, V, df, nobs, deff, level=level, method="taylor")
+        return result_frame(
+            dom.table, names, est, V, df, nobs, deff, level=level, method=self.variance_method
+        )
 
     @quiet
     def ratio(
@@ -713,7 +768,7 @@ class TableDesign(Design):
 
         T = group_sum(sums["g"], sums["S"], dom.G)
         est = point(T)
-        V = self._linear_variance(dom, sums, T, influence, sums["K"])
+        V = self._variance_of(dom, sums, T, point, influence, sums["K"])
         V = np.where(np.isnan(est), np.nan, V)
         E = group_sum(sums["g"], sums["E"], dom.G)
         Eyy, Exy, Exx = E[:, :k], E[:, k : 2 * k], E[:, 2 * k :]
@@ -723,7 +778,9 @@ class TableDesign(Design):
         deff = V / kish_vsrs(ssw, T[:, 2 * k :], nobs, total=True)
         df = self._df(dom, sums["K"], sums["n"])
         labels = [f"{a}/{b}" for a, b in zip(num, den, strict=True)]
-        return result_frame(dom.table, labels, est, V, df, nobs, deff, level=level, method="taylor")
+        return result_frame(
+            dom.table, labels, est, V, df, nobs, deff, level=level, method=self.variance_method
+        )
 
     @quiet
     def proportion(self, variable: str, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
@@ -765,8 +822,68 @@ class TableDesign(Design):
             categories=list(levels),
             logit=True,
             level=level,
-            method="taylor",
+            method=self.variance_method,
         )
+
+
+class TableReplicateDesign(TableDesign):
+    """A replicate design over a table: PSU multipliers applied to the engine's PSU sums.
+
+    Made by :meth:`TableDesign.replicate`; estimates as :class:`ReplicateDesign`'s (R's
+    ``svrVar`` on replicate estimates, df the rank of each domain's replicate weights minus 1).
+    """
+
+    def __init__(self, design: TableDesign, M, scale, rscales, kind, mse) -> None:
+        self.__dict__.update(design.__dict__)
+        self._M = np.asarray(M, dtype=float)
+        self.type = kind
+        self.replicates = self._M.shape[1]
+        rs = np.ones(self.replicates) if rscales is None else np.asarray(rscales, dtype=float)
+        self.scale, self.rscales, self.mse = float(scale), rs, bool(mse)
+        U, sv, _ = np.linalg.svd(self._M, full_matrices=False)
+        rank = int((sv > RANK_TOL * sv[0]).sum()) if sv.size and sv[0] > 0 else 0
+        self._U = U[:, :rank]
+
+    @property
+    def df(self) -> float:  # type: ignore[override]
+        """Degrees of freedom: rank of the replicate weights minus 1 (R's ``degf``)."""
+        return float(self._U.shape[1] - 1)
+
+    def replicate(self, *args, **kwargs):  # noqa: D102
+        raise InputError.one(
+            "this design is already a replicate design", "call replicate() on the Taylor design"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"TableReplicateDesign({self.table.label}: type={self.type!r}, "
+            f"{self.replicates} replicates, scale={self.scale:g}, mse={self.mse})"
+        )
+
+    def _variance_of(self, dom, sums, T, point, influence, obs_counts) -> np.ndarray:
+        S, g = sums["S"], sums["g"]
+        ku = dom.cache[("table_stage", 0)]["ku"]
+        G, p = dom.G, S.shape[1]
+        P = self._M.shape[0]
+        rows = (g[:, None] * p + np.arange(p)[None, :]).ravel()
+        Xs = sparse.csr_matrix((S.ravel(), (rows, np.repeat(ku, p))), shape=(G * p, P))
+        TR = np.asarray(Xs @ self._M).T.reshape(-1, G, p)  # (R, G, p) replicate totals
+        est = np.asarray(point(T), dtype=float)
+        theta = np.asarray(point(TR), dtype=float)
+        return replicate_variance(theta, est, self.scale, self.rscales, self.mse)
+
+    def _df(self, dom: Domains, counts: np.ndarray | None, nrow: np.ndarray) -> np.ndarray:
+        keys = dom.cache[("table_stage", 0)]
+        width = 1 if counts is None else counts.shape[1]
+        if dom.G == 1 and not dom.cache.get("some_out", False):
+            return np.full((1, width), self.df)
+        P, rank = self._U.shape
+        held = np.zeros((dom.G, P), dtype=bool)
+        held[keys["kg"], keys["ku"]] = True
+        lacks = held.sum(axis=1) > P / 2
+        above_tol, near_one = _gram_eigen_counts(self._U, held ^ lacks[:, None])
+        ranks = np.where(lacks, rank - near_one, above_tol).astype(float)
+        return np.broadcast_to((ranks - 1.0)[:, None], (dom.G, width))
 
 
 TABLE_DESIGNS.append(TableDesign)

@@ -108,4 +108,4 @@ def test_bad_design_values_in_the_table(tmp_path):
     with pytest.raises(InputError, match="mean variable must be numeric"):
         gs.Design(str(tmp_path / "a.parquet")).mean("stype")
     with pytest.raises(InputError, match="stay in the engine"):
-        gs.Design(str(tmp_path / "a.parquet")).replicate("jk1")
+        gs.Design(str(tmp_path / "a.parquet")).glm("api00 ~ enroll")
