@@ -163,9 +163,22 @@ class DuckDBTable:
                 )
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        """Run a query (``{t}`` is the table) and return its (small) result."""
+        """Run a query (``{t}`` is the table) and return its (small) result.
+
+        DuckDB's statistics propagation is switched off for the query (and the connection's
+        setting restored after): Parquet writers leave NaN out of a column's min/max, and with
+        it on DuckDB folds ``isnan(x)`` and ``x <= 5`` to constants, counting NaN as an answer.
+        """
+        rel = self.relation
         try:
-            return self.relation.query("_gs_t", sql.replace("{t}", "_gs_t")).df()
+            prev = rel.query("_gs_t", "SELECT current_setting('disabled_optimizers')").fetchall()
+            before = str(prev[0][0] or "")
+            off = ",".join(x for x in [before, "statistics_propagation"] if x)
+            rel.query("_gs_t", f"SET disabled_optimizers = '{off}'")
+            try:
+                return rel.query("_gs_t", sql.replace("{t}", "_gs_t")).df()
+            finally:
+                rel.query("_gs_t", f"SET disabled_optimizers = '{before}'")
         except duckdb.Error as exc:
             raise self._unreachable(exc) from None
 

@@ -9,13 +9,20 @@ Spark's dialect; only the (domain, stratum, PSU) sums come back to the driver. N
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from pyspark.errors import PySparkException
-from pyspark.sql import DataFrame
 
 from ...errors import InputError
 from .sql import SPARK, Dialect
+
+try:
+    from pyspark.errors import PySparkException
+except ImportError:  # without the [spark] extra no Spark DataFrame exists to be given
+    PySparkException = ()  # type: ignore[assignment,misc]
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
 
 __all__ = ["SparkTable"]
 

@@ -52,6 +52,7 @@ from ..taylor import (
     build_stages,
 )
 from .duckdb_table import DuckDBTable
+from .spark_table import SparkTable
 from .sql import design_query, sums_query
 
 __all__ = ["TableDesign", "TableReplicateDesign", "open_table"]
@@ -74,8 +75,6 @@ def open_table(data: object):
     {'y': 'INTEGER'}
     """
     if _is_spark(data):
-        from .spark_table import SparkTable  # pyspark is an optional extra ([spark])
-
         return SparkTable(data)
     if DuckDBTable.accepts(data):
         return DuckDBTable(data)

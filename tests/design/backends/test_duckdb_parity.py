@@ -141,3 +141,26 @@ def test_no_weights_no_fpc_and_missing_domains(tmp_path):
     same(d_tab.mean(["api00", "enroll"], by="stype"), d_mem.mean(["api00", "enroll"], by="stype"))
     same(d_tab.proportion("sch.wide", by="stype"), d_mem.proportion("sch.wide", by="stype"))
     same(d_tab.total("enroll", by="stype"), d_mem.total("enroll", by="stype"))
+
+
+def test_nan_values_in_parquet_files_are_missing(tmp_path):
+    """A writer that keeps NaN (not null) leaves it out of the column's statistics: NaN must
+    still be a missing value, not an answer (DuckDB would fold ``x <= 5`` to true)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    df = _csv("apiclus1.csv")
+    df["api00"] = df["api00"].astype(float)
+    df.loc[::4, "api00"] = np.nan
+    for i in range(2):
+        part = df.iloc[i::2]
+        cols = {c: part[c].to_numpy() for c in ["dnum", "api00", "enroll", "stype", "pw"]}
+        pq.write_table(pa.table(cols), tmp_path / f"m{i}.parquet")  # NaN kept as NaN
+    for source in [str(tmp_path / "m0.parquet"), str(tmp_path / "*.parquet")]:
+        mem = df.iloc[::2] if source.endswith("m0.parquet") else df
+        d_tab = gs.Design(source, psu="dnum", weights="pw")
+        same(d_tab.mean("api00", by="stype"), gs.Design(mem, psu="dnum", weights="pw").mean(
+            "api00", by="stype"))  # fmt: skip
+    rel = duckdb.read_parquet(str(tmp_path / "m0.parquet"))
+    same(gs.Design(rel, psu="dnum", weights="pw").total("api00"),
+         gs.Design(df.iloc[::2], psu="dnum", weights="pw").total("api00"))  # fmt: skip
