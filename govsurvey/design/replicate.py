@@ -575,7 +575,7 @@ class ReplicateDesign(Estimators):
         held = np.zeros((dom.G, P), dtype=bool)
         held[dom.g[inside], pattern[inside]] = True
         lacks = held.sum(axis=1) > P / 2  # count the patterns it lacks
-        above_tol, near_one = _gram_eigen_counts(U, held ^ lacks[:, None])
+        above_tol, near_one = gram_eigen_counts(U, held ^ lacks[:, None])
         return np.where(lacks, rank - near_one, above_tol).astype(float)
 
 
@@ -606,7 +606,7 @@ def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.n
     return M, pattern.astype(np.int64)
 
 
-def _gram_eigen_counts(U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gram_eigen_counts(U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues of the Gram matrix of the rows of ``U`` chosen by each row of ``rows``.
 
     ``U`` has orthonormal columns, so the eigenvalues lie in ``[0, 1]``; returns, per row of

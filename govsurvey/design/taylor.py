@@ -207,10 +207,10 @@ class Design(Estimators):
         self.nest = nest
         self.weights_column = weights
 
-        sampled = [_first_stage(data, strata, psus, nest)]
+        sampled = [first_stage(data, strata, psus, nest)]
         if len(psus) == 2:
             sampled.append(_second_stage(data, psus, sampled[0]))
-        popsizes = _population_sizes(data, fpcs, sampled)
+        popsizes = population_sizes(data, fpcs, sampled)
         self._weights = _design_weights(data, weights, popsizes, sampled)
         self._stages: list[Stage] = build_stages(sampled, popsizes)
         self._calibration: tuple[Calibration, ...] = ()
@@ -784,7 +784,7 @@ def build_stages(sampled: list[Sampled], popsizes: list[np.ndarray]) -> list[Sta
     return stages
 
 
-def _first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: bool) -> Sampled:
+def first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: bool) -> Sampled:
     n = len(data)
     if strata is not None:
         s_code, s_table = level_codes(data, [strata])
@@ -834,7 +834,7 @@ def _second_stage(data: pd.DataFrame, psus: list[str], first: Sampled) -> Sample
     return Sampled(u2, U2, psu_of_unit, first.U, n_h, psu_labels, False, u1)
 
 
-def _population_sizes(
+def population_sizes(
     data: pd.DataFrame, fpcs: list[str], sampled: list[Sampled]
 ) -> list[np.ndarray]:
     """Population counts per stratum of each stage from the fpc columns (R's rules)."""

@@ -41,15 +41,15 @@ from ..engine import (
     level_codes,
 )
 from ..estimators import quiet
-from ..replicate import RANK_TOL, _gram_eigen_counts, replicate_multipliers, replicate_variance
+from ..replicate import RANK_TOL, gram_eigen_counts, replicate_multipliers, replicate_variance
 from ..taylor import (
     LONELY_PSU_RULES,
     TABLE_DESIGNS,
     Design,
     Sampled,
-    _first_stage,
-    _population_sizes,
     build_stages,
+    first_stage,
+    population_sizes,
 )
 from .duckdb_table import DuckDBTable
 from .spark_table import SparkTable
@@ -269,7 +269,7 @@ class TableDesign(Design):
             units[col] = units[f"_f{i}_min"]
         n_rows = int(units["_n"].sum())
         if psus:
-            first = _first_stage(units, strata, psus[:1], nest)
+            first = first_stage(units, strata, psus[:1], nest)
         else:
             s_code, s_table = level_codes(units, [s_col])
             labels = list(s_table[s_col]) if strata else ["(all)"]
@@ -298,7 +298,7 @@ class TableDesign(Design):
                     u1,
                 )  # fmt: skip
             )
-        popsizes = _population_sizes(units, fpcs, sampled)
+        popsizes = population_sizes(units, fpcs, sampled)
         # without a weight column the weight is constant within a PSU (within a stratum without
         # PSUs): prod over stages of N / n, or 1
         if weights is None:
@@ -880,7 +880,7 @@ class TableReplicateDesign(TableDesign):
         held = np.zeros((dom.G, P), dtype=bool)
         held[keys["kg"], keys["ku"]] = True
         lacks = held.sum(axis=1) > P / 2
-        above_tol, near_one = _gram_eigen_counts(self._U, held ^ lacks[:, None])
+        above_tol, near_one = gram_eigen_counts(self._U, held ^ lacks[:, None])
         ranks = np.where(lacks, rank - near_one, above_tol).astype(float)
         return np.broadcast_to((ranks - 1.0)[:, None], (dom.G, width))
 
