@@ -84,6 +84,36 @@ def open_table(data: object):
     )
 
 
+class RowsInEngine:
+    """``design.data`` of a design over a table: the rows stay in the engine.
+
+    Whatever asks for them (weighting, models, a function written for DataFrames) gets one
+    clear :class:`~govsurvey.errors.InputError` saying what works here and what to do instead.
+    """
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+
+    def _refuse(self, *args, **kwargs):
+        raise InputError.one(
+            f"this needs the rows of {self._label}, which stay in the engine",
+            "mean, total, ratio, proportion, replicate() and gs.sipas_index work on the table; "
+            "for weighting and models build gs.Design on a pandas DataFrame (e.g. "
+            "relation.df() of a sample that fits in memory)",
+            file=self._label,
+        )
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_label":
+            raise AttributeError(name)
+        self._refuse()
+
+    __getitem__ = __len__ = __iter__ = __contains__ = _refuse
+
+    def __repr__(self) -> str:
+        return f"<rows of {self._label}, in the engine>"
+
+
 class TableDesign(Design):
     """R's ``svydesign`` over a table the engine holds: the same parameters and figures.
 
@@ -153,7 +183,7 @@ class TableDesign(Design):
             )
         self.table = open_table(data)
         self.sql = self.table.dialect
-        self.data = None
+        self.data = RowsInEngine(self.table.label)
         self.strata, self.psu, self.fpc = strata, psus, fpcs
         self.lonely_psu, self.nest, self.weights_column = lonely_psu, nest, weights
         self._calibration = ()
@@ -336,8 +366,8 @@ class TableDesign(Design):
         return InputError.one(
             f"{what} of a design over {self.table.label} stay in the engine",
             "build gs.Design on a pandas DataFrame (e.g. relation.df() for a sample that fits in "
-            "memory) for weighting, models, replicate weights and variance(); mean, total, "
-            "ratio, proportion and gs.sipas_index work here",
+            "memory) for weighting, models and variance(); mean, total, ratio, proportion, "
+            "replicate() and gs.sipas_index work here",
         )
 
     def variance(self, influence, by=None):  # noqa: D102 - rows stay in the engine

@@ -109,3 +109,19 @@ def test_bad_design_values_in_the_table(tmp_path):
         gs.Design(str(tmp_path / "a.parquet")).mean("stype")
     with pytest.raises(InputError, match="stay in the engine"):
         gs.Design(str(tmp_path / "a.parquet")).glm("api00 ~ enroll")
+
+
+def test_what_needs_the_rows_says_so(tmp_path):
+    pd.read_csv(FIX / "apiclus1.csv").to_parquet(tmp_path / "c.parquet")
+    d = gs.Design(str(tmp_path / "c.parquet"), psu="dnum", weights="pw")
+    cells = {"E": 4000, "H": 700, "M": 1000}
+    for call in [
+        lambda: gs.poststratify(d, "stype", cells),
+        lambda: gs.rake(d, {"stype": cells}),
+        lambda: gs.relative_importance(d, "api00 ~ enroll + meals"),
+        lambda: d.variance(np.ones(3)),
+        lambda: d.data["api00"],
+    ]:
+        with pytest.raises(InputError, match="stay in the engine") as e:
+            call()
+        assert "c.parquet" in str(e.value) and "pandas DataFrame" in str(e.value)
