@@ -21,6 +21,7 @@ rows.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
 
@@ -402,6 +403,14 @@ class TableDesign(Design):
         >>> gs.Design(rel, strata="s", psu="p").replicate("jkn").mean("y")["se"].round(6).tolist()
         [0.353553]
         """
+        if self._calibrated():
+            raise InputError.one(
+                "replicate weights of a post-stratified design over a table are not built in "
+                "the engine (each replicate would need its own post-stratification)",
+                "call replicate() first and post-stratify the design in memory, or use the "
+                "Taylor variance of the post-stratified design",
+                file=self.table.label,
+            )
         if self._stages[0].rows_are_units:
             raise InputError.one(
                 "replicate weights of a design over a table need PSUs (here each row is one)",
@@ -467,9 +476,15 @@ class TableDesign(Design):
             if self.weights_column
             else self.sql.double("1")
         )
+        post = getattr(self, "_post", None)
+        cells: list[str] = []
+        if post is not None:  # post-stratified weights; sums also by cell, and Σ w per group
+            weight = f"({weight}) * ({post['case']})"
+            cells = list(post["by"])
+            columns = [*columns, "1"]
         sql = sums_query(
             self.sql,
-            by,
+            [*by, *cells],
             self.strata,
             self.psu[0] if self.psu else None,
             ssu,
@@ -481,6 +496,7 @@ class TableDesign(Design):
         )
         fr = self.table.fetch(sql)
         fr = fr.rename(columns={f"_g{i}": b for i, b in enumerate(by)})
+        fr = fr.rename(columns={f"_g{len(by) + i}": f"_cell{i}" for i in range(len(cells))})
         if not self.strata:
             fr["_s"] = 0
         merged = fr.merge(self._units, on=self._key_cols, how="left", validate="many_to_one")
@@ -498,7 +514,12 @@ class TableDesign(Design):
         else:
             g, table = np.zeros(len(merged), dtype=np.int64), pd.DataFrame(index=[0])
         keep = g >= 0
-        merged, g = merged.loc[keep].reset_index(drop=True), g[keep]
+        post_sums = None
+        if post is not None:
+            post_sums, merged, g, keep = self._post_sums(merged, g, len(columns), post)
+            columns = columns[:-1]
+        else:
+            merged, g = merged.loc[keep].reset_index(drop=True), g[keep]
         G = len(table)
         p = len(columns)
         wf = merged["_wf"].to_numpy(dtype=float)
@@ -548,7 +569,51 @@ class TableDesign(Design):
             dom.cache[("table_stage", 1)] = dict(
                 kg=g, K=len(g), ghid=np.arange(len(g)), gg=g, hh=ku, present=nrow
             )
-        return dom, dict(S=S, K=K, E=E, Q=Q, g=g, n=nrow)
+        return dom, dict(S=S, K=K, E=E, Q=Q, g=g, n=nrow, post=post_sums)
+
+    def _post_sums(self, merged: pd.DataFrame, g: np.ndarray, p1: int, post: dict):
+        """Collapse (domain, cell, PSU) groups to (domain, PSU), keeping the cell sums.
+
+        Returns the cell sums (``Wcp``: weight per cell and PSU, all rows; ``Wc``; ``Sgc``: the
+        columns' totals per domain and cell), the collapsed frame, its domains and ``keep``.
+        """
+        cells = post["levels"]
+        m = merged.merge(cells, on=list(cells.columns[:-1]), how="left")
+        c = m["_cell"].to_numpy()
+        if np.isnan(c.astype(float)).any():
+            raise InputError.one(
+                f"{self.table.label} holds a post-stratum the weights do not know",
+                "post-stratify the design again on the table as it is now",
+                file=self.table.label,
+            )
+        c = c.astype(np.int64)
+        C, U = len(cells), self._stages[0].U
+        wf = m["_wf"].to_numpy(dtype=float)
+        unit = m["_unit"].to_numpy(dtype=np.int64)
+        Wcp = np.zeros((C, U))
+        np.add.at(Wcp, (c, unit), m[f"_S{p1 - 1}"].to_numpy(dtype=float) * wf)
+        keep = g >= 0
+        cols = [x for x in m.columns if x.startswith(("_S", "_K", "_E")) or x == "_n"]
+        vals = m.loc[keep, cols].to_numpy(dtype=float)
+        gk, ck, uk = g[keep], c[keep], unit[keep]
+        G = int(g.max()) + 1 if keep.any() else 0
+        G = max(G, len(np.unique(gk))) if keep.any() else 0
+        Sgc = np.zeros((G, C, p1 - 1))
+        sc = [cols.index(f"_S{j}") for j in range(p1 - 1)]
+        np.add.at(Sgc, (gk, ck), vals[:, sc] * wf[keep, None])
+        ukeys, kid = compress(gk * U + uk, max(G, 1) * U)
+        summed = group_sum(kid, vals, len(ukeys))
+        out = pd.DataFrame(summed, columns=cols)
+        out["_unit"] = ukeys % U
+        out["_stratum"] = self._stages[0].unit_stratum[ukeys % U]
+        out["_wf"] = 1.0  # already applied to the cell sums; the PSU factor is constant
+        wfu = np.ones(U)
+        wfu[m["_unit"].to_numpy(dtype=np.int64)] = wf
+        for col in cols:
+            if col.startswith(("_S", "_E")):
+                out[col] = out[col] * wfu[ukeys % U]
+        post_sums = dict(Wcp=Wcp, Wc=Wcp.sum(axis=1), Sgc=Sgc)
+        return post_sums, out, ukeys // U, np.ones(len(ukeys), dtype=bool)
 
     def _variance_of(
         self,
@@ -576,11 +641,13 @@ class TableDesign(Design):
         X = X[:, None] if X.ndim == 1 else X
         m = X.shape[1]
         A = None
-        if sums["Q"] is not None:  # the influence's coefficients per domain, (G, p, m)
+        if sums["Q"] is not None or sums.get("post") is not None:  # coefficients, (G, p, m)
             p = S.shape[1]
             basis = np.tile(np.eye(p), (dom.G, 1))
             gb = np.repeat(np.arange(dom.G), p)
             A = np.asarray(influence(T, basis, gb), dtype=float).reshape(dom.G, p, m)
+        if sums.get("post") is not None:
+            return self._post_variance(dom, sums, T, influence, X, A)
         V = np.zeros((dom.G, m))
         for k, st in enumerate(self._stages):
             keys = dom.cache[("table_stage", k)]
@@ -605,6 +672,130 @@ class TableDesign(Design):
                 seen = group_sum(ghid, (obs_counts > 0).astype(float), Kgh) > 0
             V += self._stratum_variance(k, S1, SS, keys, dom.G, seen)
         return V
+
+    def _post_variance(self, dom, sums, T, influence, X, A) -> np.ndarray:
+        """Taylor variance after post-stratification: influence minus its cell means.
+
+        As R's ``svyrecvar`` after ``postStratify`` (and the in-memory design's calibration):
+        ``z - zbar_c`` for each row's cell ``c``, so a domain's influence reaches every PSU
+        holding its cells; the PSU totals are ``Σ w z - Σ_c zbar_c W_{c,PSU}``.
+        """
+        post = sums["post"]
+        G, m = dom.G, X.shape[1]
+        st = self._stages[0]
+        P = st.U
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zbar = np.einsum("gjm,gcj->gcm", A, post["Sgc"]) / post["Wc"][None, :, None]
+        zbar = np.nan_to_num(zbar)
+        Xd = -np.einsum("gcm,cu->gum", zbar, post["Wcp"])  # (G, P, m)
+        keys = dom.cache[("table_stage", 0)]
+        np.add.at(Xd, (sums["g"], keys["ku"]), X)
+        dense = Domains(np.empty(0, dtype=np.int64), G, dom.table, dom.by, dom.n)
+        kg = np.repeat(np.arange(G), P)
+        ku = np.tile(np.arange(P), G)
+        ghkeys, ghid = compress(kg * st.H + st.unit_stratum[ku], G * st.H)
+        dense.cache[("table_stage", 0)] = dict(
+            kg=kg, K=len(kg), ghid=ghid, gg=ghkeys // st.H, hh=ghkeys % st.H,
+            present=np.bincount(ghid, minlength=len(ghkeys)), ku=ku,
+        )  # fmt: skip
+        return self._unit_variance(0, Xd.reshape(G * P, m), dense)
+
+    def poststratify(
+        self, by: str | Sequence[str], totals: pd.DataFrame | dict, count: str | None = None
+    ) -> TableDesign:
+        """Post-stratify to known population counts (R's ``postStratify``), in the engine.
+
+        The cells' weight sums come from one grouped query; the new weights are the design's
+        times ``N_c / Ŵ_c``, written into every later query; variances use the influence minus
+        its cell means, as :func:`govsurvey.poststratify` on a design in memory.
+
+        Parameters
+        ----------
+        by : str or list of str
+            Post-stratum columns.
+        totals : mapping or pandas.DataFrame
+            ``{level: N}`` for one column, or a table with the ``by`` columns and a count
+            column (``N`` or the one named by ``count``).
+        count : str, optional
+            The count column of ``totals``.
+
+        Returns
+        -------
+        TableDesign
+
+        Examples
+        --------
+        >>> import duckdb, govsurvey as gs
+        >>> rel = duckdb.sql("SELECT * FROM (VALUES (1.0, 'm', 1), (2.0, 'm', 2), "
+        ...                  "(3.0, 'f', 3), (4.0, 'f', 4)) AS t(y, sex, p)")
+        >>> d = gs.Design(rel, psu="p").poststratify("sex", {"m": 30, "f": 70})
+        >>> d.total("y")["estimate"].round(2).tolist()
+        [290.0]
+        """
+        if len(self._stages) != 1 or self._stages[0].rows_are_units or self._calibrated():
+            raise InputError.one(
+                "post-stratification in the engine is for one-stage designs with PSUs",
+                "declare psu= (one stage), or post-stratify a design built on a DataFrame",
+                file=self.table.label,
+            )
+        by_ = as_list(by)
+        dom, sums = self._sums(by_, ["1"])
+        if int(dom.n.sum()) != self._n_rows:
+            raise InputError.one(
+                f"{self._n_rows - int(dom.n.sum())} row(s) have no post-stratum value",
+                f"fill in {', '.join(by_)} on every row",
+                file=self.table.label,
+                column=by_[0],
+            )
+        W = group_sum(sums["g"], sums["S"], dom.G)[:, 0]
+        cells = dom.table.reset_index(drop=True)
+        key = cells.astype(str).agg("\x1f".join, axis=1)
+        if isinstance(totals, pd.DataFrame):
+            col = count or ("N" if "N" in totals else None)
+            if col is None or any(c not in totals for c in by_):
+                raise InputError.one(
+                    "the totals table needs the by columns and a count column",
+                    "pass count= or name the count column N",
+                    value=list(totals.columns),
+                )
+            tk = totals[by_].astype(str).agg("\x1f".join, axis=1)
+            pop_of = dict(zip(tk, pd.to_numeric(totals[col], errors="coerce"), strict=True))
+        else:
+            pop_of = {str(k): float(v) for k, v in dict(totals).items()}
+        missing = [k for k in key if k not in pop_of]
+        if missing:
+            raise InputError.one(
+                f"the sample's post-stratum {missing[0]!r} has no population count",
+                "give a count for every cell of the sample",
+                column=by_[0],
+                value=missing[0],
+            )
+        extra = sorted(set(pop_of) - set(key))
+        if extra:
+            raise InputError.one(
+                f"the population cell {extra[0]!r} has no respondent",
+                "collapse it with a neighbouring cell",
+                column=by_[0],
+                value=extra[0],
+            )
+        factor = np.array([pop_of[k] for k in key], dtype=float) / W
+        d = self.sql
+        whens = " ".join(
+            "WHEN "
+            + " AND ".join(f"{d.q(c)} = {d.literal(v)}" for c, v in zip(by_, row, strict=True))
+            + f" THEN {d.literal(float(f))}"
+            for row, f in zip(cells.itertuples(index=False), factor, strict=True)
+        )
+        new = copy.copy(self)
+        levels = cells.copy()
+        levels.columns = [f"_cell{i}" for i in range(len(by_))]
+        levels["_cell"] = np.arange(len(levels))
+        new._post = dict(by=by_, levels=levels, case=f"CASE {whens} END")
+        new._weight_sum = float(np.sum([pop_of[k] for k in key]))
+        return new
+
+    def _calibrated(self) -> bool:
+        return getattr(self, "_post", None) is not None
 
     def _df(self, dom: Domains, counts: np.ndarray | None, nrow: np.ndarray) -> np.ndarray:
         """PSUs minus strata holding domain rows (with a value), per (domain, column)."""
