@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .config.instrument import Instrument, load_instrument
-from .design import group_sum
+from .design import TableDesign, group_sum
 from .errors import InputError
 from .inference import compare_index, rank_index, target_test, welch_df
 from .results import INDEX_COLUMNS, domain_name, result_frame
@@ -86,6 +86,48 @@ def _indicators(data: pd.DataFrame, inst: Instrument) -> tuple[np.ndarray, np.nd
     return out[:, :k], out[:, k:]
 
 
+def _indicator_sql(design: TableDesign, inst: Instrument) -> tuple[list[str], list[str]]:
+    """``_indicators`` in the engine's SQL: [satisfied | valid] columns and the counts of n.
+
+    The same rules: a valid answer is a whole number on the scale (a text column is read as
+    numbers, anything else is missing); satisfied is a valid answer among the satisfied codes.
+    """
+    cols = [c.column for c in inst.criteria]
+    missing = [c for c in cols if c not in design.table.columns()]
+    if missing:
+        raise InputError.one(
+            f"{design.table.label} lacks criterion column(s) {missing}",
+            "write the criterion columns into the table (gs.read_responses validates a file "
+            "and can save it as Parquet)",
+            file=design.table.label,
+            column=missing[0],
+        )
+    d = design.sql
+    lo, hi = d.literal(float(inst.scale_min)), d.literal(float(inst.scale_max))
+    sats = ", ".join(d.literal(float(v)) for v in inst.satisfied)
+    # satisfied codes that are whole numbers on the scale make "valid and satisfied" one test
+    on_scale = all(
+        float(v).is_integer() and inst.scale_min <= v <= inst.scale_max for v in inst.satisfied
+    )
+    valid, sat = [], []
+    for c in cols:
+        x = d.double(d.q(c)) if design.table.numeric(c) else d.number(c)
+        ok = f"{x} >= {lo} AND {x} <= {hi} AND {x} = FLOOR({x})"
+        valid.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END")
+        sat.append(
+            f"CASE WHEN {x} IN ({sats}) THEN 1 ELSE 0 END"
+            if on_scale
+            else f"CASE WHEN {ok} AND {x} IN ({sats}) THEN 1 ELSE 0 END"
+        )
+    k = len(cols)
+    v = [f"{{c{k + j}}}" for j in range(k)]  # the valid columns, as the engine computed them
+    comp_any = [
+        f"GREATEST({', '.join(v[cols.index(x.column)] for x in c.criteria)})"
+        for c in inst.components
+    ]
+    return sat + valid, v + comp_any + [f"GREATEST({', '.join(comp_any)})"]
+
+
 def sipas_index(
     design,
     instrument: Instrument | str = "sipas-2017",
@@ -135,10 +177,6 @@ def sipas_index(
     inst = _as_instrument(instrument)
     crit, comp, avg, w = _structure(inst)
     k = len(crit)
-    sat, valid = _indicators(design.data, inst)
-    columns = (
-        sat.base if sat.base is not None and sat.base is valid.base else np.hstack([sat, valid])
-    )
 
     # Rates and composites as a function of totals; everything is linear in the rates.
     lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → all figures
@@ -169,21 +207,33 @@ def sipas_index(
         np.matmul(z, lin[:, k:], out=out[:, k:])  # components and the overall index
         return out
 
-    res = design.estimate_smooth(columns, point, influence, by=by, linear=True)
+    if isinstance(design, TableDesign):  # the sums are computed in the table's engine
+        columns, counts = _indicator_sql(design, inst)
+        res, n = design.estimate_linear(columns, point, influence, by=by, counts=counts)
+        dom = res.domains.reset_index(drop=True)
+        n_dom = len(dom)
+    else:
+        sat, valid = _indicators(design.data, inst)
+        columns = (
+            sat.base if sat.base is not None and sat.base is valid.base else np.hstack([sat, valid])
+        )
+        res = design.estimate_smooth(columns, point, influence, by=by, linear=True)
+        dom = res.domains.reset_index(drop=True)
+        n_dom = len(dom)
+        # n per figure: valid answers per criterion; respondents with any valid answer otherwise
+        g = res.domain_of_row
+        inside = g >= 0
+        comp_any = np.stack(
+            [
+                valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1)
+                for c in inst.components
+            ],
+            axis=1,
+        )
+        counts = np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
+        n = group_sum(g[inside], counts[inside], n_dom)
     est = np.asarray(res.estimate, dtype=float)
     var = np.where(np.isnan(est), np.nan, res.variance)
-    dom = res.domains.reset_index(drop=True)
-    n_dom = len(dom)
-
-    # n per figure: valid answers per criterion; respondents with any valid answer otherwise
-    g = res.domain_of_row
-    inside = g >= 0
-    comp_any = np.stack(
-        [valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1) for c in inst.components],
-        axis=1,
-    )
-    counts = np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
-    n = group_sum(g[inside], counts[inside], n_dom)
     n = n.round().astype(int)
 
     levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]

@@ -575,7 +575,7 @@ class ReplicateDesign(Estimators):
         held = np.zeros((dom.G, P), dtype=bool)
         held[dom.g[inside], pattern[inside]] = True
         lacks = held.sum(axis=1) > P / 2  # count the patterns it lacks
-        above_tol, near_one = _gram_eigen_counts(U, held ^ lacks[:, None])
+        above_tol, near_one = gram_eigen_counts(U, held ^ lacks[:, None])
         return np.where(lacks, rank - near_one, above_tol).astype(float)
 
 
@@ -606,7 +606,7 @@ def _multiplier_patterns(A: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.n
     return M, pattern.astype(np.int64)
 
 
-def _gram_eigen_counts(U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gram_eigen_counts(U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues of the Gram matrix of the rows of ``U`` chosen by each row of ``rows``.
 
     ``U`` has orthonormal columns, so the eigenvalues lie in ``[0, 1]``; returns, per row of
@@ -705,6 +705,42 @@ def replicate_design(
     >>> from govsurvey.design import Design
     >>> replicate_design(Design(df, strata="s", psu="p"), "brr").replicates
     4
+    """
+    M, scale, rscales, kind = replicate_multipliers(design, type, replicates, seed, fay_rho)
+    return ReplicateDesign(
+        design.data,
+        weights=design.weights_column,
+        type=kind,
+        scale=scale,
+        rscales=rscales,
+        mse=mse,
+        fay_rho=fay_rho if kind == "fay" else None,
+        _multipliers=M,
+        _psu=design.stages[0].unit,
+        _weight_values=design.weight_values,
+    )
+
+
+def replicate_multipliers(
+    design: Design,
+    type: str,
+    replicates: int | None = None,
+    seed=None,
+    fay_rho: float = 0.0,
+) -> tuple[np.ndarray, float, np.ndarray | None, str]:
+    """The replicates' PSU multipliers ``M`` (PSUs x R), ``scale``, ``rscales`` and type.
+
+    What :func:`replicate_design` builds a replicate design from; a design over a table
+    applies the same multipliers to its (domain, PSU) sums.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0], "p": [1, 2, 3, 4]})
+    >>> from govsurvey.design import Design
+    >>> M, scale, rscales, kind = replicate_multipliers(Design(df, psu="p"), "jk1")
+    >>> M.shape, kind
+    ((4, 4), 'jk1')
     """
     st = design.stages[0]
     P, H = st.U, st.H
@@ -812,15 +848,4 @@ def replicate_design(
         M = np.where(lonely[ps][:, None], 1.0, counts * factor[:, None])
         scale = 1.0 / (R - 1.0)
         kind = "bootstrap"
-    return ReplicateDesign(
-        design.data,
-        weights=design.weights_column,
-        type=kind,
-        scale=scale,
-        rscales=rscales,
-        mse=mse,
-        fay_rho=fay_rho if kind == "fay" else None,
-        _multipliers=M,
-        _psu=st.unit,
-        _weight_values=design.weight_values,
-    )
+    return M, scale, rscales, kind

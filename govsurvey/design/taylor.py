@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 #: The lonely-PSU rules, as R's ``options(survey.lonely.psu=)``.
 LONELY_PSU_RULES = ("fail", "remove", "adjust", "average", "certainty")
 
+#: The design over a table that is not in memory (DuckDB, Parquet, Spark): the registry that
+#: :mod:`govsurvey.design.backends` fills, so that ``Design(path_or_relation, ...)`` builds one.
+TABLE_DESIGNS: list[type] = []
+
 
 # --------------------------------------------------------------------------------------------
 @dataclass
@@ -101,6 +105,16 @@ class Design(Estimators):
     nest : bool
         PSU ids are only unique within strata (R's ``nest=TRUE``). With ``False`` an id
         found in two strata is an error.
+    id : str, optional
+        A respondent id column that must be unique (checked; on a table of monthly files the
+        message names the files holding a duplicate).
+
+    Notes
+    -----
+    ``data`` may also be a table that is not in memory: a DuckDB relation, the path of a
+    Parquet file, folder or glob, or a Spark DataFrame. The design is then a
+    :class:`govsurvey.design.backends.TableDesign`, whose estimates are computed from
+    (domain, stratum, PSU) sums that the engine returns, with the same figures.
 
     Examples
     --------
@@ -114,6 +128,13 @@ class Design(Estimators):
     2
     """
 
+    def __new__(cls, data: object = None, *args, **kwargs):
+        if cls is Design and not isinstance(data, pd.DataFrame):
+            for table_design in TABLE_DESIGNS:
+                if table_design.accepts(data):
+                    return super().__new__(table_design)
+        return super().__new__(cls)
+
     def __init__(
         self,
         data: pd.DataFrame,
@@ -123,6 +144,7 @@ class Design(Estimators):
         fpc: Columns = None,
         lonely_psu: str = "fail",
         nest: bool = False,
+        id: str | None = None,
     ) -> None:
         data = as_frame(data)
         if lonely_psu not in LONELY_PSU_RULES:
@@ -150,6 +172,16 @@ class Design(Estimators):
         check_columns(data, [c for c in [weights, strata] if c is not None], "design")
         check_columns(data, psus, "psu")
         check_columns(data, fpcs, "fpc")
+        if id is not None:
+            check_columns(data, [id], "id")
+            dup = data[id].duplicated(keep=False).to_numpy()
+            if dup.any():
+                raise InputError.one(
+                    f"{int(dup.sum())} rows share an id (first: {data[id].to_numpy()[dup][0]!r})",
+                    "each respondent must appear once: drop the rows entered twice",
+                    column=id,
+                    value=data[id].to_numpy()[dup][0],
+                )
         n_stages = max(len(psus), 1)
         if fpcs and len(fpcs) != n_stages:
             raise InputError.one(
@@ -175,33 +207,12 @@ class Design(Estimators):
         self.nest = nest
         self.weights_column = weights
 
-        sampled = [_first_stage(data, strata, psus, nest)]
+        sampled = [first_stage(data, strata, psus, nest)]
         if len(psus) == 2:
             sampled.append(_second_stage(data, psus, sampled[0]))
-        popsizes = _population_sizes(data, fpcs, sampled)
+        popsizes = population_sizes(data, fpcs, sampled)
         self._weights = _design_weights(data, weights, popsizes, sampled)
-        self._stages: list[Stage] = []
-        for k, smp in enumerate(sampled if popsizes else sampled[:1]):
-            N = popsizes[k] if popsizes else np.full(smp.H, np.inf)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                f = np.where(np.isinf(N), 1.0, (N - smp.n_h) / N)
-            mult = np.ones(smp.H)
-            if k == 1:  # R's multistage: stage-2 variance times n1 / N1 of the PSU's stratum
-                s1 = self._stages[0]
-                mult = (s1.n_h / popsizes[0])[s1.unit_stratum]
-            self._stages.append(
-                Stage(
-                    smp.unit,
-                    smp.U,
-                    smp.unit_stratum,
-                    smp.H,
-                    smp.n_h,
-                    f,
-                    mult,
-                    smp.labels,
-                    smp.rows_are_units,
-                )
-            )
+        self._stages: list[Stage] = build_stages(sampled, popsizes)
         self._calibration: tuple[Calibration, ...] = ()
         self._check_lonely()
 
@@ -352,39 +363,64 @@ class Design(Estimators):
         """
         st = self._stages[k]
         keys = self._stage_keys(k, dom)
-        ghid, hh, gg = keys["ghid"], keys["hh"], keys["gg"]
+        ghid, hh = keys["ghid"], keys["hh"]
         Kgh = len(hh)
         S1 = group_sum(ghid, X, Kgh)
         nh = st.n_h[hh].astype(float)
         mean = S1 / nh[:, None]
         dev = X - mean[ghid]
         SS = group_sum(ghid, dev * dev, Kgh) + (nh - keys["present"])[:, None] * mean * mean
+        seen = None
+        if obs_per_unit is not None and ((nh == 1) & (st.f[hh] >= CERTAIN)).any():
+            seen = group_sum(ghid, (obs_per_unit > 0).astype(float), Kgh) > 0
+        return self._stratum_variance(k, S1, SS, keys, dom.G, seen)
+
+    def _stratum_variance(
+        self,
+        k: int,
+        S1: np.ndarray,
+        SS: np.ndarray,
+        keys: dict,
+        G: int,
+        seen: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Stage-``k`` variance from (domain, stratum) sums: the part every backend shares.
+
+        ``S1`` is each (domain, stratum)'s total of ``w z`` and ``SS`` the sum of squares of
+        its units' totals about the stratum mean ``S1 / n_h`` (units without domain rows
+        count as zeros), shape ``(Kgh, m)``; ``keys`` holds ``gg`` and ``hh``, the domain and
+        stratum of each (domain, stratum); ``seen`` says which hold a row with a value, per
+        statistic (``None``: all). The fpc, the lonely-PSU rule and the stage multiplier are
+        applied here, and the result summed by domain, shape ``(G, m)``.
+        """
+        st = self._stages[k]
+        hh, gg = keys["hh"], keys["gg"]
+        nh = st.n_h[hh].astype(float)
         f = st.f[hh]
         scale = np.where(nh > 1, f * nh / np.maximum(nh - 1, 1), f)
         C = SS * scale[:, None]
         lonely = (nh == 1) & (f >= CERTAIN)
         C[f < CERTAIN] = 0.0
         # a (domain, stratum) whose rows all miss the variable is not in R's na.rm=TRUE subset
-        seen = np.ones(C.shape, dtype=bool)
-        if obs_per_unit is not None and lonely.any():
-            seen = group_sum(ghid, (obs_per_unit > 0).astype(float), Kgh) > 0
+        if seen is None or not lonely.any():
+            seen = np.ones(C.shape, dtype=bool)
         if self.lonely_psu == "adjust":
             # a lonely PSU's total is centred at the grand mean of the stage's PSU totals
             # (domain total / number of PSUs), as svy and current R do; at stage 2 at zero,
             # as R survey 4.1.1 (for means, ratios and proportions the two are the same)
-            centre = np.zeros((dom.G + 1, S1.shape[1]))
+            centre = np.zeros((G + 1, S1.shape[1]))
             if k == 0:
-                centre = group_sum(gg, S1, dom.G + 1) / st.U
+                centre = group_sum(gg, S1, G + 1) / st.U
             C[lonely] = f[lonely, None] * (S1[lonely] - centre[gg[lonely]]) ** 2 * seen[lonely]
         elif self.lonely_psu in ("average", "remove", "certainty"):
             C[lonely] = 0.0
         C = C * st.mult[hh][:, None]
-        V = group_sum(gg, C, dom.G + 1)[: dom.G]
+        V = group_sum(gg, C, G + 1)[:G]
         if self.lonely_psu == "average":
             # R subsets the design to the domain, so only strata holding domain rows count:
             # the variance is scaled by (strata in domain) / (non-lonely strata in domain)
-            n_strata = group_sum(gg, seen.astype(float), dom.G + 1)[: dom.G]
-            n_lonely = group_sum(gg, (seen & lonely[:, None]).astype(float), dom.G + 1)[: dom.G]
+            n_strata = group_sum(gg, seen.astype(float), G + 1)[:G]
+            n_lonely = group_sum(gg, (seen & lonely[:, None]).astype(float), G + 1)[:G]
             with np.errstate(divide="ignore", invalid="ignore"):
                 if k == 0:
                     V = V * (n_strata / (n_strata - n_lonely))
@@ -739,7 +775,34 @@ class Sampled:
     row_stratum: np.ndarray
 
 
-def _first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: bool) -> Sampled:
+def build_stages(sampled: list[Sampled], popsizes: list[np.ndarray]) -> list[Stage]:
+    """The variance stages from the units drawn and the population counts (fpc)."""
+    stages: list[Stage] = []
+    for k, smp in enumerate(sampled if popsizes else sampled[:1]):
+        N = popsizes[k] if popsizes else np.full(smp.H, np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(np.isinf(N), 1.0, (N - smp.n_h) / N)
+        mult = np.ones(smp.H)
+        if k == 1:  # R's multistage: stage-2 variance times n1 / N1 of the PSU's stratum
+            s1 = stages[0]
+            mult = (s1.n_h / popsizes[0])[s1.unit_stratum]
+        stages.append(
+            Stage(
+                smp.unit,
+                smp.U,
+                smp.unit_stratum,
+                smp.H,
+                smp.n_h,
+                f,
+                mult,
+                smp.labels,
+                smp.rows_are_units,
+            )
+        )
+    return stages
+
+
+def first_stage(data: pd.DataFrame, strata: str | None, psus: list[str], nest: bool) -> Sampled:
     n = len(data)
     if strata is not None:
         s_code, s_table = level_codes(data, [strata])
@@ -789,7 +852,7 @@ def _second_stage(data: pd.DataFrame, psus: list[str], first: Sampled) -> Sample
     return Sampled(u2, U2, psu_of_unit, first.U, n_h, psu_labels, False, u1)
 
 
-def _population_sizes(
+def population_sizes(
     data: pd.DataFrame, fpcs: list[str], sampled: list[Sampled]
 ) -> list[np.ndarray]:
     """Population counts per stratum of each stage from the fpc columns (R's rules)."""
