@@ -22,10 +22,21 @@ from .estimates import FH_COLUMNS, fay_herriot
 from .gvf import gvf_constant, smooth_variances
 from .model import fit
 from .mse import prasad_rao, synthetic_mse
+from .plots import direct_vs_model_plot
+from .rule import LABELS, PublicationRule, apply_rule, method_label
+from .units import forms_needed, publish_units, unit_direct
 
 __all__ = [
     "FH_COLUMNS",
+    "LABELS",
+    "PublicationRule",
+    "apply_rule",
     "benchmark",
+    "direct_vs_model_plot",
+    "forms_needed",
+    "method_label",
+    "publish_units",
+    "unit_direct",
     "bias_diagnostic",
     "diagnostics_table",
     "fay_herriot",

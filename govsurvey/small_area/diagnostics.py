@@ -90,8 +90,9 @@ def diagnostics_table(result: pd.DataFrame) -> pd.DataFrame:
     >>> cov = pd.DataFrame({"ward": list("abcdef"), "x": [1.0, 2, 3, 4, 5, 6]})
     >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [2.0, 4.5, 5, 8.5, 10, 12],
     ...                        "se": 1.0})
-    >>> list(diagnostics_table(gs.fay_herriot(direct, cov))[["ward", "flag"]].iloc[0])
-    ['a', False]
+    >>> t = diagnostics_table(gs.fay_herriot(direct, cov))
+    >>> t["ward"].iloc[0], bool(t["flag"].any())
+    ('a', False)
     """
     diag = result.attrs["diagnostics"]
     unit = diag.columns[0]

@@ -35,7 +35,7 @@ def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
 
     Examples
     --------
-    >>> gvf_constant(np.array([0.5, 0.25, np.nan]), np.array([10, 20, 5]))
+    >>> round(gvf_constant(np.array([0.5, 0.25, np.nan]), np.array([10, 20, 5])), 12)
     5.0
     """
     psi = np.asarray(psi, dtype=float)
@@ -77,7 +77,7 @@ def smooth_variances(
     Examples
     --------
     >>> v, K, s = smooth_variances(np.array([0.5, 0.0, 0.25]), np.array([10, 10, 20]), "fill")
-    >>> v.tolist(), K, s.tolist()
+    >>> np.round(v, 12).tolist(), round(K, 12), s.tolist()
     ([0.5, 0.5, 0.25], 5.0, [False, True, False])
     """
     psi = np.asarray(psi, dtype=float)

@@ -82,7 +82,7 @@ def prasad_rao(
     >>> X = np.ones((4, 1)); psi = np.ones(4)
     >>> pr = prasad_rao(X, psi, 1.0, np.array([[0.5]]), "reml")
     >>> [round(float(v), 4) for v in (pr.g1[0], pr.g2[0], pr.g3[0], pr.mse[0])]
-    [0.5, 0.125, 0.0625, 0.75]
+    [0.5, 0.125, 0.25, 1.125]
     """
     m = len(psi)
     v = sigma2 + psi

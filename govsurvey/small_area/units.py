@@ -1,0 +1,236 @@
+"""From a survey design to published small-unit figures, and the forms a direct estimate needs.
+
+:func:`unit_direct` gives the direct estimate of one index figure per unit with the variance the
+Fay–Herriot model needs: the sampling variance *given that the unit is in the sample*. When each
+unit lies in one first-stage PSU (a ward that is itself a PSU, or a desk inside one), the full
+design's domain variance is not that one (for a ward drawn as a PSU it is scaled by the
+first-stage sampling fraction), so the unit's forms are analysed as a design stratified by unit
+with the later stages (``psu[1:]``, ``fpc[1:]``): the within-unit variance. Otherwise (units
+spanning several PSUs) the design's own domain estimates are used.
+:func:`publish_units` chains the direct estimates, :func:`~govsurvey.fay_herriot` on one chosen
+code (benchmarked to the design's direct estimates of a larger area) and the publication rule;
+:func:`forms_needed` says, per unit, how many forms a direct estimate would need to be as
+precise as the model's (and to reach a target CV).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from govsurvey.design import Design
+from govsurvey.errors import InputError
+from govsurvey.index import sipas_index
+
+from .estimates import fay_herriot
+from .rule import PublicationRule, apply_rule
+
+__all__ = ["forms_needed", "publish_units", "unit_direct"]
+
+
+def _conditional_design(design: object, unit: str) -> object:
+    """The design of the units' forms given the units are sampled (see the module docstring)."""
+    psu = list(getattr(design, "psu", []) or [])
+    if not psu or not isinstance(design, Design):
+        return design
+    data = design.data
+    if data.groupby(unit, observed=True)[psu[0]].nunique().max() > 1:
+        return design
+    fpc = list(design.fpc or [])
+    return Design(
+        data,
+        weights=design.weights_column,
+        strata=unit,
+        psu=psu[1:] or None,
+        fpc=fpc[1:] or None,
+        lonely_psu="certainty",
+    )
+
+
+def unit_direct(design: object, instrument: object, unit: str, code: str = "SIPAS") -> pd.DataFrame:
+    """Direct estimates of one index figure per unit, with the within-unit variance.
+
+    Parameters
+    ----------
+    design : Design or replicate design
+        The respondents' design.
+    instrument : Instrument or str
+    unit : str
+        The unit column of the design's data (ward, desk, …).
+    code : str, default "SIPAS"
+        The index figure (``"SIPAS"``, a component ``"C2"``, a criterion ``"C2.3"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sipas_index``'s rows of ``code`` by ``unit``: ``[unit, "level", "code", "estimate",
+        "se", "ci_low", "ci_high", "df", "n"]``, percentages. A unit whose forms give no
+        variance (one form, or all answers alike) has ``se`` 0.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> sim = gs.synth.simulate(seed=7, nonresponse="none")  # doctest: +SKIP
+    >>> unit_direct(sim.design(), sim.instrument, "psu").shape[0]  # doctest: +SKIP
+    152
+    """
+    if unit not in design.data.columns:
+        raise InputError.one(
+            f"the design's data has no column {unit!r}",
+            "name the unit column (e.g. 'ward' or 'psu')",
+            column=unit,
+        )
+    out = sipas_index(_conditional_design(design, unit), instrument, by=unit)
+    out = out[out["code"] == code].reset_index(drop=True)
+    if out.empty:
+        raise InputError.one(
+            f"the index has no figure {code!r}",
+            "use 'SIPAS', a component or a criterion code",
+            value=code,
+        )
+    return out
+
+
+def publish_units(
+    design: object,
+    instrument: object,
+    covariates: pd.DataFrame,
+    unit: str = "ward",
+    code: str = "SIPAS",
+    *,
+    transform: str | None = None,
+    method: str = "reml",
+    benchmark_by: str | None = None,
+    benchmark_weights: str | None = None,
+    x: list[str] | None = None,
+    variances: str = "fill",
+    rule: PublicationRule | None = None,
+) -> pd.DataFrame:
+    """The published frame of small units: direct, model-based or suppressed, per unit.
+
+    Parameters
+    ----------
+    design : Design
+        The respondents' design.
+    instrument : Instrument or str
+    covariates : pandas.DataFrame
+        One row per unit of the frame, ``[unit, x…]`` (e.g. the wards' dossier counts, area,
+        service mix), with ``benchmark_by`` and ``benchmark_weights`` if benchmarking.
+    unit : str, default "ward"
+    code : str, default "SIPAS"
+        The index figure modelled.
+    transform, method, x, variances
+        As :func:`govsurvey.fay_herriot` (``variances="fill"``: a GVF where a unit has no
+        usable direct variance).
+    benchmark_by : str, optional
+        Benchmark to the design's direct estimates by this column (e.g. ``"district"``, which
+        must be in both the design's data and ``covariates``).
+    benchmark_weights : str, optional
+        Population size per unit in ``covariates`` (e.g. ``"N"``).
+    rule : PublicationRule, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`~govsurvey.small_area.rule.apply_rule`'s frame; ``attrs["direct"]`` holds the
+        direct estimates and ``attrs["fay_herriot"]`` the model's result.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> sim = gs.synth.simulate(seed=7, nonresponse="none")  # doctest: +SKIP
+    >>> cov = sim.wards()[["psu", "district", "area", "N"]]  # doctest: +SKIP
+    >>> pub = publish_units(sim.design(), sim.instrument, cov, unit="psu",
+    ...                     benchmark_by="district", benchmark_weights="N")  # doctest: +SKIP
+    >>> sorted(pub["method"].unique())  # doctest: +SKIP
+    ['fh', 'synthetic']
+    """
+    direct = unit_direct(design, instrument, unit, code)
+    bench = None
+    if benchmark_by is not None:
+        bench = sipas_index(design, instrument, by=benchmark_by)
+        bench = bench[bench["code"] == code]
+    fh = fay_herriot(
+        direct[[unit, "estimate", "se", "n"]],
+        covariates,
+        unit=unit,
+        transform=transform,
+        method=method,
+        benchmark=bench,
+        x=x,
+        variances=variances,
+        benchmark_by=benchmark_by,
+        benchmark_weights=benchmark_weights,
+    )
+    out = apply_rule(direct, fh, unit, rule)
+    out.attrs["direct"] = direct
+    out.attrs["fay_herriot"] = fh
+    return out
+
+
+def forms_needed(result: pd.DataFrame, target_cv: float | None = None) -> pd.DataFrame:
+    """Forms per unit a direct estimate would need to match the model's precision.
+
+    A direct variance falls as ``1 / n``: a unit with ``n`` forms and direct variance ``v``
+    needs ``n v / mse`` forms to be as precise as the model's estimate, and ``n v / (cv
+    estimate)^2`` to reach a CV of ``target_cv``. A unit without forms uses the pooled
+    ``K = sum v / sum (1 / n)`` of the units with forms (the GVF of
+    :mod:`govsurvey.small_area.gvf`).
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        A result of :func:`govsurvey.fay_herriot` fitted with an ``n`` column.
+    target_cv : float, optional
+        A CV to reach (0.05 = 5%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[unit, "n", "direct_se", "model_se", "forms_for_model_precision"]`` and
+        ``"forms_for_target_cv"`` when ``target_cv`` is given (whole forms, rounded up).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> cov = pd.DataFrame({"ward": list("abcdefg"), "x": [1.0, 2, 3, 4, 5, 6, 7]})
+    >>> direct = pd.DataFrame({"ward": list("abcdef"), "se": 2.0, "n": 40,
+    ...                        "estimate": [70.0, 75, 72, 79, 78, 84]})
+    >>> f = forms_needed(gs.fay_herriot(direct, cov), target_cv=0.02)
+    >>> f.loc[[1, 6], ["n", "forms_for_model_precision", "forms_for_target_cv"]].to_numpy().tolist()
+    [[40, 42, 75], [0, 23, 56]]
+    """
+    diag = result.attrs.get("diagnostics")
+    if diag is None:
+        raise InputError.one(
+            "forms_needed takes a result of gs.fay_herriot", "pass fay_herriot's result"
+        )
+    unit = result.columns[0]
+    n = result["n"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(n).all():
+        raise InputError.one(
+            "the forms per unit are not known",
+            "fit fay_herriot with an 'n' column in direct",
+            column="n",
+        )
+    v = pd.Series(diag["direct_se"].to_numpy() ** 2, index=diag[unit]).reindex(result[unit])
+    v = v.to_numpy(dtype=float)
+    usable = np.isfinite(v) & (v > 0) & (n > 0)
+    K = float(v[usable].sum() / (1.0 / n[usable]).sum())
+    k = np.where(usable, v * n, K)
+    mse = result["mse"].to_numpy(dtype=float)
+    out = pd.DataFrame(
+        {
+            unit: result[unit].to_numpy(),
+            "n": n.astype(np.int64),
+            "direct_se": np.sqrt(v),
+            "model_se": np.sqrt(mse),
+            "forms_for_model_precision": np.ceil(k / mse).astype(np.int64),
+        }
+    )
+    if target_cv is not None:
+        if not target_cv > 0:
+            raise InputError.one("target_cv must be positive", "use e.g. 0.05", value=target_cv)
+        est = result["estimate"].to_numpy(dtype=float)
+        out["forms_for_target_cv"] = np.ceil(k / (target_cv * est) ** 2).astype(np.int64)
+    return out
