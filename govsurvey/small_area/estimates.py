@@ -105,7 +105,8 @@ def fay_herriot(
         Direct estimates the units must add up to: one number for all units, a mapping
         group -> value, or a frame with the ``benchmark_by`` column and ``"estimate"`` (e.g. the
         district rows of ``sipas_index``). The weighted mean (weights ``benchmark_weights``) of
-        the benchmarked estimates of each group equals its value exactly.
+        the benchmarked estimates of each group equals its value exactly; their MSE adds the
+        squared adjustment and their interval is ``estimate ± z sqrt(mse)``.
     x : list of str, optional
         Covariate columns to use; by default every column of ``covariates`` but ``unit``,
         ``benchmark_by`` and ``benchmark_weights``.
@@ -279,14 +280,15 @@ def fay_herriot(
                 column=benchmark_weights,
             )
         est_b = _benchmark(est, w, groups, _targets(benchmark, benchmark_by), benchmark_method)
-        shift = est_b - est
-        mse = mse + shift**2
-        lo, hi = lo + shift, hi + shift
+        mse = mse + (est_b - est) ** 2
         est = est_b
+        lo, hi = est - z * np.sqrt(mse), est + z * np.sqrt(mse)
+        if transform is not None:
+            lo, hi = np.clip(lo, 0.0, s), np.clip(hi, 0.0, s)
         notes.append(
             f"benchmarked ({benchmark_method}) to the direct estimate"
             + (f" of each {benchmark_by}" if benchmark_by else "")
-            + "; MSE adds the squared adjustment"
+            + "; MSE adds the squared adjustment, intervals are estimate +/- z sqrt(MSE)"
         )
     m, k = len(inp.units), len(inp.units_out)
     n_col = pd.array(np.concatenate([inp.n, np.zeros(k)]), dtype="Float64").round().astype("Int64")

@@ -25,7 +25,65 @@ from govsurvey.index import sipas_index
 from .estimates import fay_herriot
 from .rule import PublicationRule, apply_rule
 
-__all__ = ["forms_needed", "publish_units", "unit_direct"]
+__all__ = ["forms_needed", "frame_covariates", "publish_units", "unit_direct"]
+
+
+def frame_covariates(
+    frame: pd.DataFrame,
+    unit: str = "psu",
+    count: str = "N",
+    shares: list[str] | None = None,
+    keep: list[str] | None = None,
+) -> pd.DataFrame:
+    """Covariates of each unit from the sampling frame's counts: size, mix of services and people.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Counts of dossiers by unit and characteristics, e.g. ``Simulation.frame()``: columns
+        ``unit``, ``count`` and the characteristics.
+    unit : str, default "psu"
+    count : str, default "N"
+    shares : list of str, optional
+        Characteristics whose shares enter as covariates (every level but the first, in sorted
+        order); default ``["field", "level", "age_group"]`` where present.
+    keep : list of str, optional
+        Unit-level columns carried over as they are (first value per unit); default
+        ``["district", "area"]`` where present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: ``[unit, *keep, count, "log_N", "<share>=<level>"…]``. ``count`` and
+        ``keep`` are for benchmarking; pass ``x=`` to :func:`govsurvey.fay_herriot` to choose the
+        covariates.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"psu": ["a", "a", "b"], "field": ["land", "civil", "land"],
+    ...                   "N": [10, 30, 20]})
+    >>> frame_covariates(f).round(2).to_dict("list")
+    {'psu': ['a', 'b'], 'N': [40, 20], 'log_N': [3.69, 3.0], 'field=land': [0.25, 1.0]}
+    """
+    shares = (
+        [c for c in ["field", "level", "age_group"] if c in frame] if shares is None else shares
+    )
+    keep = [c for c in ["district", "area"] if c in frame] if keep is None else keep
+    for col in [unit, count, *shares, *keep]:
+        if col not in frame.columns:
+            raise InputError.one(
+                f"the frame has no column {col!r}", "name columns the frame has", column=col
+            )
+    g = frame.groupby(unit, sort=True, observed=True)
+    out = g[keep].first() if keep else pd.DataFrame(index=g.size().index)
+    out[count] = g[count].sum()
+    out["log_N"] = np.log(out[count].astype(float))
+    for col in shares:
+        tab = frame.pivot_table(index=unit, columns=col, values=count, aggfunc="sum", fill_value=0)
+        tab = tab.div(tab.sum(axis=1), axis=0)
+        for lev in sorted(tab.columns, key=str)[1:]:
+            out[f"{col}={lev}"] = tab[lev]
+    return out.reset_index()
 
 
 def _conditional_design(design: object, unit: str) -> object:
