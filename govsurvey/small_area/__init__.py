@@ -24,7 +24,7 @@ from .model import fit
 from .mse import prasad_rao, synthetic_mse
 from .plots import direct_vs_model_plot
 from .rule import LABELS, PublicationRule, apply_rule, method_label
-from .units import forms_needed, publish_units, unit_direct
+from .units import forms_needed, frame_covariates, publish_units, unit_direct
 
 __all__ = [
     "FH_COLUMNS",
@@ -34,6 +34,7 @@ __all__ = [
     "benchmark",
     "direct_vs_model_plot",
     "forms_needed",
+    "frame_covariates",
     "method_label",
     "publish_units",
     "unit_direct",
