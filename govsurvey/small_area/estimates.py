@@ -186,6 +186,7 @@ def fay_herriot(
         y, psi = inp.y, inp.se**2
     else:
         y, psi = forward(inp.y / s, (inp.se / s) ** 2, transform)
+    psi = np.where(np.isfinite(inp.se) & (inp.se > 0), psi, np.nan)  # a negative SE is unusable
     usable = np.isfinite(psi) & (psi > 0)
     gvf_k = np.nan
     smoothed = np.zeros(len(y), dtype=bool)

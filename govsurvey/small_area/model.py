@@ -24,7 +24,7 @@ METHODS = ("reml", "ml", "fh")
 
 #: Convergence: a Fisher-scoring step that changes sigma2_u by less than this (relative to
 #: ``1 + sigma2_u``) ends the iterations.
-TOL = 1e-12
+TOL = 1e-9
 MAX_ITER = 200
 
 
