@@ -1,4 +1,4 @@
-"""Bad input to gs.fay_herriot: one clear InputError naming the fault and the fix, or a stated choice."""
+"""Bad input to gs.fay_herriot: one clear InputError naming fault and fix, or a stated choice."""
 
 from __future__ import annotations
 
