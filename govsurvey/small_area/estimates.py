@@ -74,6 +74,7 @@ def fay_herriot(
     benchmark_by: str | None = None,
     benchmark_weights: str | None = None,
     benchmark_method: str = "ratio",
+    min_forms: int = 0,
     replicates: int = 200,
     seed: int = 1,
     level: float = 0.95,
@@ -118,7 +119,14 @@ def fay_herriot(
     variances : {"direct", "gvf", "fill"}
         The sampling variances the model treats as known: the direct ones (a zero or missing
         SE is then an error), the generalised variance function ``K / n`` for every unit
-        (needs ``n``), or the GVF only where the direct one is zero or missing.
+        (needs ``n``), or the GVF only where the direct one is zero or missing or rests on
+        fewer than ``min_forms`` forms. On the synthetic city, where each ward's direct
+        variance rests on 50 forms, the raw direct variances give intervals that cover about
+        91% and the GVF's 94%: the model takes the variances as known, so smoothing them is
+        what a methodologist does (the GVF ``K / n`` pools the element variance; on the
+        arcsine scale it is the variance-stabilised one).
+    min_forms : int, default 0
+        With ``variances="fill"``: direct variances from fewer forms are replaced too.
     benchmark_by : str, optional
         Column of ``covariates`` holding each unit's group for benchmarking.
     benchmark_weights : str, optional
@@ -209,7 +217,9 @@ def fay_herriot(
                 "add a column 'n' (forms per unit, positive) to direct",
                 column="n",
             )
-        psi, gvf_k, smoothed = smooth_variances(psi, inp.n, "all" if variances == "gvf" else "fill")
+        psi, gvf_k, smoothed = smooth_variances(
+            psi, inp.n, "all" if variances == "gvf" else "fill", min_forms
+        )
         if smoothed.any():
             notes.append(
                 f"{int(smoothed.sum())} unit(s) use the generalised variance function "

@@ -52,7 +52,7 @@ def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
 
 
 def smooth_variances(
-    psi: np.ndarray, n: np.ndarray, which: str = "all"
+    psi: np.ndarray, n: np.ndarray, which: str = "all", min_forms: int = 0
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Variances for the model: the GVF's for all units, or only where the direct one is unusable.
 
@@ -63,7 +63,11 @@ def smooth_variances(
     n : numpy.ndarray
         Forms per unit.
     which : {"all", "fill"}
-        ``"all"``: every unit takes ``K / n``; ``"fill"``: only units with an unusable variance.
+        ``"all"``: every unit takes ``K / n``; ``"fill"``: only units with an unusable variance
+        or fewer than ``min_forms`` forms.
+    min_forms : int, default 0
+        Direct variances resting on fewer forms are replaced (``"fill"``) and do not enter
+        ``K``.
 
     Returns
     -------
@@ -79,11 +83,14 @@ def smooth_variances(
     >>> v, K, s = smooth_variances(np.array([0.5, 0.0, 0.25]), np.array([10, 10, 20]), "fill")
     >>> np.round(v, 12).tolist(), round(K, 12), s.tolist()
     ([0.5, 0.5, 0.25], 5.0, [False, True, False])
+    >>> smooth_variances(np.array([0.5, 0.9, 0.25]), np.array([10, 3, 20]), "fill", 5)[2].tolist()
+    [False, True, False]
     """
     psi = np.asarray(psi, dtype=float)
     n = np.asarray(n, dtype=float)
-    K = gvf_constant(psi, n)
-    bad = ~(np.isfinite(psi) & (psi > 0))
+    few = n < min_forms
+    K = gvf_constant(np.where(few, np.nan, psi), n)
+    bad = ~(np.isfinite(psi) & (psi > 0)) | few
     smoothed = np.ones(len(psi), dtype=bool) if which == "all" else bad
     out = np.where(smoothed, K / n, psi)
     return out, K, smoothed

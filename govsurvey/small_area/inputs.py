@@ -190,17 +190,16 @@ def prepare(
         if "n" in direct.columns
         else np.full(len(direct), np.nan)
     )
-    known = set(covariates[unit])
-    missing = [u for u in direct[unit] if u not in known]
-    if missing:
-        row = int(np.flatnonzero(direct[unit].isin(missing).to_numpy())[0])
+    unknown = ~direct[unit].isin(covariates[unit]).to_numpy()
+    if unknown.any():
+        row = int(np.flatnonzero(unknown)[0])
         raise InputError.one(
-            f"the unit {missing[0]!r} has a direct estimate but no covariates "
-            f"({len(missing)} such unit(s))",
+            f"the unit {direct[unit].iloc[row]!r} has a direct estimate but no covariates "
+            f"({int(unknown.sum())} such unit(s))",
             "add the unit to covariates (or drop its direct estimate)",
             row=row + 2,
             column=unit,
-            value=missing[0],
+            value=direct[unit].iloc[row],
         )
     if x is None:
         x = [c for c in covariates.columns if c != unit and c not in exclude]

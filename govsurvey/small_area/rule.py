@@ -162,8 +162,8 @@ def apply_rule(
     for col in ["estimate", "se", "mse", "ci_low", "ci_high", "shrinkage"]:
         out.loc[sup, col] = np.nan
     out.loc[sup, "method"] = "suppressed"
-    out["label_vi"] = [LABELS[m]["vi"] for m in out["method"]]
-    out["label_en"] = [LABELS[m]["en"] for m in out["method"]]
+    for lang in ("vi", "en"):
+        out[f"label_{lang}"] = out["method"].map({k: v[lang] for k, v in LABELS.items()})
     out.attrs["rule"] = asdict(rule)
     out.attrs["model"] = model.attrs.get("model")
     out.attrs["level"] = model.attrs.get("level", 0.95)

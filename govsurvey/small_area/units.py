@@ -161,7 +161,7 @@ def publish_units(
     benchmark_by: str | None = None,
     benchmark_weights: str | None = None,
     x: list[str] | None = None,
-    variances: str = "fill",
+    variances: str = "gvf",
     rule: PublicationRule | None = None,
 ) -> pd.DataFrame:
     """The published frame of small units: direct, model-based or suppressed, per unit.
@@ -178,8 +178,9 @@ def publish_units(
     code : str, default "SIPAS"
         The index figure modelled.
     transform, method, x, variances
-        As :func:`govsurvey.fay_herriot` (``variances="fill"``: a GVF where a unit has no
-        usable direct variance).
+        As :func:`govsurvey.fay_herriot`; ``variances="gvf"`` by default (every unit's
+        sampling variance from the generalised variance function, which also covers units
+        whose forms give no variance).
     benchmark_by : str, optional
         Benchmark to the design's direct estimates by this column (e.g. ``"district"``, which
         must be in both the design's data and ``covariates``).

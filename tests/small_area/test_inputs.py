@@ -155,3 +155,14 @@ def test_several_codes_and_bad_choices():
         gs.fay_herriot(direct, cov, benchmark="city")
     with pytest.raises(InputError, match="no benchmark value"):
         gs.fay_herriot(direct, cov, benchmark={"urban": 80.0}, benchmark_by="area")
+
+
+def test_fill_variances_resting_on_few_forms():
+    direct, cov = make()
+    direct["n"] = np.where(np.arange(30) < 3, 4, 50)
+    direct.loc[:2, "se"] = 0.5  # too small to be believed: four forms
+    out = gs.fay_herriot(direct, cov, variances="fill", min_forms=10)
+    diag = out.attrs["diagnostics"]
+    assert diag["gvf"].tolist() == [i < 3 for i in range(30)]
+    np.testing.assert_allclose(out.attrs["model"]["gvf_constant"], 2.5**2 * 50)
+    np.testing.assert_allclose(diag["psi"][:3], 2.5**2 * 50 / 4)
