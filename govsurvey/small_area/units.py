@@ -163,6 +163,7 @@ def publish_units(
     x: list[str] | None = None,
     variances: str = "gvf",
     rule: PublicationRule | None = None,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """The published frame of small units: direct, model-based or suppressed, per unit.
 
@@ -187,12 +188,17 @@ def publish_units(
     benchmark_weights : str, optional
         Population size per unit in ``covariates`` (e.g. ``"N"``).
     rule : PublicationRule, optional
+    level : float, default 0.95
+        Confidence level of the model-based intervals.
 
     Returns
     -------
     pandas.DataFrame
         :func:`~govsurvey.small_area.rule.apply_rule`'s frame; ``attrs["direct"]`` holds the
-        direct estimates and ``attrs["fay_herriot"]`` the model's result.
+        direct estimates and ``attrs["fay_herriot"]`` the model's result. A unit of the
+        design without a single valid answer (no direct estimate) is modelled as a unit
+        without forms (synthetic), and ``attrs["fay_herriot"].attrs["model"]["notes"]`` names
+        how many.
 
     Examples
     --------
@@ -209,8 +215,9 @@ def publish_units(
     if benchmark_by is not None:
         bench = sipas_index(design, instrument, by=benchmark_by)
         bench = bench[bench["code"] == code]
+    has = direct["estimate"].notna().to_numpy()
     fh = fay_herriot(
-        direct[[unit, "estimate", "se", "n"]],
+        direct.loc[has, [unit, "estimate", "se", "n"]],
         covariates,
         unit=unit,
         transform=transform,
@@ -220,7 +227,13 @@ def publish_units(
         variances=variances,
         benchmark_by=benchmark_by,
         benchmark_weights=benchmark_weights,
+        level=level,
     )
+    if not has.all():
+        fh.attrs["model"]["notes"].append(
+            f"{int((~has).sum())} unit(s) with forms but no valid answer for {code} are "
+            "predicted as units without forms (synthetic)"
+        )
     out = apply_rule(direct, fh, unit, rule)
     out.attrs["direct"] = direct
     out.attrs["fay_herriot"] = fh

@@ -262,3 +262,18 @@ def test_forms_needed(ward_frame):
     cv = np.ceil(50 * direct["se"] ** 2 / (0.02 * fh["estimate"][:100]) ** 2)
     np.testing.assert_array_equal(f["forms_for_target_cv"][:100], cv)
     assert (f["forms_for_model_precision"][:100] > 50).mean() > 0.5
+
+
+def test_a_ward_without_valid_answers_is_predicted_synthetically(city):
+    r = city.design().data.copy()
+    ward = r["psu"].iloc[0]
+    r.loc[r["psu"] == ward, "C5_1"] = 8  # every answer "don't know"
+    d = gs.Design(r, weights="base_weight", strata="stratum", psu=["psu", "respondent_id"],
+                  fpc=["fpc1", "fpc2"])  # fmt: skip
+    cov = frame_covariates(city.frame(), unit="psu")
+    x = [c for c in cov.columns if c not in ("psu", "district", "N")]
+    pub = publish_units(d, city.instrument, cov, unit="psu", code="C5.1", x=x, transform="arcsin")
+    fh = pub.attrs["fay_herriot"].set_index("psu")
+    assert fh.loc[ward, "method"] == "synthetic"
+    assert any("no valid answer" in n for n in fh.attrs["model"]["notes"])
+    assert np.isfinite(fh["estimate"]).all() and (fh["mse"] > 0).all()
