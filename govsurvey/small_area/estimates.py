@@ -119,7 +119,8 @@ def fay_herriot(
     variances : {"direct", "gvf", "fill"}
         The sampling variances the model treats as known: the direct ones (a zero or missing
         SE is then an error), the generalised variance function ``K / n`` for every unit
-        (needs ``n``), or the GVF only where the direct one is zero or missing or rests on
+        (needs ``n``; on the logit scale ``K / (n p (1 - p))``, the design-effect model
+        carried there), or the GVF only where the direct one is zero or missing or rests on
         fewer than ``min_forms`` forms. On the synthetic city, where each ward's direct
         variance rests on 50 forms, the raw direct variances give intervals that cover about
         91% and the GVF's 94%: the model takes the variances as known, so smoothing them is
@@ -217,13 +218,15 @@ def fay_herriot(
                 "add a column 'n' (forms per unit, positive) to direct",
                 column="n",
             )
+        # the design-effect model deff p (1 - p) / n on the model scale (see .gvf)
+        factor = 1.0 / (inp.y / s * (1.0 - inp.y / s)) if transform == "logit" else None
         psi, gvf_k, smoothed = smooth_variances(
-            psi, inp.n, "all" if variances == "gvf" else "fill", min_forms
+            psi, inp.n, "all" if variances == "gvf" else "fill", min_forms, factor
         )
         if smoothed.any():
             notes.append(
                 f"{int(smoothed.sum())} unit(s) use the generalised variance function "
-                f"psi = {gvf_k:.6g} / n"
+                f"psi = {gvf_k:.6g} / n" + (" / (p (1 - p))" if transform == "logit" else "")
             )
 
     f = fit(y, inp.X, psi, method)

@@ -5,9 +5,11 @@ few dozen forms is itself noisy, and one that rests on a single PSU, or on answe
 the same, is 0 or missing. The GVF used here is the one-parameter form of Wolter (2007, ch. 7)
 for an estimate from ``n`` forms: ``psi_i = K / n_i``, with ``K`` (the element variance times
 the design effect) estimated by the ratio ``sum psi_i / sum (1 / n_i)`` over the areas whose
-direct variance is usable. On the arcsine scale ``K`` is ``deff / 4``, the variance-stabilised
-form; on the other scales it pools the element variance across areas, which is the stated
-approximation of this GVF.
+direct variance is usable. For a rate it is the design-effect model ``deff p (1 - p) / n``
+carried to the model scale: on the arcsine scale ``deff / (4 n)`` (variance-stabilised, so
+``K / n`` as it is), on the logit scale ``deff / (n p (1 - p))`` (``factor = 1 / (p (1 - p))``,
+``p`` the unit's direct rate). Untransformed, it pools the element variance across areas, the
+stated approximation of this GVF.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from govsurvey.errors import InputError
 __all__ = ["gvf_constant", "smooth_variances"]
 
 
-def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
-    """``K`` of ``psi = K / n``, by the ratio ``sum psi / sum (1 / n)`` over usable areas.
+def gvf_constant(psi: np.ndarray, n: np.ndarray, factor: np.ndarray | None = None) -> float:
+    """``K`` of ``psi = K factor / n``, by the ratio ``sum psi / sum (factor / n)`` (usable areas).
 
     Parameters
     ----------
@@ -28,6 +30,8 @@ def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
         Direct sampling variances; non-finite or non-positive ones are not used.
     n : numpy.ndarray
         Forms behind each direct estimate (positive).
+    factor : numpy.ndarray, optional
+        Per-unit factor of the GVF (1 when omitted).
 
     Returns
     -------
@@ -40,7 +44,8 @@ def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
     """
     psi = np.asarray(psi, dtype=float)
     n = np.asarray(n, dtype=float)
-    ok = np.isfinite(psi) & (psi > 0) & np.isfinite(n) & (n > 0)
+    c = np.ones_like(n) if factor is None else np.asarray(factor, dtype=float)
+    ok = np.isfinite(psi) & (psi > 0) & np.isfinite(n) & (n > 0) & np.isfinite(c)
     if ok.sum() < 2:
         raise InputError.one(
             "the generalised variance function needs at least two units with a usable direct "
@@ -48,11 +53,15 @@ def gvf_constant(psi: np.ndarray, n: np.ndarray) -> float:
             "give the direct SEs and the 'n' column of more units, or use variances='direct'",
             column="se",
         )
-    return float(psi[ok].sum() / (1.0 / n[ok]).sum())
+    return float(psi[ok].sum() / (c[ok] / n[ok]).sum())
 
 
 def smooth_variances(
-    psi: np.ndarray, n: np.ndarray, which: str = "all", min_forms: int = 0
+    psi: np.ndarray,
+    n: np.ndarray,
+    which: str = "all",
+    min_forms: int = 0,
+    factor: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Variances for the model: the GVF's for all units, or only where the direct one is unusable.
 
@@ -68,6 +77,8 @@ def smooth_variances(
     min_forms : int, default 0
         Direct variances resting on fewer forms are replaced (``"fill"``) and do not enter
         ``K``.
+    factor : numpy.ndarray, optional
+        Per-unit factor: the GVF is ``K factor / n`` (1 when omitted).
 
     Returns
     -------
@@ -88,9 +99,10 @@ def smooth_variances(
     """
     psi = np.asarray(psi, dtype=float)
     n = np.asarray(n, dtype=float)
+    c = np.ones_like(n) if factor is None else np.asarray(factor, dtype=float)
     few = n < min_forms
-    K = gvf_constant(np.where(few, np.nan, psi), n)
+    K = gvf_constant(np.where(few, np.nan, psi), n, c)
     bad = ~(np.isfinite(psi) & (psi > 0)) | few
     smoothed = np.ones(len(psi), dtype=bool) if which == "all" else bad
-    out = np.where(smoothed, K / n, psi)
+    out = np.where(smoothed, K * c / n, psi)
     return out, K, smoothed

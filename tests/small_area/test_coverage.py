@@ -109,3 +109,36 @@ def test_fay_herriot_covers_the_true_ward_index(city):
     assert err_fh < err_direct
     # benchmarked estimates add up to the direct district estimates exactly
     assert np.abs(sums).max() < 1e-12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transform", ["arcsin", "logit"])
+def test_transformed_models_cover_and_their_bootstrap_mse_is_calibrated(city, transform):
+    """40 samples of city 11: the back-transformed intervals cover, the bootstrap MSE is right.
+
+    Observed: arcsine 94.5% of 5,920 sampled ward-samples (mean bootstrap MSE 4.22 against a
+    realised squared error of 4.70), logit 92.5% (5.54 against 4.76): for rates the arcsine
+    scale, where the GVF is variance-stabilised, is the better choice.
+    """
+    inst = city.instrument
+    cov = frame_covariates(city.frame(), unit="psu")
+    x = [c for c in cov.columns if c not in ("psu", "district", "N")]
+    truth = city.truth_index(by="psu").query("code == 'SIPAS'").set_index("psu")["estimate"]
+    rows = []
+    for s in range(100, 140):  # one sample per iteration, samples not used above
+        d = unit_direct(city.redraw(s).design(), inst, "psu")
+        fh = fay_herriot(
+            d[["psu", "estimate", "se", "n"]], cov, unit="psu", x=x, variances="gvf",
+            transform=transform, replicates=200, seed=s,
+        )  # fmt: skip
+        fh["truth"] = truth.loc[fh["psu"]].to_numpy()
+        rows.append(fh[fh["method"] == "fh"])
+    res = pd.concat(rows, ignore_index=True)
+    covered = ((res["ci_low"] <= res["truth"]) & (res["truth"] <= res["ci_high"])).mean()
+    realised = ((res["estimate"] - res["truth"]) ** 2).mean()
+    log.warning(
+        "%s: coverage %.4f, mean bootstrap MSE %.3f, realised squared error %.3f",
+        transform, covered, res["mse"].mean(), realised,
+    )  # fmt: skip
+    assert 0.92 <= covered <= 0.97
+    assert 0.8 < res["mse"].mean() / realised < 1.25
