@@ -88,7 +88,7 @@ def diagnostics_table(result: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import govsurvey as gs
     >>> cov = pd.DataFrame({"ward": list("abcdef"), "x": [1.0, 2, 3, 4, 5, 6]})
-    >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [2.0, 4.5, 5, 8.5, 10, 12],
+    >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [2.0, 6.5, 3, 9.5, 8, 13],
     ...                        "se": 1.0})
     >>> t = diagnostics_table(gs.fay_herriot(direct, cov))
     >>> t["ward"].iloc[0], bool(t["flag"].any())

@@ -40,7 +40,7 @@ def direct_vs_model_plot(result: pd.DataFrame, ax, lang: str = "en"):
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, govsurvey as gs
     >>> cov = pd.DataFrame({"ward": list("abcdef"), "x": [1.0, 2, 3, 4, 5, 6]})
-    >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [72.0, 74, 75, 79, 80, 84],
+    >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [70.0, 75, 72, 79, 78, 84],
     ...                        "se": 2.0})
     >>> fig, ax = plt.subplots()
     >>> direct_vs_model_plot(gs.fay_herriot(direct, cov), ax) is ax
