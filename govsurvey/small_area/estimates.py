@@ -87,7 +87,10 @@ def fay_herriot(
         The direct estimates of one figure: columns ``[unit, "estimate", "se"]`` and optionally
         ``"n"`` (forms behind each estimate). A frame of :func:`govsurvey.sipas_index` filtered
         to one ``code`` serves as it is. Estimates may be percentages (as ``sipas_index`` gives
-        them) or proportions: see ``scale``.
+        them) or proportions: see ``scale``. The SE must be the sampling SE *given the unit is
+        sampled*: for wards drawn as PSUs the full design's domain SE is not that one (it is
+        scaled by the first-stage sampling fraction, and has df 0, which is noted), and
+        :func:`govsurvey.small_area.unit_direct` gives the within-ward one.
     covariates : pandas.DataFrame
         One row per unit, ``[unit, x…]``: every unit to estimate, with or without a direct
         estimate. Numeric columns enter as they are, text columns as 0/1 columns per level (the
@@ -110,7 +113,8 @@ def fay_herriot(
         squared adjustment and their interval is ``estimate ± z sqrt(mse)``.
     x : list of str, optional
         Covariate columns to use; by default every column of ``covariates`` but ``unit``,
-        ``benchmark_by`` and ``benchmark_weights``.
+        ``benchmark_by``, ``benchmark_weights`` and text columns with a different value for
+        every unit (another identifier, e.g. the ward's name beside its code; noted).
     scale : float, optional
         100 if the estimates are percentages, 1 if proportions; by default 100 when any
         estimate exceeds 1 in absolute value, else 1. Results are on the same scale; the model
@@ -187,8 +191,15 @@ def fay_herriot(
         raise InputError.one("level must be between 0 and 1", "use e.g. 0.95", value=level)
     exclude = [c for c in (benchmark_by, benchmark_weights) if c is not None]
     inp = prepare(direct, covariates, unit, x, exclude, scale, transform)
-    notes: list[str] = []
+    notes: list[str] = list(inp.notes)
     s = inp.scale
+    if "df" in direct.columns and (pd.to_numeric(direct["df"], errors="coerce") < 1).any():
+        notes.append(
+            "some direct estimates rest on a single PSU (df < 1): if the units were drawn as "
+            "PSUs, the design's domain variance is not the within-unit one the model needs; "
+            "gs.small_area.unit_direct gives that one"
+        )
+        log.warning(notes[-1])
 
     # the model scale: the data and their sampling variances
     if transform is None:

@@ -35,6 +35,7 @@ class Inputs:
     names: list[str]
     scale: float
     covariates: pd.DataFrame
+    notes: list[str]
 
 
 def _frame(obj: object, what: str) -> pd.DataFrame:
@@ -201,8 +202,20 @@ def prepare(
             column=unit,
             value=direct[unit].iloc[row],
         )
+    notes: list[str] = []
     if x is None:
         x = [c for c in covariates.columns if c != unit and c not in exclude]
+        # a text column with a different value for every unit is another identifier (a ward's
+        # name beside its code): it cannot be a covariate, so it is left out, and said so
+        ids = [
+            c
+            for c in x
+            if not pd.api.types.is_numeric_dtype(covariates[c])
+            and covariates[c].nunique() == len(covariates)
+        ]
+        if ids:
+            notes.append(f"identifier column(s) {ids} not used as covariates")
+            x = [c for c in x if c not in ids]
     else:
         _need(covariates, list(x), "covariates")
     pos = pd.Index(covariates[unit]).get_indexer(direct[unit])
@@ -256,4 +269,5 @@ def prepare(
         names=names,
         scale=float(scale),
         covariates=covariates,
+        notes=notes,
     )

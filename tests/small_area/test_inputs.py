@@ -166,3 +166,13 @@ def test_fill_variances_resting_on_few_forms():
     assert diag["gvf"].tolist() == [i < 3 for i in range(30)]
     np.testing.assert_allclose(out.attrs["model"]["gvf_constant"], 2.5**2 * 50)
     np.testing.assert_allclose(diag["psi"][:3], 2.5**2 * 50 / 4)
+
+
+def test_identifier_columns_are_not_covariates():
+    direct, cov = make()
+    cov["name"] = "Phường " + cov["ward"]
+    out = gs.fay_herriot(direct, cov)
+    assert set(out.attrs["model"]["beta"]) == {"(intercept)", "x", "area[urban]"}
+    assert any("'name'" in n for n in out.attrs["model"]["notes"])
+    with pytest.raises(InputError, match="at least covariates \\+ 2"):
+        gs.fay_herriot(direct, cov, x=["x", "name"])

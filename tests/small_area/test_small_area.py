@@ -277,3 +277,12 @@ def test_a_ward_without_valid_answers_is_predicted_synthetically(city):
     assert fh.loc[ward, "method"] == "synthetic"
     assert any("no valid answer" in n for n in fh.attrs["model"]["notes"])
     assert np.isfinite(fh["estimate"]).all() and (fh["mse"] > 0).all()
+
+
+def test_direct_estimates_on_a_single_psu_are_flagged(city):
+    idx = gs.sipas_index(city.design(), city.instrument, by="psu").query("code == 'SIPAS'")
+    cov = frame_covariates(city.frame(), unit="psu")[["psu", "area", "log_N"]]
+    out = gs.fay_herriot(idx, cov, unit="psu")
+    assert any("unit_direct" in n for n in out.attrs["model"]["notes"])
+    ok = gs.fay_herriot(unit_direct(city.design(), city.instrument, "psu"), cov, unit="psu")
+    assert not any("unit_direct" in n for n in ok.attrs["model"]["notes"])
