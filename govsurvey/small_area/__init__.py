@@ -17,7 +17,7 @@ published unit frame; forms a direct estimate would need), :mod:`.plots`.
 from __future__ import annotations
 
 from .benchmark import benchmark
-from .diagnostics import bias_diagnostic, diagnostics_table
+from .diagnostics import bias_diagnostic, coefficients, diagnostics_table
 from .estimates import FH_COLUMNS, fay_herriot
 from .gvf import gvf_constant, smooth_variances
 from .model import fit
@@ -39,6 +39,7 @@ __all__ = [
     "publish_units",
     "unit_direct",
     "bias_diagnostic",
+    "coefficients",
     "diagnostics_table",
     "fay_herriot",
     "fit",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["bias_diagnostic", "diagnostics_table"]
+__all__ = ["bias_diagnostic", "coefficients", "diagnostics_table"]
 
 
 def bias_diagnostic(direct: np.ndarray, model: np.ndarray, se: np.ndarray) -> dict[str, float]:
@@ -100,3 +100,47 @@ def diagnostics_table(result: pd.DataFrame) -> pd.DataFrame:
     out = diag.merge(est, on=unit, how="left", validate="one_to_one")
     out["flag"] = out["std_residual"].abs() > 3
     return out
+
+
+def coefficients(result: pd.DataFrame) -> pd.DataFrame:
+    """The model's parameters with their SEs: each coefficient, then the model variance.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        A result of :func:`govsurvey.fay_herriot`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``["term", "estimate", "se", "z", "p_value"]``: the coefficients (SE from
+        ``(X' V^-1 X)^-1`` at the estimated model variance, Wald z) and a last row
+        ``"sigma2_u"`` with its asymptotic SE (no test: it is a variance, at 0 on the boundary).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> cov = pd.DataFrame({"ward": list("abcdef"), "x": [1.0, 2, 3, 4, 5, 6]})
+    >>> direct = pd.DataFrame({"ward": list("abcdef"), "estimate": [2.0, 6.5, 3, 9.5, 8, 13],
+    ...                        "se": 1.0})
+    >>> coefficients(gs.fay_herriot(direct, cov))["term"].tolist()
+    ['(intercept)', 'x', 'sigma2_u']
+    """
+    model = result.attrs["model"]
+    terms = list(model["beta"])
+    est = np.array([model["beta"][t] for t in terms])
+    se = np.array([model["beta_se"][t] for t in terms])
+    z = est / se
+    out = pd.DataFrame(
+        {"term": terms, "estimate": est, "se": se, "z": z, "p_value": 2 * stats.norm.sf(np.abs(z))}
+    )
+    last = pd.DataFrame(
+        {
+            "term": ["sigma2_u"],
+            "estimate": [model["sigma2_u"]],
+            "se": [model["sigma2_u_se"]],
+            "z": [np.nan],
+            "p_value": [np.nan],
+        }
+    )
+    return pd.concat([out, last], ignore_index=True)

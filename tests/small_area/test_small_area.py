@@ -286,3 +286,13 @@ def test_direct_estimates_on_a_single_psu_are_flagged(city):
     assert any("unit_direct" in n for n in out.attrs["model"]["notes"])
     ok = gs.fay_herriot(unit_direct(city.design(), city.instrument, "psu"), cov, unit="psu")
     assert not any("unit_direct" in n for n in ok.attrs["model"]["notes"])
+
+
+def test_coefficients_table():
+    direct, cov = make(m=50)
+    out = gs.fay_herriot(direct, cov)
+    t = gs.small_area.coefficients(out).set_index("term")
+    m = out.attrs["model"]
+    assert t.loc["x", "estimate"] == m["beta"]["x"] and t.loc["x", "se"] == m["beta_se"]["x"]
+    assert t.loc["sigma2_u", "estimate"] == m["sigma2_u"]
+    assert t.loc["x", "p_value"] < 1e-6  # the simulated slope is 4 with a small SE
