@@ -39,6 +39,7 @@ from ..errors import MAX_SHOWN, InputError, Problem, short
 from ..sampling.params import SamplingOwnParams
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
+from .params_small_area import SmallAreaOwnParams
 
 __all__ = [
     "INPUT_FILES",
@@ -342,7 +343,7 @@ def _percent_map(v: dict[str, float] | None, what: str) -> dict[str, float] | No
     return v
 
 
-class IndexParams(SharedParams, PublishedWeighting):
+class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
     """Notebook 03 (the SIPAS index): the weighting it publishes with
     (:class:`PublishedWeighting`), targets and baseline.
 

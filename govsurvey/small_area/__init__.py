@@ -11,7 +11,8 @@ Prasad–Rao MSE with the Datta–Lahiri bias term), :mod:`.transform` (logit an
 back-transformation, parametric bootstrap MSE), :mod:`.gvf` (smoothed sampling variances),
 :mod:`.benchmark`, :mod:`.inputs` (checks), :mod:`.diagnostics`, :mod:`.estimates`
 (:func:`fay_herriot`), :mod:`.rule` (the publication rule), :mod:`.units` (from a design to the
-published unit frame; forms a direct estimate would need), :mod:`.plots`.
+published unit frame; forms a direct estimate would need), :mod:`.plots`; :mod:`.report`
+holds the reports' words, tables and sentences (imported by the notebooks, not here).
 """
 
 from __future__ import annotations
@@ -22,9 +23,16 @@ from .estimates import FH_COLUMNS, fay_herriot
 from .gvf import gvf_constant, smooth_variances
 from .model import fit
 from .mse import prasad_rao, synthetic_mse
-from .plots import direct_vs_model_plot
+from .plots import direct_vs_model_plot, intervals_plot
 from .rule import LABELS, PublicationRule, apply_rule, method_label
-from .units import forms_needed, frame_covariates, publish_units, unit_direct
+from .units import (
+    REPORT_COLUMNS,
+    forms_needed,
+    frame_covariates,
+    publish_units,
+    report_units,
+    unit_direct,
+)
 
 __all__ = [
     "FH_COLUMNS",
@@ -33,10 +41,13 @@ __all__ = [
     "apply_rule",
     "benchmark",
     "direct_vs_model_plot",
+    "intervals_plot",
     "forms_needed",
     "frame_covariates",
     "method_label",
     "publish_units",
+    "report_units",
+    "REPORT_COLUMNS",
     "unit_direct",
     "bias_diagnostic",
     "coefficients",

@@ -8,12 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["direct_vs_model_plot", "TEXT"]
+__all__ = ["direct_vs_model_plot", "intervals_plot", "TEXT"]
 
 #: Axis words per language.
 TEXT = {
     "direct": {"vi": "Ước lượng trực tiếp (%)", "en": "Direct estimate (%)"},
     "model": {"vi": "Ước lượng mô hình (%)", "en": "Model-based estimate (%)"},
+    "legend_direct": {"vi": "Ước lượng trực tiếp", "en": "Direct"},
+    "legend_model": {"vi": "Ước lượng mô hình", "en": "Model-based"},
+    "x_units": {"vi": "Đơn vị, xếp theo ước lượng trực tiếp", "en": "Units, by direct estimate"},
+    "y_estimate": {"vi": "Ước lượng (%)", "en": "Estimate (%)"},
 }
 
 
@@ -58,4 +62,58 @@ def direct_vs_model_plot(result: pd.DataFrame, ax, lang: str = "en"):
     ax.set_xlabel(TEXT["direct"][lang])
     ax.set_ylabel(TEXT["model"][lang])
     ax.grid(alpha=0.3)
+    return ax
+
+
+def intervals_plot(frame: pd.DataFrame, ax, lang: str = "en"):
+    """Direct and model-based estimates of each unit side by side, with their intervals.
+
+    Units (those with both figures) are ordered by the direct estimate; the direct interval
+    (from the design) is grey, the model-based one (from the MSE) blue. Narrower blue bars are
+    the model's gain; blue points off the grey ones show how far the model pulls a unit.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``[direct, direct_ci_low, direct_ci_high, model, model_ci_low, model_ci_high]`` per
+        unit, e.g. the published rows of :func:`govsurvey.small_area.report_units`.
+    ax : matplotlib.axes.Axes
+    lang : {"en", "vi"}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> f = pd.DataFrame({"direct": [70.0, 80.0], "model": [72.0, 79.0],
+    ...                   "direct_ci_low": [60, 70], "direct_ci_high": [80, 90],
+    ...                   "model_ci_low": [65, 72], "model_ci_high": [79, 86]})
+    >>> fig, ax = plt.subplots()
+    >>> intervals_plot(f, ax) is ax
+    True
+    """
+    cols = ["direct", "direct_ci_low", "direct_ci_high", "model", "model_ci_low", "model_ci_high"]
+    d = frame[cols].apply(pd.to_numeric, errors="coerce").dropna(subset=["direct", "model"])
+    d = d.sort_values("direct", kind="stable")
+    x = np.arange(len(d), dtype=float)
+    for name, dx, color, key in (
+        ("direct", -0.18, "#888888", "legend_direct"),
+        ("model", 0.18, "#1f4e79", "legend_model"),
+    ):
+        est = d[name].to_numpy()
+        err = np.vstack(
+            [est - d[f"{name}_ci_low"].to_numpy(), d[f"{name}_ci_high"].to_numpy() - est]
+        )
+        ax.errorbar(
+            x + dx, est, yerr=err, fmt="o", ms=3, lw=0.9, color=color, label=TEXT[key][lang]
+        )
+    ax.set_xticks([])
+    ax.set_xlabel(TEXT["x_units"][lang])
+    ax.set_ylabel(TEXT["y_estimate"][lang])
+    ax.legend(loc="lower right", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
     return ax

@@ -25,7 +25,14 @@ from govsurvey.index import sipas_index
 from .estimates import fay_herriot
 from .rule import PublicationRule, apply_rule
 
-__all__ = ["forms_needed", "frame_covariates", "publish_units", "unit_direct"]
+__all__ = [
+    "REPORT_COLUMNS",
+    "forms_needed",
+    "frame_covariates",
+    "publish_units",
+    "report_units",
+    "unit_direct",
+]
 
 
 def frame_covariates(
@@ -305,4 +312,150 @@ def forms_needed(result: pd.DataFrame, target_cv: float | None = None) -> pd.Dat
             raise InputError.one("target_cv must be positive", "use e.g. 0.05", value=target_cv)
         est = result["estimate"].to_numpy(dtype=float)
         out["forms_for_target_cv"] = np.ceil(k / (target_cv * est) ** 2).astype(np.int64)
+    return out
+
+
+#: Columns of :func:`report_units`' frame after the unit's columns.
+REPORT_COLUMNS = [
+    "code",
+    "estimate",
+    "se",
+    "mse",
+    "ci_low",
+    "ci_high",
+    "method",
+    "shrinkage",
+    "n",
+    "direct",
+    "direct_se",
+    "direct_ci_low",
+    "direct_ci_high",
+    "model",
+    "model_se",
+    "model_ci_low",
+    "model_ci_high",
+]
+
+
+def report_units(
+    design: object,
+    instrument: object,
+    frame: pd.DataFrame,
+    unit: str = "ward",
+    key: str = "psu",
+    code: str = "SIPAS",
+    *,
+    rule: PublicationRule | None = None,
+    transform: str | None = None,
+    method: str = "reml",
+    benchmark_by: str | None = "district",
+    synthetic: bool = False,
+    count: str = "N",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The small units a report publishes: the rule's choice beside the direct and model figures.
+
+    The covariates are the frame's (:func:`frame_covariates` by ``key``: the unit's size, area
+    and service mix); the model is benchmarked to the design's direct estimates by
+    ``benchmark_by`` with the frame's counts as weights; :func:`publish_units` applies the rule.
+
+    Parameters
+    ----------
+    design : Design
+        The respondents' design (as the report publishes with).
+    instrument : Instrument
+    frame : pandas.DataFrame
+        The run's frame of counts, with ``key`` (and ``benchmark_by``, ``count``).
+    unit : str, default "ward"
+        The column of the responses naming each unit (what a reader sees).
+    key : str, default "psu"
+        The column coding each unit in the frame and the responses (may equal ``unit``).
+    code : str, default "SIPAS"
+    rule : PublicationRule, optional
+    transform, method
+        As :func:`govsurvey.fay_herriot`.
+    benchmark_by : str or None, default "district"
+    synthetic : bool, default False
+        Keep the frame's units without forms (model-based, synthetic); otherwise they are
+        fitted (they count in the benchmark) but left out of the frame returned.
+    count : str, default "N"
+        The frame's count column.
+    level : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: ``[benchmark_by, unit, key, *REPORT_COLUMNS]`` (``key`` only when it
+        differs from ``unit``): the published figure (``estimate`` … ``method``, NaN where
+        suppressed), the direct one (``direct``, ``direct_se``, its interval; NaN without
+        forms) and the model's (``model``, ``model_se``, its interval). A unit of the frame
+        absent from the responses is named by its ``key``. ``attrs`` carry the rule, the
+        model's record (``attrs["model"]``) and ``attrs["out_of_sample"]`` (units of the frame
+        without forms, published or not).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> sim = gs.synth.simulate(seed=7, nonresponse="none")  # doctest: +SKIP
+    >>> f = report_units(sim.design(), sim.instrument, sim.frame())  # doctest: +SKIP
+    >>> sorted(f["method"].unique())  # doctest: +SKIP
+    ['direct', 'fh', 'suppressed']
+    """
+    data = design.data
+    for col, where in ((unit, data), (key, data), (key, frame)):
+        if col not in where.columns:
+            raise InputError.one(
+                f"the {'frame' if where is frame else 'responses'} have no column {col!r}",
+                "name the unit's column (small_area_unit) and its code (small_area_key)",
+                column=col,
+            )
+    keep = [benchmark_by] if benchmark_by else []
+    cov = frame_covariates(frame, unit=key, count=count, keep=keep)
+    x = [c for c in cov.columns if c not in (key, count, *keep)]
+    pub = publish_units(
+        design,
+        instrument,
+        cov,
+        unit=key,
+        code=code,
+        transform=transform,
+        method=method,
+        benchmark_by=benchmark_by,
+        benchmark_weights=count if benchmark_by else None,
+        x=x,
+        rule=rule,
+        level=level,
+    )
+    direct = pub.attrs["direct"].set_index(key).reindex(pub[key])
+    fh = pub.attrs["fay_herriot"].set_index(key).reindex(pub[key])
+    out = pd.DataFrame({key: pub[key].to_numpy()})
+    if benchmark_by:
+        out.insert(0, benchmark_by, cov.set_index(key)[benchmark_by].reindex(pub[key]).to_numpy())
+    if unit != key:
+        names = data[[key, unit]].dropna().drop_duplicates(subset=[key]).set_index(key)[unit]
+        if unit in frame.columns:
+            names = frame.drop_duplicates(subset=[key]).set_index(key)[unit].combine_first(names)
+        name = names.reindex(pub[key]).to_numpy(dtype=object)
+        out.insert(len(out.columns) - 1, unit, np.where(pd.isna(name), pub[key], name))
+    out["code"] = code
+    for col in ["estimate", "se", "mse", "ci_low", "ci_high", "method", "shrinkage", "n"]:
+        out[col] = pub[col].to_numpy()
+    for col, src in (
+        ("", "estimate"),
+        ("_se", "se"),
+        ("_ci_low", "ci_low"),
+        ("_ci_high", "ci_high"),
+    ):
+        out[f"direct{col}"] = direct[src].to_numpy(dtype=float)
+        out[f"model{col}"] = fh[src].to_numpy(dtype=float)
+    out = out[[c for c in out.columns if c not in REPORT_COLUMNS] + REPORT_COLUMNS]
+    n = out["n"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    without = n == 0
+    if not synthetic:
+        out = out[~without].reset_index(drop=True)
+    out.attrs["rule"] = pub.attrs["rule"]
+    out.attrs["model"] = pub.attrs["model"]
+    out.attrs["level"] = level
+    out.attrs["out_of_sample"] = int(without.sum())
+    out.attrs["unit"], out.attrs["key"] = unit, key
     return out
