@@ -64,7 +64,9 @@ class SmallAreaOwnParams(BaseModel):
         None, description="smallest effective sample size of a published direct estimate"
     )
     small_area_transform: Literal["logit", "arcsin"] | None = Field(
-        None, description="scale the model is fitted on: null (percent), logit or arcsin"
+        "logit",
+        description="scale the model is fitted on: logit (estimates and intervals stay within "
+        "0-100; a unit at exactly 0 or 100 needs arcsin), arcsin, or null (percent)",
     )
     small_area_method: Literal["reml", "ml", "fh"] = Field(
         "reml", description="model variance estimator: reml, ml or fh (moment)"
@@ -190,14 +192,19 @@ def check_small_area(
             f"name a column of the frame: {', '.join(str(c)[:30] for c in frame.columns)}",
         )
     by = params["small_area_benchmark_by"]
-    if by is not None:
-        for what, f in (("responses", data), ("frame", frame)):
-            if by not in f.columns:
-                bad(
-                    "small_area_benchmark_by",
-                    f"the {what} have no column {short(by, 40)}",
-                    "name a column of both (e.g. district), or null for no benchmarking",
-                )
+    if by is not None and (by not in data.columns or by not in frame.columns):
+        where = (
+            "neither the responses nor the frame has"
+            if by not in data.columns and by not in frame.columns
+            else "the responses have no"
+            if by not in data.columns
+            else "the frame has no"
+        )
+        bad(
+            "small_area_benchmark_by",
+            f"{where} column {short(by, 40)}",
+            "name a column of both (e.g. district), or null for no benchmarking",
+        )
     code = params["small_area_code"]
     codes = {"SIPAS"} | {c.code for c in instrument.components}
     codes |= {k.code for c in instrument.components for k in c.criteria}
@@ -213,7 +220,7 @@ def check_small_area(
         if len(twice):
             bad(
                 "small_area_key",
-                f"the code {short(twice.iloc[0], 30)} names more than one {short(unit, 30)} in "
+                f"the code {short(twice.iloc[0], 30)} names more than one {str(unit)[:30]} in "
                 "the responses",
                 "give each unit one code (or set small_area_key to the unit column)",
             )

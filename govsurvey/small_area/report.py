@@ -171,6 +171,10 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "không có phiếu: không công bố",
     },
     "row_total": {"en": "units with forms", "vi": "đơn vị có phiếu"},
+    "row_not_published": {
+        "en": "not published, in all",
+        "vi": "không công bố, tổng cộng",
+    },
     "legend_direct": {"en": "direct", "vi": "trực tiếp"},
     "legend_model": {"en": "model-based", "vi": "mô hình"},
     "y_estimate": {"en": "{code} (%)", "vi": "{code} (%)"},
@@ -397,7 +401,8 @@ def summary_table(
     -------
     Table
         One row per kind (direct, model-based, synthetic when published, and each reason for
-        not publishing) and a total of the units with forms.
+        not publishing), the units not published in all, the units of the frame without forms
+        when not published, and a total of the units with forms.
 
     Examples
     --------
@@ -411,6 +416,9 @@ def summary_table(
     rule = guarded.attrs.get("rule") or {"max_cv": 0.05, "max_model_cv": 0.10}
     rows = _summary_rows(guarded, frame, min_cell, int(guarded.attrs.get("out_of_sample", 0)))
     with_forms = sum(k for key, k, _, _ in rows if key not in ("synthetic", "unsampled"))
+    hidden = sum(k for key, k, _, _ in rows if key in ("small", "imprecise", "hidden"))
+    at = next(i for i, r in enumerate(rows) if r[0] == "hidden") + 1
+    rows = [*rows[:at], ("not_published", hidden, np.nan, np.nan), *rows[at:]]
     cols = {
         text("col_figure", lang): [_row_label(key, lang, rule, min_cell) for key, *_ in rows]
         + [text("row_total", lang)],
@@ -420,7 +428,7 @@ def summary_table(
         text("col_median_direct", lang): [i18n.num(d, lang) for *_, d in rows] + [DASH],
     }
     numeric = list(cols)[1:]
-    return Table(pd.DataFrame(cols), caption, [], numeric, strong=[len(rows)])
+    return Table(pd.DataFrame(cols), caption, [], numeric, strong=[at, len(rows)])
 
 
 def units_table(

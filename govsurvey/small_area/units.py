@@ -29,6 +29,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "forms_needed",
     "frame_covariates",
+    "plan_forms",
     "publish_units",
     "report_units",
     "unit_direct",
@@ -171,6 +172,7 @@ def publish_units(
     variances: str = "gvf",
     rule: PublicationRule | None = None,
     level: float = 0.95,
+    seed: int = 1,
 ) -> pd.DataFrame:
     """The published frame of small units: direct, model-based or suppressed, per unit.
 
@@ -197,6 +199,8 @@ def publish_units(
     rule : PublicationRule, optional
     level : float, default 0.95
         Confidence level of the model-based intervals.
+    seed : int, default 1
+        Seed of the parametric bootstrap (transformed models).
 
     Returns
     -------
@@ -235,6 +239,7 @@ def publish_units(
         benchmark_by=benchmark_by,
         benchmark_weights=benchmark_weights,
         level=level,
+        seed=seed,
     )
     if not has.all():
         fh.attrs["model"]["notes"].append(
@@ -352,6 +357,7 @@ def report_units(
     synthetic: bool = False,
     count: str = "N",
     level: float = 0.95,
+    seed: int = 1,
 ) -> pd.DataFrame:
     """The small units a report publishes: the rule's choice beside the direct and model figures.
 
@@ -381,6 +387,8 @@ def report_units(
     count : str, default "N"
         The frame's count column.
     level : float, default 0.95
+    seed : int, default 1
+        Seed of the parametric bootstrap (transformed models): the run's ``seed``.
 
     Returns
     -------
@@ -388,7 +396,8 @@ def report_units(
         One row per unit: ``[benchmark_by, unit, key, *REPORT_COLUMNS]`` (``key`` only when it
         differs from ``unit``): the published figure (``estimate`` … ``method``, NaN where
         suppressed), the direct one (``direct``, ``direct_se``, its interval; NaN without
-        forms) and the model's (``model``, ``model_se``, its interval). A unit of the frame
+        forms) and the model's (``model``, ``model_se``, its interval); a unit the rule does
+        not publish has none of them (only its ``n``). A unit of the frame
         absent from the responses is named by its ``key``. ``attrs`` carry the rule, the
         model's record (``attrs["model"]``) and ``attrs["out_of_sample"]`` (units of the frame
         without forms, published or not).
@@ -425,6 +434,7 @@ def report_units(
         x=x,
         rule=rule,
         level=level,
+        seed=seed,
     )
     direct = pub.attrs["direct"].set_index(key).reindex(pub[key])
     fh = pub.attrs["fay_herriot"].set_index(key).reindex(pub[key])
@@ -449,6 +459,9 @@ def report_units(
         out[f"direct{col}"] = direct[src].to_numpy(dtype=float)
         out[f"model{col}"] = fh[src].to_numpy(dtype=float)
     out = out[[c for c in out.columns if c not in REPORT_COLUMNS] + REPORT_COLUMNS]
+    # what the rule does not publish is not published beside it either
+    figures = [c for c in REPORT_COLUMNS if c.startswith(("direct", "model"))]
+    out.loc[out["method"].to_numpy() == "suppressed", figures] = np.nan
     n = out["n"].astype("Float64").fillna(0).to_numpy(dtype=float)
     without = n == 0
     if not synthetic:
@@ -459,3 +472,77 @@ def report_units(
     out.attrs["out_of_sample"] = int(without.sum())
     out.attrs["unit"], out.attrs["key"] = unit, key
     return out
+
+
+def plan_forms(
+    design: object,
+    instrument: object,
+    frame: pd.DataFrame,
+    unit: str = "psu",
+    count: str = "N",
+    code: str = "SIPAS",
+    *,
+    x: list[str] | None = None,
+    target_cv: float | None = 0.05,
+    method: str = "reml",
+) -> pd.DataFrame:
+    """Forms per unit a direct estimate would need, from a previous survey and the unit frame.
+
+    The previous survey's direct estimates by unit (:func:`unit_direct`) and the frame's data
+    fit the Fay–Herriot model (sampling variances from the GVF); :func:`forms_needed` then
+    says how many forms each unit's direct estimate would need to be as precise as the
+    model's, and to reach ``target_cv``.
+
+    Parameters
+    ----------
+    design : Design
+        The previous survey's design.
+    instrument : Instrument
+    frame : pandas.DataFrame
+        One row per unit (a ward frame: code, size, and e.g. ``area``).
+    unit : str, default "psu"
+        The unit's code in both.
+    count : str, default "N"
+        The frame's size column (its log is a covariate).
+    code : str, default "SIPAS"
+    x : list of str, optional
+        Covariates; default ``log_N`` and ``area`` where the frame has it.
+    target_cv : float or None, default 0.05
+        The rule's CV of a published direct estimate.
+    method : str, default "reml"
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`forms_needed`'s frame, one row per unit of the frame (``n`` 0 without forms).
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> sim = gs.synth.simulate(seed=7, nonresponse="none")  # doctest: +SKIP
+    >>> plan_forms(sim.design(), sim.instrument, sim.wards()).columns[-1]  # doctest: +SKIP
+    'forms_for_target_cv'
+    """
+    for col in (unit, count):
+        if col not in frame.columns:
+            raise InputError.one(
+                f"the unit frame has no column {col!r}", "name the unit's code and size", column=col
+            )
+    cov = frame.drop_duplicates(subset=[unit])[[unit, count]].copy()
+    cov["log_N"] = np.log(cov[count].astype(float))
+    if x is None:
+        x = ["log_N"] + (["area"] if "area" in frame.columns else [])
+    for col in x:
+        if col not in cov.columns:
+            cov[col] = (
+                frame.drop_duplicates(subset=[unit])
+                .set_index(unit)[col]
+                .reindex(cov[unit])
+                .to_numpy()
+            )
+    direct = unit_direct(design, instrument, unit, code)
+    direct = direct[direct["estimate"].notna()]
+    fh = fay_herriot(
+        direct[[unit, "estimate", "se", "n"]], cov, unit=unit, x=x, method=method, variances="gvf"
+    )
+    return forms_needed(fh, target_cv=target_cv)
