@@ -64,6 +64,7 @@ if P["small_area_unit"]:
 #: Notebook 01, a code cell after the plan cell ("display(Markdown(f"## {T('h_plan')}...").
 NB01_CELL = """\
 # forms per ward a direct estimate would need, against the model (Fay-Herriot on the frame)
+from govsurvey.publish.narrative import unit_name
 from govsurvey.small_area import report as sa_report
 
 sa_cols = inst.design_columns
@@ -72,10 +73,11 @@ if ward in resp.respondents.columns and sa_cols.get("weight") in resp.respondent
                           strata=sa_cols.get("strata"), psu=sa_cols.get("psu"), lonely_psu="adjust")
     sa_cv = gs.small_area.PublicationRule().max_cv
     sa_forms = gs.small_area.plan_forms(sa_design, inst, wards, ward, size, target_cv=sa_cv)
+    sa_unit = unit_name(inst, S["ward_label"] or "ward", L)
     sa_table = num.table(sa_report.forms_table(
-        sa_forms, L, sa_report.text("tab_forms", L, unit_l=S["ward_label"], code="SIPAS"), sa_cv))
+        sa_forms, L, sa_report.text("tab_forms", L, unit_l=sa_unit, code="SIPAS"), sa_cv))
     display(Markdown(
-        f"### {sa_report.text('h_forms', L, unit_l=S['ward_label'])}\\n\\n"
-        + sa_report.describe_forms(sa_forms, L, S["ward_label"], sa_cv, num.tables)))
+        f"### {sa_report.text('h_forms', L, unit_l=sa_unit)}\\n\\n"
+        + sa_report.describe_forms(sa_forms, L, sa_unit, sa_cv, num.tables)))
     display(sa_table)
 """
