@@ -375,3 +375,28 @@ def test_the_guard_passes_a_recorded_frame_unchanged_where_published():
     assert pub.figures["w"][1]["direct"] == 70.0 and pub.suppressed["w"] == 2
     why = sar.reasons(sar._guarded_forms(g, f), 30).tolist()
     assert why == ["direct", "fh", "hidden", "small"]
+
+
+def test_the_notebook_03_cell_without_a_frame_or_a_unit(nb03):
+    shown = _Shown()
+    saved = IPython.display.display
+    IPython.display.display = shown
+    try:
+        for change, expect in (({"frame": None}, 2), ({"small_area_unit": None}, 0)):
+            ns = {**nb03, "P": {**nb03["P"], **change}, "display": shown}
+            before = len(shown)
+            _run([cells.NB03_CELL], ns)
+            assert len(shown) - before == expect
+    finally:
+        IPython.display.display = saved
+    assert shown[1].data == sar.text("no_frame", nb03["L"])
+
+
+def test_the_same_inputs_give_identical_figures(nb03):
+    P, sa = nb03["P"], nb03["sa"]
+    again = gs.small_area.report_units(
+        nb03["design"], INST, pd.read_csv(DATA / "frame.csv"), "ward", "psu", "SIPAS",
+        rule=sar.rule_from_params(P), transform=P["small_area_transform"],
+        benchmark_by="district", level=nb03["level"], seed=P["seed"],
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(again, sa)
