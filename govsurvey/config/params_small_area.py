@@ -72,9 +72,10 @@ class SmallAreaOwnParams(BaseModel):
         "reml", description="model variance estimator: reml, ml or fh (moment)"
     )
     small_area_benchmark_by: str | None = Field(
-        "district",
+        None,
         description="column of the frame and the responses the units add up to (direct "
-        "estimates of it); null: no benchmarking",
+        "estimates of it, e.g. district); null (default): no benchmarking, since adding up to "
+        "wide district estimates costs the model its gain",
     )
     small_area_synthetic: bool = Field(
         False,

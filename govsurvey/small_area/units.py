@@ -353,7 +353,8 @@ def report_units(
     rule: PublicationRule | None = None,
     transform: str | None = None,
     method: str = "reml",
-    benchmark_by: str | None = "district",
+    benchmark_by: str | None = None,
+    area: str | None = "district",
     synthetic: bool = False,
     count: str = "N",
     level: float = 0.95,
@@ -380,7 +381,12 @@ def report_units(
     rule : PublicationRule, optional
     transform, method
         As :func:`govsurvey.fay_herriot`.
-    benchmark_by : str or None, default "district"
+    benchmark_by : str, optional
+        Benchmark to the design's direct estimates of this column (e.g. ``"district"``).
+        The benchmarked MSE adds the squared adjustment, so benchmarking to areas whose own
+        direct estimates are wide (a district on a few wards) costs the model its gain.
+    area : str or None, default "district"
+        A larger area shown beside each unit (a frame column; left out when absent).
     synthetic : bool, default False
         Keep the frame's units without forms (model-based, synthetic); otherwise they are
         fitted (they count in the benchmark) but left out of the frame returned.
@@ -393,7 +399,7 @@ def report_units(
     Returns
     -------
     pandas.DataFrame
-        One row per unit: ``[benchmark_by, unit, key, *REPORT_COLUMNS]`` (``key`` only when it
+        One row per unit: ``[area, unit, key, *REPORT_COLUMNS]`` (``key`` only when it
         differs from ``unit``): the published figure (``estimate`` … ``method``, NaN where
         suppressed), the direct one (``direct``, ``direct_se``, its interval; NaN without
         forms) and the model's (``model``, ``model_se``, its interval); a unit the rule does
@@ -418,7 +424,8 @@ def report_units(
                 "name the unit's column (small_area_unit) and its code (small_area_key)",
                 column=col,
             )
-    keep = [benchmark_by] if benchmark_by else []
+    area = area if area in frame.columns else None
+    keep = list(dict.fromkeys(c for c in (area, benchmark_by) if c))
     cov = frame_covariates(frame, unit=key, count=count, keep=keep)
     x = [c for c in cov.columns if c not in (key, count, *keep)]
     pub = publish_units(
@@ -439,8 +446,8 @@ def report_units(
     direct = pub.attrs["direct"].set_index(key).reindex(pub[key])
     fh = pub.attrs["fay_herriot"].set_index(key).reindex(pub[key])
     out = pd.DataFrame({key: pub[key].to_numpy()})
-    if benchmark_by:
-        out.insert(0, benchmark_by, cov.set_index(key)[benchmark_by].reindex(pub[key]).to_numpy())
+    if area:
+        out.insert(0, area, cov.set_index(key)[area].reindex(pub[key]).to_numpy())
     if unit != key:
         names = data[[key, unit]].dropna().drop_duplicates(subset=[key]).set_index(key)[unit]
         if unit in frame.columns:

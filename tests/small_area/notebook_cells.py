@@ -14,7 +14,7 @@ small_area_max_model_cv = 0.10  # a model-based one when its CV is at most this
 small_area_min_effective_n = None
 small_area_transform = "logit"  # "logit" | "arcsin" | None (percent)
 small_area_method = "reml"  # reml | ml | fh
-small_area_benchmark_by = "district"  # units add up to the direct estimates of this
+small_area_benchmark_by = None  # e.g. "district": units add up to its direct estimates
 small_area_synthetic = False  # also publish the frame's units without forms
 """
 

@@ -211,8 +211,9 @@ def test_the_notebook_03_cell_publishes_wards_through_the_guard(nb03):
 
 
 def test_the_guard_hides_a_ward_beside_a_small_one_in_its_district(nb03):
-    """Benchmarked wards add up to the district's published figure: one hidden ward alone in
-    its district could be worked out, so the guard hides another."""
+    """A district's published figure ties its wards together (their direct estimates, and
+    benchmarked ones): one hidden ward alone in its district could be worked out, so the guard
+    hides another."""
     g, sa = nb03["sa_pub"], nb03["sa"]
     hidden = g["suppressed"].to_numpy() & (sa["n"].to_numpy() >= 30)
     assert hidden.any()
@@ -397,6 +398,32 @@ def test_the_same_inputs_give_identical_figures(nb03):
     again = gs.small_area.report_units(
         nb03["design"], INST, pd.read_csv(DATA / "frame.csv"), "ward", "psu", "SIPAS",
         rule=sar.rule_from_params(P), transform=P["small_area_transform"],
-        benchmark_by="district", level=nb03["level"], seed=P["seed"],
+        benchmark_by=P["small_area_benchmark_by"], level=nb03["level"], seed=P["seed"],
     )  # fmt: skip
     pd.testing.assert_frame_equal(again, sa)
+
+
+def test_the_default_model_gains_and_benchmarking_adds_up_exactly(nb03):
+    """The default (no benchmarking): model-based wards are more precise than their direct
+    estimates. Benchmarked to the districts, all wards of a district (with and without forms)
+    add up to its direct estimate exactly, and the squared adjustment in the MSE costs the
+    gain (stated in the parameter's description)."""
+    P, sa = nb03["P"], nb03["sa"]
+    fh = sa[sa["method"] == "fh"]
+    assert len(fh) >= 3 and fh["se"].median() < 0.75 * fh["direct_se"].median()
+    frame = pd.read_csv(DATA / "frame.csv")
+    cov = gs.small_area.frame_covariates(frame, unit="psu", keep=["district"])
+    x = [c for c in cov.columns if c not in ("psu", "district", "N")]
+    pub = gs.small_area.publish_units(
+        nb03["design"], INST, cov, unit="psu", x=x, transform=P["small_area_transform"],
+        benchmark_by="district", benchmark_weights="N", rule=sar.rule_from_params(P),
+        seed=P["seed"],
+    )  # fmt: skip
+    b = pub.attrs["fay_herriot"].merge(cov[["psu", "district", "N"]], on="psu")
+    assert len(b) == 587
+    got = (b["estimate"] * b["N"]).groupby(b["district"]).sum() / b.groupby("district")["N"].sum()
+    idx = gs.sipas_index(nb03["design"], INST, by="district")
+    want = idx[idx["code"] == "SIPAS"].set_index("district")["estimate"]
+    np.testing.assert_allclose(got.to_numpy(), want.reindex(got.index).to_numpy(), rtol=1e-9)
+    bfh = b[b["psu"].isin(fh["psu"])]
+    assert bfh["se"].median() > fh["se"].median()
