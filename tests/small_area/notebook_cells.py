@@ -81,3 +81,31 @@ if ward in resp.respondents.columns and sa_cols.get("weight") in resp.respondent
         + sa_report.describe_forms(sa_forms, L, sa_unit, sa_cv, num.tables)))
     display(sa_table)
 """
+
+
+def insert_cells(nb03: str | None = None, nb01: str | None = None) -> None:
+    """Insert the cells into notebook files with nbformat (what the lead does when merging).
+
+    Notebook 03: :data:`NB03_PARAMETERS` appended to the parameters cell (before its
+    ``output_dir`` line), :data:`NB03_CELL` after the cell that starts ``if P["unit_targets"]:``.
+    Notebook 01: :data:`NB01_CELL` after the cell that starts
+    ``display(Markdown(f"## {T('h_plan')}``.
+    """
+    import nbformat
+
+    for path, cell, anchor in (
+        (nb03, NB03_CELL, 'if P["unit_targets"]:'),
+        (nb01, NB01_CELL, "display(Markdown(f\"## {T('h_plan')}"),
+    ):
+        if path is None:
+            continue
+        book = nbformat.read(path, as_version=4)
+        at = next(i for i, c in enumerate(book.cells) if c.source.startswith(anchor))
+        book.cells.insert(at + 1, nbformat.v4.new_code_cell(cell.rstrip("\n")))
+        if cell is NB03_CELL:
+            par = next(c for c in book.cells if "parameters" in c.metadata.get("tags", []))
+            lines = par.source.split("\n")
+            k = next(i for i, x in enumerate(lines) if x.startswith("output_dir"))
+            lines[k:k] = NB03_PARAMETERS.strip("\n").split("\n")
+            par.source = "\n".join(lines)
+        nbformat.write(book, path)

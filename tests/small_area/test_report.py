@@ -427,3 +427,30 @@ def test_the_default_model_gains_and_benchmarking_adds_up_exactly(nb03):
     np.testing.assert_allclose(got.to_numpy(), want.reindex(got.index).to_numpy(), rtol=1e-9)
     bfh = b[b["psu"].isin(fh["psu"])]
     assert bfh["se"].median() > fh["se"].median()
+
+
+def test_the_cells_insert_with_nbformat_and_declare_their_parameters(tmp_path):
+    import shutil
+
+    import nbformat
+    import papermill as pm
+
+    from govsurvey.config.params import PARAMETERS
+
+    for name in ("03_satisfaction_index.ipynb", "01_sampling_design.ipynb"):
+        shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
+    cells.insert_cells(
+        str(tmp_path / "03_satisfaction_index.ipynb"), str(tmp_path / "01_sampling_design.ipynb")
+    )
+    b03 = nbformat.read(tmp_path / "03_satisfaction_index.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(b03.cells) if c.source.startswith('if P["unit_targets"]:'))
+    assert b03.cells[at + 1].source == cells.NB03_CELL.rstrip("\n")
+    declared = pm.inspect_notebook(str(tmp_path / "03_satisfaction_index.ipynb"))
+    for k, v in SMALL_AREA_DEFAULTS.items():
+        assert eval(declared[k]["default"]) == v == PARAMETERS[k].default  # noqa: S307
+    b01 = nbformat.read(tmp_path / "01_sampling_design.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(b01.cells) if "## {T('h_plan')}" in c.source)
+    assert b01.cells[at + 1].source == cells.NB01_CELL.rstrip("\n")
+    for book in (b03, b01):
+        for c in book.cells:
+            assert not re.search(r"^\s*(def|class|lambda)\b", c.source, re.M)
