@@ -175,13 +175,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "not published, in all",
         "vi": "không công bố, tổng cộng",
     },
-    "legend_direct": {"en": "direct", "vi": "trực tiếp"},
-    "legend_model": {"en": "model-based", "vi": "mô hình"},
-    "y_estimate": {"en": "{code} (%)", "vi": "{code} (%)"},
-    "x_units": {
-        "en": "units, ordered by the direct estimate",
-        "vi": "đơn vị, xếp theo ước lượng trực tiếp",
-    },
     # notebook 01
     "h_forms": {
         "en": "Forms per {unit_l}: direct estimates against the model",
