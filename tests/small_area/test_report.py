@@ -454,3 +454,21 @@ def test_the_cells_insert_with_nbformat_and_declare_their_parameters(tmp_path):
     for book in (b03, b01):
         for c in book.cells:
             assert not re.search(r"^\s*(def|class|lambda)\b", c.source, re.M)
+
+
+def test_a_vietnamese_section_has_no_english_sentence(nb03, nb01):
+    g, sa, P = nb03["sa_pub"], nb03["sa"], nb03["P"]
+    parts = [
+        sar.describe_units(g, "vi", "phường", P["min_cell"], frame=sa, benchmark_by="quận"),
+        sar.summary_table(g, "vi", "", P["min_cell"], frame=sa).to_html(),
+        sar.units_table(g, INST, "vi", "", P["min_cell"], frame=sa).to_html(),
+        sar.alt_units(nb03["pub"].published(sa), "vi"),
+        sar.describe_forms(nb01["sa_forms"], "vi", "phường", 0.05, 1),
+        sar.forms_table(nb01["sa_forms"], "vi", "", 0.05).to_html(),
+    ]
+    text = " ".join(parts)
+    for entry in sar.TEXT.values():
+        for piece in re.split(r"\{[^}]*\}|[()|:;,]", entry["en"]):
+            piece = piece.strip(" .—–-")
+            if len(piece.split()) >= 3:
+                assert piece not in text, piece
