@@ -63,6 +63,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "stated_importance": (".drivers", "stated_importance"),
     "service_facts": (".drivers", "service_facts"),
     "fact_effects": (".drivers", "fact_effects"),
+    # small areas
+    "fay_herriot": (".small_area", "fay_herriot"),
     # publishing
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),
@@ -82,6 +84,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "sampling": (".sampling", None),
     "synth": (".synth", None),
     "weighting": (".weighting", None),
+    "small_area": (".small_area", None),
     "narrative": (".publish.narrative", None),
     "plots": (".publish.plots", None),
 }

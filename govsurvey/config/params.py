@@ -40,6 +40,7 @@ from ..errors import MAX_SHOWN, InputError, Problem, short
 from ..sampling.params import SamplingOwnParams, seed_in_range
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
+from .params_small_area import SmallAreaOwnParams
 from .preflight import parameter_problems, path_problem
 
 __all__ = [
@@ -351,7 +352,7 @@ def _percent_map(v: dict[str, float] | None, what: str) -> dict[str, float] | No
     return v
 
 
-class IndexParams(SharedParams, PublishedWeighting):
+class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
     """Notebook 03 (the SIPAS index): the weighting it publishes with
     (:class:`PublishedWeighting`), targets and baseline.
 
