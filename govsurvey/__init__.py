@@ -60,6 +60,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "stated_importance": (".drivers", "stated_importance"),
     "service_facts": (".drivers", "service_facts"),
     "fact_effects": (".drivers", "fact_effects"),
+    # change over time
+    "Waves": (".trends", "Waves"),
     # publishing
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),
@@ -79,6 +81,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "sampling": (".sampling", None),
     "synth": (".synth", None),
     "weighting": (".weighting", None),
+    "trends": (".trends", None),
     "narrative": (".publish.narrative", None),
     "plots": (".publish.plots", None),
 }
