@@ -279,7 +279,7 @@ class Waves:
                 column=period,
                 row=int(np.flatnonzero(miss)[0]),
             )
-        found = list(pd.unique(data[period]))
+        found = [v.item() if isinstance(v, np.generic) else v for v in pd.unique(data[period])]
         want = list(periods) if periods is not None else sorted(found)
         empty = [p for p in want if p not in set(found)]
         if empty:
@@ -298,6 +298,7 @@ class Waves:
                 value=extra[0],
             )
         codes = data[period].to_numpy()
+        want = [v.item() if isinstance(v, np.generic) else v for v in want]
         designs = {
             p: Design(
                 data.loc[codes == p],
