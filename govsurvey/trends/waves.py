@@ -30,7 +30,7 @@ from ..design import Design, group_sum
 from ..design.engine import Columns, as_list, make_domains
 from ..errors import InputError
 from ..index import IndexModel, index_model
-from ..inference import _one_sided
+from ..inference import _one_sided, welch_df
 from ..results import domain_name, t_quantile
 
 __all__ = ["Waves", "common_instrument"]
@@ -820,7 +820,7 @@ class Waves:
         the scatter of the true values around a line: ``σ² = max(0, (RSS − Σ (1 − h_t)
         se_t²) / (m − 2))`` (the residual sum of squares less its expected sampling part),
         added with the factor ``1 + 1/m + (at − x̄)²/Sxx``. The interval is a t interval on
-        ``m − 2`` df when ``σ² > 0``, on the design df otherwise.
+        Welch–Satterthwaite df (the design part on the design df, the scatter on ``m − 2``).
 
         Parameters
         ----------
@@ -878,7 +878,9 @@ class Waves:
             factor = 1.0 + 1.0 / cnt + (at_f - xbar) ** 2 / sxx
         var = vdes + sigma2 * factor
         df_des = np.broadcast_to(self._df(s, mask.any(axis=2))[:, None], est.shape)
-        df = np.where(sigma2 > 0, cnt - 2.0, df_des)
+        # Welch–Satterthwaite: the design part on its df, the line's scatter on m - 2
+        df = welch_df(np.sqrt(vdes), df_des, np.sqrt(sigma2 * factor), np.maximum(cnt - 2.0, 1.0))
+        df = np.where(sigma2 > 0, df, df_des)
         m = len(s.model.codes)
         out = self._table(s).loc[np.repeat(np.arange(s.D), m)].reset_index(drop=True)
         out["level"] = np.tile(s.model.levels, s.D)
