@@ -265,11 +265,12 @@ def simulate_desks(
     desks: int = 30,
     months: int = 24,
     start: str = "2024-01",
-    days: int = 10,
-    forms_per_day: int = 4,
+    days: int = 12,
+    forms_per_day: int = 5,
     declining: str | None = "Một cửa Chương Mỹ",
-    decline: float = 5.0,
+    decline: float = 6.0,
     decline_months: int = 6,
+    desk_sd: float = 0.0,
     instrument: Instrument | str = "sipas-2017",
 ) -> DeskForms:
     """Forms collected every month at one-stop desks: one desk declines, the rest are flat.
@@ -289,6 +290,9 @@ def simulate_desks(
         ``decline_months`` months (by ``decline × decline_months`` in the last).
     decline : float
     decline_months : int
+    desk_sd : float
+        SD of the desks' lasting latent effects (0: every flat desk has the same truth, the
+        funnel chart's null).
     instrument : Instrument or str
 
     Returns
@@ -301,7 +305,7 @@ def simulate_desks(
     >>> t = sim.truth.query("code == 'SIPAS'").pivot(index="month", columns="desk",
     ...                                              values="estimate")
     >>> round(float(t["Một cửa Tây Hồ"].iloc[-1] - t["Một cửa Tây Hồ"].iloc[0]), 6)
-    -30.0
+    -36.0
     """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     crit, comp, lin = _structure(inst)
@@ -309,7 +313,7 @@ def simulate_desks(
     eta, dk = _levels(rng, inst)
     names = desk_names(desks)
     month_list = [str(p) for p in pd.period_range(start, periods=months, freq="M")]
-    effect = np.round(rng.normal(0.0, 0.3, desks), 6)
+    effect = np.round(rng.normal(0.0, 1.0, desks) * desk_sd, 6)
     shift = np.tile(effect, (months, 1))  # (months, desks)
     if declining is not None:
         dd = names.index(declining)
