@@ -475,7 +475,7 @@ def compile_months(
     >>> d = Design(sim.forms, weights="weight", strata="stratum", psu="psu")
     >>> ms = compile_months(d, "sipas-2017", unit="desk", date="date")
     >>> ms.periods, len(ms.sums)
-    (['2024-01', '2024-02', '2024-03'], 60)
+    (['2024-01', '2024-02', '2024-03'], 72)
     """
     if not isinstance(design, Design):
         raise InputError.one(
