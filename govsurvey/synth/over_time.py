@@ -197,6 +197,7 @@ def simulate_waves(
     D, Y = len(names), len(years)
     effect = np.round(rng.normal(0.0, 0.3, D), 6)
     size = rng.integers(15_000, 60_000, D)  # dossiers a year
+    effect[names.index(improving)] *= -np.sign(effect[names.index(improving)])  # room to rise
     shift = np.tile(effect, (Y, 1))  # (years, districts)
     d_up = names.index(improving)
     for t in range(1, Y):
