@@ -44,7 +44,10 @@ def _months(
 ) -> tuple[np.ndarray, list]:
     """Each form's month index and the months compiled; missing or stray dates are errors."""
     raw = values
-    dates = pd.to_datetime(raw, errors="coerce", format="mixed", dayfirst=False)
+    codes, uniq = pd.factorize(raw)  # a month has few distinct dates: parse each once
+    parsed = pd.to_datetime(pd.Series(uniq), errors="coerce", format="mixed")
+    dates = pd.Series(parsed.to_numpy()[np.where(codes < 0, 0, codes)], index=raw.index)
+    dates[codes < 0] = pd.NaT
     bad = dates.isna().to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
