@@ -36,7 +36,13 @@ from govsurvey.config.instrument import Instrument, load_instrument
 
 from .constants import DISTRICTS
 
-__all__ = ["DeskForms", "YearlyWaves", "simulate_desks", "simulate_waves"]
+__all__ = [
+    "DeskForms",
+    "YearlyWaves",
+    "simulate_desks",
+    "simulate_waves",
+    "write_over_time_data",
+]
 
 CUTS = np.array([-2.0, -1.0, 0.0, 1.2])
 SD_CLUSTER, SD_PERSON, SD_ITEM = 0.25, 0.6, 0.7
@@ -84,7 +90,8 @@ def _shift_for(eta: np.ndarray, lin: np.ndarray, base: float, points: float) -> 
 def _answers(
     rng: np.random.Generator, eta: np.ndarray, dk: np.ndarray, mean: np.ndarray, cluster: np.ndarray
 ) -> np.ndarray:
-    """Answers 1–5 (8 don't know) for forms with latent ``mean`` and cluster index."""
+    """Answers 1–5 (8 don't know) for forms with latent ``mean`` and cluster index, and the
+    overall satisfaction item (last column)."""
     n, k = len(mean), len(eta)
     u = rng.normal(0.0, SD_CLUSTER, int(cluster.max()) + 1)
     person = rng.normal(0.0, SD_PERSON, n)
@@ -92,11 +99,14 @@ def _answers(
     q = np.round(eta[None, :] + (mean + u[cluster] + person)[:, None] + e, 6)
     ans = 1 + (q[:, :, None] > CUTS).sum(axis=2)
     ans[rng.random((n, k)) < dk[None, :]] = 8
-    return ans
+    # overall satisfaction: the form's mean latent quality with its own noise, same cuts
+    over = np.round(q.mean(axis=1) + rng.normal(0.0, 0.3, n), 6)
+    return np.column_stack([ans, 1 + (over[:, None] > CUTS).sum(axis=1)])
 
 
 def _frame(inst: Instrument, ans: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(ans.astype(np.int64), columns=[c.column for c in inst.criteria])
+    cols = [c.column for c in inst.criteria] + [inst.overall_column]
+    return pd.DataFrame(ans.astype(np.int64), columns=cols)
 
 
 def _truth_frame(
@@ -239,8 +249,9 @@ class DeskForms:
     Attributes
     ----------
     forms : DataFrame
-        ``form_id``, ``desk``, ``date``, ``stratum`` (desk and month), ``psu`` (the sampled
-        day), ``weight`` (the day's completed dossiers per form) and the criterion answers.
+        ``respondent_id`` (the form), ``desk``, ``district``, ``date``, ``stratum`` (desk and
+        month), ``psu`` (the sampled day), ``weight`` (the day's completed dossiers per form)
+        and the criterion answers.
     truth : DataFrame
         ``[desk, month, level, code, estimate]``.
     declining : str
@@ -253,6 +264,12 @@ class DeskForms:
     months: list[str]
     decline_months: int
     instrument: Instrument = field(repr=False)
+
+
+def desk_district(names: list[str]) -> list[str]:
+    """The district of each desk (numbered desks beyond 30 take the districts in turn)."""
+    districts = [d for d, _ in DISTRICTS]
+    return [districts[i % len(districts)] for i in range(len(names))]
 
 
 def desk_names(n: int) -> list[str]:
@@ -338,8 +355,9 @@ def simulate_desks(
     n = len(row_cell)
     forms = pd.DataFrame(
         {
-            "form_id": pd.Series(np.arange(n) + 1).map("F{:07d}".format).to_numpy(),
+            "respondent_id": pd.Series(np.arange(n) + 1).map("F{:07d}".format).to_numpy(),
             "desk": desk,
+            "district": np.asarray(desk_district(names))[d_idx[row_cell]],
             "date": date.to_numpy(),
             "stratum": pd.Series(desk).str.cat(pd.Series(mon), sep=" ").to_numpy(),
             "psu": pd.Series(desk).str.cat(date, sep=" ").to_numpy(),
@@ -353,3 +371,38 @@ def simulate_desks(
     return DeskForms(
         forms, truth, declining or "", month_list, decline_months if declining else 0, inst
     )
+
+
+# --------------------------------------------------------------------------- embedded files
+def write_over_time_data(folder, seed: int = 2024) -> dict[str, str]:
+    """Write the embedded waves and desk forms (``waves.csv``, ``truth_waves.csv``,
+    ``desk_forms.csv``, ``truth_desks.csv``) for notebook 05.
+
+    Five yearly waves (2021–2025; Thanh Xuân rises 2 true points a year) and 24 months
+    (2024–2025) of forms at 16 one-stop desks (the desk of Chương Mỹ declines over its last 6
+    months). The same seed writes the same bytes.
+
+    Returns
+    -------
+    dict
+        File name -> SHA-256 of the file written.
+
+    Examples
+    --------
+    >>> write_over_time_data("data/synthetic")  # doctest: +SKIP
+    """
+    from pathlib import Path
+
+    from govsurvey.io import file_sha256
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = {"index": False, "lineterminator": "\n", "encoding": "utf-8", "float_format": "%.10g"}
+    waves = simulate_waves(seed=seed)
+    waves.responses.to_csv(folder / "waves.csv", **csv)
+    waves.truth.to_csv(folder / "truth_waves.csv", **csv)
+    desks = simulate_desks(seed=seed, desks=16)
+    desks.forms.to_csv(folder / "desk_forms.csv", **csv)
+    desks.truth.to_csv(folder / "truth_desks.csv", **csv)
+    names = ["waves.csv", "truth_waves.csv", "desk_forms.csv", "truth_desks.csv"]
+    return {n: file_sha256(folder / n) for n in names}

@@ -94,3 +94,12 @@ def test_progress_bad_targets(waves, instrument):
         gs.trends.progress(waves, {"Z": {2025: 80}}, instrument, unit="district")
     with pytest.raises(InputError, match="between 0 and 100"):
         gs.trends.progress(waves, {2025: 180}, instrument)
+
+
+def test_embedded_over_time_data_regenerates_byte_identical(tmp_path, root):
+    from govsurvey.io import file_sha256
+    from govsurvey.synth.over_time import write_over_time_data
+
+    sums = write_over_time_data(tmp_path)
+    for name, digest in sums.items():
+        assert digest == file_sha256(root / "data" / "synthetic" / name), name
