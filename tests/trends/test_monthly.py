@@ -114,7 +114,7 @@ def test_bad_forms(sim, instrument):
     with pytest.raises(InputError, match="no reporting unit"):
         gs.trends.compile_months(_design(f), instrument, "desk", "date")
     two = gs.Design(
-        sim.forms.assign(n2=100, n1=28), strata="stratum", psu=["psu", "form_id"], fpc=["n1", "n2"]
+        sim.forms.assign(n2=100, n1=28), strata="stratum", psu=["psu", "respondent_id"], fpc=["n1", "n2"]
     )
     with pytest.raises(InputError, match="one-stage design"):
         gs.trends.compile_months(two, instrument, "desk", "date")
