@@ -412,8 +412,11 @@ class MonthlySums:
         q_lim = stats.t.ppf(0.5 + limit / 2, dfx)
         q_warn = stats.t.ppf(0.5 + warning / 2, dfx)
         out["centre"] = centre
-        out["warn_low"], out["warn_high"] = centre - q_warn * se, centre + q_warn * se
-        out["limit_low"], out["limit_high"] = centre - q_lim * se, centre + q_lim * se
+        out["warn_low"] = np.maximum(centre - q_warn * se, 0.0)
+        out["warn_high"] = np.minimum(centre + q_warn * se, 100.0)
+        # limits of a percentage stay within 0–100 (the flags are the same either way)
+        out["limit_low"] = np.maximum(centre - q_lim * se, 0.0)
+        out["limit_high"] = np.minimum(centre + q_lim * se, 100.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             out["z"] = (est - centre) / se
             half = q_warn * se

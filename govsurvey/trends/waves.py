@@ -298,6 +298,10 @@ class Waves:
                 value=extra[0],
             )
         codes = data[period].to_numpy()
+        if pd.api.types.is_float_dtype(data[period]) and (np.round(codes) == codes).all():
+            codes = codes.astype(np.int64)  # years read as floats (a column with blanks)
+            found = sorted({int(v) for v in codes})
+            want = [int(v) for v in want] if periods is not None else found
         want = [v.item() if isinstance(v, np.generic) else v for v in want]
         designs = {
             p: Design(
