@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from .report import text
@@ -51,6 +52,7 @@ def path_plot(
         x = s["period"].to_numpy()
         ax.plot(x, s["estimate"], marker="o", label=name)
         ax.fill_between(x, s["ci_low"], s["ci_high"], alpha=0.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(text("year", lang))
     ax.set_ylabel("SIPAS (%)")
     ax.legend(fontsize=8, loc="best")
@@ -173,6 +175,7 @@ def target_plot(
         )
     for year, t in targets.items():
         ax.plot([year], [t], marker="*", ms=12, color="crimson", ls="none")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(text("year", lang))
     ax.set_ylabel("SIPAS (%)")
     ax.legend(fontsize=8)
