@@ -22,8 +22,8 @@ class TrendsOwnParams(BaseModel):
 
     Examples
     --------
-    >>> p = TrendsOwnParams(dated_targets={"Thanh Xuân": {2023: 90, 2025: 95}})
-    >>> p.dated_targets["Thanh Xuân"][2025], p.period, p.funnel_limit
+    >>> p = TrendsOwnParams(dated_targets={2023: 90, 2025: 95}, target_unit="Thanh Xuân")
+    >>> p.dated_targets[2025], p.period, p.funnel_limit
     (95.0, 'year', 0.998)
     >>> TrendsOwnParams(months=["2024-13"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -52,8 +52,11 @@ class TrendsOwnParams(BaseModel):
         None, description="first period of the change (default: first)"
     )
     change_end: int | None = Field(None, description="last period of the change (default: last)")
-    dated_targets: dict[str, dict[int, float]] | None = Field(
-        None, description="unit -> {year: SIPAS target}, e.g. {Thanh Xuân: {2023: 90, 2025: 95}}"
+    dated_targets: dict[int, float] | None = Field(
+        None, description="year -> SIPAS target of target_unit, e.g. {2023: 90, 2025: 95}"
+    )
+    target_unit: str | None = Field(
+        None, description="the unit (of trend_unit) the dated targets are for; omit: everyone"
     )
     desk_forms: str | None = Field(
         "../data/synthetic/desk_forms.csv",
@@ -74,15 +77,12 @@ class TrendsOwnParams(BaseModel):
 
     @field_validator("dated_targets")
     @classmethod
-    def _targets(cls, v: dict[str, dict[int, float]] | None) -> dict[str, dict[int, float]] | None:
-        if v is None:
-            return None
-        for unit, per in v.items():
-            for year, t in per.items():
-                if not 1990 <= year <= 2100:
-                    raise ValueError(f"gives {unit} the year {year}, outside 1990–2100")
-                if not math.isfinite(t) or not 0 <= t <= 100:
-                    raise ValueError(f"gives {unit} in {year} the target {t}, outside 0–100")
+    def _targets(cls, v: dict[int, float] | None) -> dict[int, float] | None:
+        for year, t in (v or {}).items():
+            if not 1990 <= year <= 2100:
+                raise ValueError(f"has the year {year}, outside 1990–2100")
+            if not math.isfinite(t) or not 0 <= t <= 100:
+                raise ValueError(f"gives {year} the target {t}, outside 0–100")
         return v
 
     @field_validator("months")
