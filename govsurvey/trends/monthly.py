@@ -45,9 +45,9 @@ def _months(
     """Each form's month index and the months compiled; missing or stray dates are errors."""
     raw = values
     codes, uniq = pd.factorize(raw)  # a month has few distinct dates: parse each once
-    parsed = pd.to_datetime(pd.Series(uniq), errors="coerce", format="mixed")
-    dates = pd.Series(parsed.to_numpy()[np.where(codes < 0, 0, codes)], index=raw.index)
-    dates[codes < 0] = pd.NaT
+    parsed = pd.to_datetime(pd.Series(uniq, dtype=object), errors="coerce", format="mixed")
+    table = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    dates = pd.Series(table[np.where(codes < 0, len(uniq), codes)], index=raw.index)
     bad = dates.isna().to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

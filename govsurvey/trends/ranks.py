@@ -61,6 +61,12 @@ def ranks(
         r = rank_index(rows.drop(columns=["period"]), unit, confidence)
         r.insert(0, "period", p)
         parts.append(r)
+    if not parts:
+        raise InputError.one(
+            f"no period has an estimate of {code!r} by {unit!r} to rank",
+            "check the unit column and that the waves hold answers to the criteria",
+            column=unit,
+        )
     out = pd.concat(parts, ignore_index=True)
     cols = ["period", unit, "estimate", "se", "df", "n", "rank", "rank_low", "rank_high"]
     out = out[cols]

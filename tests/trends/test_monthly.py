@@ -114,10 +114,19 @@ def test_bad_forms(sim, instrument):
     with pytest.raises(InputError, match="no reporting unit"):
         gs.trends.compile_months(_design(f), instrument, "desk", "date")
     two = gs.Design(
-        sim.forms.assign(n2=100, n1=28), strata="stratum", psu=["psu", "respondent_id"], fpc=["n1", "n2"]
+        sim.forms.assign(n2=100, n1=28),
+        strata="stratum",
+        psu=["psu", "respondent_id"],
+        fpc=["n1", "n2"],
     )
     with pytest.raises(InputError, match="one-stage design"):
         gs.trends.compile_months(two, instrument, "desk", "date")
     ms = gs.trends.compile_months(_design(sim.forms), instrument, "desk", "date")
     with pytest.raises(InputError, match="longer than"):
         ms.index(window=30)
+
+
+def test_every_date_missing(sim, instrument):
+    f = sim.forms.assign(date=None)
+    with pytest.raises(InputError, match="have no date"):
+        gs.trends.compile_months(_design(f), instrument, "desk", "date")
