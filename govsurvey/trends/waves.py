@@ -417,9 +417,14 @@ class Waves:
             raise InputError.one(
                 "confidence must lie strictly between 0 and 1", "use e.g. 0.95", value=confidence
             )
-        key = (id(instrument), getattr(instrument, "name", instrument), tuple(by))
-        if key in self._cache:
-            return self._cache[key]
+        if isinstance(instrument, Mapping):
+            ident = tuple((p, id(v), getattr(v, "name", v)) for p, v in instrument.items())
+        else:
+            ident = (id(instrument), getattr(instrument, "name", instrument))
+        key = (ident, tuple(by))
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is instrument:  # the same object, not a reused id
+            return hit[1]
         inst, dropped = common_instrument(instrument, {p: d.data for p, d in self.designs.items()})
         model = index_model(inst)
         data = self.data
@@ -468,7 +473,7 @@ class Waves:
             dropped=dropped,
             notes=notes,
         )
-        self._cache[key] = setup
+        self._cache[key] = (instrument, setup)
         return setup
 
     # ------------------------------------------------------------------------------------

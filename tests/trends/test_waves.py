@@ -165,3 +165,24 @@ def test_calibrated_waves_keep_their_calibration(instrument):
     own = gs.sipas_index(da, instrument)
     mine = w.index(instrument)
     np.testing.assert_allclose(mine.loc[mine["period"] == 2021, "se"], own["se"], rtol=1e-10)
+
+
+def test_periods_of_different_instruments_compare_on_common_codes(instrument):
+    import dataclasses
+
+    comps = instrument.components
+    short = dataclasses.replace(
+        instrument,
+        name="sipas-short",
+        components=tuple(
+            dataclasses.replace(c, criteria=c.criteria[:-1]) if c.code == "C3" else c
+            for c in comps[:4]
+        ),
+    )
+    w = gs.Waves({2021: _design(_frame(1)), 2022: _design(_frame(2))})
+    ch = w.change({2021: instrument, 2022: short})
+    dropped = set(ch.attrs["dropped_codes"])
+    assert dropped == {"C3.6", "C5.1", "C5.2", "C5.3", "C5.4", "C5"}
+    assert set(ch["code"]) == {c.code for c in short.criteria} | {"C1", "C2", "C3", "C4", "SIPAS"}
+    with pytest.raises(InputError, match="no instrument given"):
+        w.change({2021: instrument})
