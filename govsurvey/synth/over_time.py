@@ -289,6 +289,7 @@ def simulate_desks(
     decline: float = 6.0,
     decline_months: int = 6,
     desk_sd: float = 0.0,
+    days_spread: int = 0,
     instrument: Instrument | str = "sipas-2017",
 ) -> DeskForms:
     """Forms collected every month at one-stop desks: one desk declines, the rest are flat.
@@ -311,6 +312,9 @@ def simulate_desks(
     desk_sd : float
         SD of the desks' lasting latent effects (0: every flat desk has the same truth, the
         funnel chart's null).
+    days_spread : int
+        Desks of different sizes: each desk samples ``days − days_spread`` to ``days`` days a
+        month (a fixed draw per desk; 0: every desk samples ``days``).
     instrument : Instrument or str
 
     Returns
@@ -349,6 +353,13 @@ def simulate_desks(
     cluster = row_cell * days + np.tile(np.repeat(np.arange(days), forms_per_day), cells)
     ans = _answers(rng, eta, dk, shift[m_idx[row_cell], d_idx[row_cell]], cluster)
     clients = rng.poisson(25.0, cells * days) + 5  # dossiers completed that day
+    if days_spread:  # desks of different sizes: fewer or more sampled days a month
+        size = np.random.default_rng([int(seed), 203]).integers(
+            -days_spread, days_spread + 1, desks
+        )
+        day_no = cluster % days
+        keep = day_no < np.clip(days + size, 1, days)[d_idx[row_cell]]
+        row_cell, row_day, cluster, ans = row_cell[keep], row_day[keep], cluster[keep], ans[keep]
     mon = np.asarray(month_list)[m_idx[row_cell]]
     desk = np.asarray(names)[d_idx[row_cell]]
     date = pd.Series(mon).str.cat(pd.Series(row_day).map("{:02d}".format), sep="-")
@@ -379,8 +390,8 @@ def write_over_time_data(folder, seed: int = 2024) -> dict[str, str]:
     ``desk_forms.csv``, ``truth_desks.csv``) for notebook 05.
 
     Five yearly waves (2021–2025; Thanh Xuân rises 2 true points a year) and 24 months
-    (2024–2025) of forms at 16 one-stop desks (the desk of Chương Mỹ declines over its last 6
-    months). The same seed writes the same bytes.
+    (2024–2025) of forms at 16 one-stop desks of different sizes (6 to 16 sampled days a month;
+    the desk of Chương Mỹ declines over its last 6 months). The same seed writes the same bytes.
 
     Returns
     -------
@@ -401,7 +412,7 @@ def write_over_time_data(folder, seed: int = 2024) -> dict[str, str]:
     waves = simulate_waves(seed=seed)
     waves.responses.to_csv(folder / "waves.csv", **csv)
     waves.truth.to_csv(folder / "truth_waves.csv", **csv)
-    desks = simulate_desks(seed=seed, desks=16)
+    desks = simulate_desks(seed=seed, desks=16, days=16, days_spread=10)
     desks.forms.to_csv(folder / "desk_forms.csv", **csv)
     desks.truth.to_csv(folder / "truth_desks.csv", **csv)
     names = ["waves.csv", "truth_waves.csv", "desk_forms.csv", "truth_desks.csv"]
