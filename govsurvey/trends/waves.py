@@ -140,8 +140,8 @@ def common_instrument(
 
 def _labels(data: pd.DataFrame, col: str | None, n: int) -> np.ndarray:
     if col is None:
-        return np.zeros(n, dtype=np.int64)
-    return data[col].astype(str).to_numpy()
+        return np.full(n, "(all)", dtype=object)
+    return data[col].astype(str).to_numpy(dtype=object)
 
 
 def _population(d: Design, k: int) -> np.ndarray:

@@ -186,3 +186,14 @@ def test_periods_of_different_instruments_compare_on_common_codes(instrument):
     assert set(ch["code"]) == {c.code for c in short.criteria} | {"C1", "C2", "C3", "C4", "SIPAS"}
     with pytest.raises(InputError, match="no instrument given"):
         w.change({2021: instrument})
+
+
+def test_shared_psus_without_strata_and_mixed_declarations(instrument):
+    a, b = _frame(1), _frame(2)
+    da = gs.Design(a, weights="w", psu="psu")
+    db = gs.Design(b, weights="w", psu="psu")
+    w = gs.Waves({2021: da, 2022: db}, shared_psus=True)
+    ch = w.change(instrument)
+    assert ch["se"].notna().all() and (ch["df"] == 8 - 1).all()  # 8 shared PSUs, one stratum
+    with pytest.raises(InputError, match="declare their stages differently"):
+        gs.Waves({2021: da, 2022: gs.Design(b.assign(f=100), weights="w", psu="psu", fpc="f")})
