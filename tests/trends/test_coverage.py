@@ -63,3 +63,19 @@ def test_funnel_flags_flat_desks_rarely_and_the_declining_desk_mostly():
     print(f"funnel: flat desk-months flagged {flat_rate:.4f}, declining months caught {caught:.4f}")
     assert flat_rate <= 0.05
     assert caught > 0.5
+
+
+@pytest.mark.slow
+def test_prediction_intervals_cover_the_true_value_two_years_ahead():
+    rows = []
+    for seed in range(2000, 2040):  # 40 seeds x 30 districts
+        sim = simulate_waves(seed=seed, years=(2021, 2022, 2023, 2024, 2025))
+        ds = sim.designs()
+        w = gs.Waves({y: ds[y] for y in (2021, 2022, 2023)})
+        pr = w.predict("sipas-2017", at=2025, by="district").query("code == 'SIPAS'")
+        truth = sim.truth.query("code == 'SIPAS' and year == 2025")[["district", "estimate"]]
+        m = pr.merge(truth.rename(columns={"estimate": "truth"}), on="district")
+        rows.append((m["ci_low"] <= m["truth"]) & (m["truth"] <= m["ci_high"]))
+    cover = pd.concat(rows).mean()
+    print(f"prediction intervals two years ahead cover the truth in {cover:.4f}")
+    assert 0.93 <= cover <= 0.98
