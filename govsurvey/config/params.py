@@ -598,7 +598,7 @@ def _parameters() -> dict[str, Parameter]:
 PARAMETERS: dict[str, Parameter] = _parameters()
 
 #: Parameters that name input files: resolved against the parameters file, hashed in manifests.
-INPUT_FILES = ("responses", "frame", "truth", "ward_frame", "waves", "desk_forms")
+INPUT_FILES = ("responses", "frame", "truth", "ward_frame", "waves", "desk_forms", "waves_truth")
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:

@@ -39,6 +39,10 @@ class TrendsOwnParams(BaseModel):
         "../data/synthetic/waves.csv",
         description="one file of every period's forms, with a period column (omit: no waves)",
     )
+    waves_truth: str | None = Field(
+        "../data/synthetic/truth_waves.csv",
+        description="true values of the waves' figures (synthetic data only; omit otherwise)",
+    )
     period: str = Field("year", description="the waves file's period column (a year)")
     waves_weight: str | None = Field("base_weight", description="the waves' weight column")
     waves_strata: str | None = Field("district", description="the waves' strata column")

@@ -23,6 +23,7 @@ __all__ = [
     "describe_progress",
     "describe_rank_change",
     "describe_trend",
+    "describe_truth_change",
     "describe_waves",
     "funnel_table",
     "progress_table",
@@ -97,6 +98,15 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Biểu đồ điểm: mức thay đổi của {k} đơn vị, từ {lo} đến {hi} điểm.",
         "en": "Dot chart: the change of {k} units, from {lo} to {hi} points.",
     },
+    "truth_change": {
+        "vi": "Đối chiếu với giá trị thật (dữ liệu mô phỏng): khoảng tin cậy {level} của mức "
+        "thay đổi chứa mức thay đổi thật ở {k}/{K} {unit} và {city} toàn địa bàn.",
+        "en": "Against the known truth (synthetic data): the {level} intervals of the change "
+        "contain the true change for {k} of {K} units ({unit}), and {city} for the whole "
+        "population.",
+    },
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
     "h_trend": {"vi": "4. Xu hướng", "en": "4. Trend"},
     "trend": {
         "vi": "Xu hướng tuyến tính của SIPAS toàn địa bàn: {slope} điểm mỗi năm (sai số "
@@ -326,6 +336,23 @@ def change_table(change: pd.DataFrame, instrument: Any, lang: str, caption: str)
     )
     numeric = [text(k, lang) for k in ("col_start", "col_end", "col_change")]
     return Table(frame, caption, numeric=numeric, strong=[len(frame) - 1])
+
+
+def describe_truth_change(
+    city: pd.DataFrame, units: pd.DataFrame, unit_name: str, level: str, lang: str
+) -> str:
+    """How many change intervals contain the true change (from :func:`check_change`)."""
+    u = units[units["code"] == "SIPAS"]
+    c = city[city["code"] == "SIPAS"]
+    return text(
+        "truth_change",
+        lang,
+        level=level,
+        k=int(u["covered"].sum()),
+        K=len(u),
+        unit=unit_name,
+        city=text("yes" if bool(c["covered"].all()) else "no", lang),
+    )
 
 
 def describe_trend(city: pd.DataFrame, units: pd.DataFrame, unit_name: str, lang: str) -> str:
