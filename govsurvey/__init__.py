@@ -65,6 +65,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "fact_effects": (".drivers", "fact_effects"),
     # small areas
     "fay_herriot": (".small_area", "fay_herriot"),
+    # change over time
+    "Waves": (".trends", "Waves"),
     # publishing
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),
@@ -85,6 +87,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "synth": (".synth", None),
     "weighting": (".weighting", None),
     "small_area": (".small_area", None),
+    "trends": (".trends", None),
     "narrative": (".publish.narrative", None),
     "plots": (".publish.plots", None),
 }

@@ -34,6 +34,8 @@ __all__ = [
     "domain_name",
     "welch_df",
     "index_columns",
+    "IndexModel",
+    "index_model",
 ]
 
 log = logging.getLogger(__name__)
@@ -175,23 +177,67 @@ def sipas_index(
             "confidence must lie strictly between 0 and 1", "use e.g. 0.95", value=confidence
         )
     inst = _as_instrument(instrument)
-    crit, comp, avg, w = _structure(inst)
-    k = len(crit)
+    model = index_model(inst)
+    if isinstance(design, TableDesign):  # the sums are computed in the table's engine
+        columns, counts = _indicator_sql(design, inst)
+        res, n = design.estimate_linear(columns, model.point, model.influence, by=by, counts=counts)
+        return model.frame(res, n, confidence)
+    sat, valid = _indicators(design.data, inst)
+    columns = (
+        sat.base if sat.base is not None and sat.base is valid.base else np.hstack([sat, valid])
+    )
+    res = design.estimate_smooth(columns, model.point, model.influence, by=by, linear=True)
+    g = res.domain_of_row
+    inside = g >= 0
+    n = group_sum(g[inside], model.counts(valid[inside]), len(res.domains))
+    return model.frame(res, n, confidence)
 
-    # Rates and composites as a function of totals; everything is linear in the rates.
-    lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → all figures
-    uses = lin != 0  # (criteria, figures): which figures a criterion enters
 
-    def point(t: np.ndarray) -> np.ndarray:
+class IndexModel:
+    """The index as a smooth function of weighted totals, for the variance engine.
+
+    The totals are those of ``[satisfied | valid]`` indicators per criterion (``2k`` columns);
+    :meth:`point` maps them to every figure (criteria, components, SIPAS, in percent),
+    :meth:`influence` gives each row's linearisation values, :meth:`counts` each row's
+    contribution to ``n`` per figure and :meth:`frame` the index frame from the engine's result.
+    :func:`sipas_index` is these four steps; other analyses (change over time, monthly
+    compilation from stored sums) call them on other columns of the same totals.
+
+    Examples
+    --------
+    >>> m = index_model(load_instrument("sipas-2017"))
+    >>> m.k, m.codes[-1], len(m.codes)
+    (22, 'SIPAS', 28)
+    """
+
+    def __init__(self, inst: Instrument) -> None:
+        crit, comp, avg, w = _structure(inst)
+        self.inst = inst
+        self.crit, self.comp = crit, comp
+        self.k = k = len(crit)
+        self.levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]
+        self.codes = crit + comp + ["SIPAS"]
+        # rates and composites as a function of totals; everything is linear in the rates
+        self.lin = np.hstack([np.eye(k), avg, (avg @ w)[:, None]]) * 100.0  # criteria → figures
+        self.uses = self.lin != 0  # (criteria, figures): which figures a criterion enters
+        self._members = [[crit.index(x.code) for x in c.criteria] for c in inst.components]
+
+    def indicators(self, data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Satisfied and valid indicators (rows × criteria) of ``data``'s criterion columns."""
+        return _indicators(data, self.inst)
+
+    def point(self, t: np.ndarray) -> np.ndarray:
+        k = self.k
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = t[..., :k] / t[..., k:]
         empty = np.isnan(rate)
-        fig = np.nan_to_num(rate) @ lin
-        return np.where(empty.astype(float) @ uses > 0, np.nan, fig)
+        fig = np.nan_to_num(rate) @ self.lin
+        return np.where(empty.astype(float) @ self.uses > 0, np.nan, fig)
 
-    def influence(t: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def influence(self, t: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
         # z = (satisfied - rate * valid) / valid total, per criterion; rows in no domain get
         # the zero coefficients of an extra row G
+        k, lin = self.k, self.lin
         G = len(t)
         with np.errstate(invalid="ignore", divide="ignore"):
             inv = np.vstack([np.where(t[:, k:] > 0, 1.0 / t[:, k:], 0.0), np.zeros((1, k))])
@@ -207,57 +253,50 @@ def sipas_index(
         np.matmul(z, lin[:, k:], out=out[:, k:])  # components and the overall index
         return out
 
-    if isinstance(design, TableDesign):  # the sums are computed in the table's engine
-        columns, counts = _indicator_sql(design, inst)
-        res, n = design.estimate_linear(columns, point, influence, by=by, counts=counts)
-        dom = res.domains.reset_index(drop=True)
-        n_dom = len(dom)
-    else:
-        sat, valid = _indicators(design.data, inst)
-        columns = (
-            sat.base if sat.base is not None and sat.base is valid.base else np.hstack([sat, valid])
-        )
-        res = design.estimate_smooth(columns, point, influence, by=by, linear=True)
-        dom = res.domains.reset_index(drop=True)
-        n_dom = len(dom)
-        # n per figure: valid answers per criterion; respondents with any valid answer otherwise
-        g = res.domain_of_row
-        inside = g >= 0
-        comp_any = np.stack(
-            [
-                valid[:, [crit.index(x.code) for x in c.criteria]].max(axis=1)
-                for c in inst.components
-            ],
-            axis=1,
-        )
-        counts = np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
-        n = group_sum(g[inside], counts[inside], n_dom)
-    est = np.asarray(res.estimate, dtype=float)
-    var = np.where(np.isnan(est), np.nan, res.variance)
-    n = n.round().astype(int)
+    def counts(self, valid: np.ndarray) -> np.ndarray:
+        """Each row's count per figure: valid answers per criterion; any valid otherwise."""
+        comp_any = np.stack([valid[:, m].max(axis=1) for m in self._members], axis=1)
+        return np.hstack([valid, comp_any, comp_any.max(axis=1, keepdims=True)])
 
-    levels = ["criterion"] * k + ["component"] * len(comp) + ["overall"]
-    codes = crit + comp + ["SIPAS"]
-    # the one result builder, on the proportion scale (logit interval), then in percent
-    out = result_frame(
-        dom,
-        codes,
-        est / 100,
-        var / 1e4,
-        res.df,
-        n,
-        logit=True,
-        level=confidence,
-        method=res.method,
-    ).rename(columns={"variable": "code"})
-    out.insert(out.columns.get_loc("code"), "level", np.tile(levels, n_dom))
-    out[["estimate", "se", "ci_low", "ci_high"]] *= 100
-    by_cols = [domain_name(c) for c in dom.columns]
-    out = out[by_cols + index_columns]
-    out.attrs.update(level=float(confidence), method=res.method, notes=_empty_notes(out, by_cols))
-    for note in out.attrs["notes"]:
-        log.warning(note)
-    return out
+    def frame(self, res, n: np.ndarray, confidence: float = 0.95) -> pd.DataFrame:
+        """The index frame from the engine's result ``res`` and the counts ``n`` per domain."""
+        est = np.asarray(res.estimate, dtype=float)
+        var = np.where(np.isnan(est), np.nan, res.variance)
+        dom = res.domains.reset_index(drop=True)
+        n_dom = len(dom)
+        n = np.asarray(n).round().astype(int)
+        # the one result builder, on the proportion scale (logit interval), then in percent
+        out = result_frame(
+            dom,
+            self.codes,
+            est / 100,
+            var / 1e4,
+            res.df,
+            n,
+            logit=True,
+            level=confidence,
+            method=res.method,
+        ).rename(columns={"variable": "code"})
+        out.insert(out.columns.get_loc("code"), "level", np.tile(self.levels, n_dom))
+        out[["estimate", "se", "ci_low", "ci_high"]] *= 100
+        by_cols = [domain_name(c) for c in dom.columns]
+        out = out[by_cols + index_columns]
+        notes = _empty_notes(out, by_cols)
+        out.attrs.update(level=float(confidence), method=res.method, notes=notes)
+        for note in notes:
+            log.warning(note)
+        return out
+
+
+def index_model(instrument: Instrument | str) -> IndexModel:
+    """The :class:`IndexModel` of an instrument (its point and influence functions).
+
+    Examples
+    --------
+    >>> index_model("sipas-2017").levels[-1]
+    'overall'
+    """
+    return IndexModel(_as_instrument(instrument))
 
 
 def _empty_notes(out: pd.DataFrame, by_cols: list[str]) -> list[str]:

@@ -111,7 +111,8 @@ def t_quantile(df: np.ndarray, level: float) -> np.ndarray:
     df = np.asarray(df, dtype=float)
     q = np.full(df.shape, np.nan)
     ok = df > 0
-    q[ok] = stats.t.ppf(0.5 + level / 2.0, df[ok])
+    u, inv = np.unique(df[ok], return_inverse=True)  # few distinct df: one quantile each
+    q[ok] = stats.t.ppf(0.5 + level / 2.0, u)[inv.reshape(-1)]
     return q
 
 

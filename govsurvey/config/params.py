@@ -42,6 +42,7 @@ from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
 from .params_small_area import SmallAreaOwnParams
 from .preflight import parameter_problems, path_problem
+from .params_trends import TrendsOwnParams
 
 __all__ = [
     "INPUT_FILES",
@@ -56,6 +57,7 @@ __all__ = [
     "ResponseParams",
     "SamplingParams",
     "SharedParams",
+    "TrendsParams",
     "available_notebooks",
     "load_params",
     "notebooks_dir",
@@ -453,6 +455,20 @@ class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
         return self
 
 
+class TrendsParams(SharedParams, TrendsOwnParams):
+    """Notebook 05 (change over time): the shared keys and notebook 05's own
+    (:class:`~govsurvey.config.params_trends.TrendsOwnParams`: waves, desks, dated targets).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = f.write_text("respondent_id")
+    >>> TrendsParams(responses=str(f)).trend_unit
+    'district'
+    """
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -490,6 +506,9 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
     ),
     "04": NotebookSpec(
         "04", "04_drivers.ipynb", DriversParams, "Drivers of satisfaction", "Yếu tố tác động"
+    ),
+    "05": NotebookSpec(
+        "05", "05_trends.ipynb", TrendsParams, "Change over time", "Biến động theo thời gian"
     ),
 }
 
@@ -589,7 +608,7 @@ def _parameters() -> dict[str, Parameter]:
 PARAMETERS: dict[str, Parameter] = _parameters()
 
 #: Parameters that name input files: resolved against the parameters file, hashed in manifests.
-INPUT_FILES = ("responses", "frame", "truth", "ward_frame")
+INPUT_FILES = ("responses", "frame", "truth", "ward_frame", "waves", "desk_forms", "waves_truth")
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:

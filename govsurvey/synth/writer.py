@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .over_time import write_over_time_data
 from .simulation import simulate
 
 __all__ = ["write_default_data", "main"]
@@ -92,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     sums = write_default_data(args.out, seed=args.seed, nonresponse=args.nonresponse)
+    sums.update(write_over_time_data(args.out, seed=args.seed))  # notebook 05's waves and desks
     for name, digest in sums.items():
         logger.info("%s  %s", digest, name)
     return 0

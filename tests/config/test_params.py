@@ -74,7 +74,7 @@ def test_example_province_is_a_template_without_hanoi_figures():
 
 
 def test_one_model_per_notebook_composed_with_the_shared_keys():
-    assert set(NOTEBOOKS) == {"01", "02", "03", "04"}
+    assert set(NOTEBOOKS) == {"01", "02", "03", "04", "05"}
     for spec in NOTEBOOKS.values():
         assert issubclass(spec.model, SharedParams)
         assert spec.model.model_config["extra"] == "forbid"

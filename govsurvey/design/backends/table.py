@@ -883,7 +883,7 @@ class TableDesign(Design):
                 )
         return [self.sql.double(self.sql.q(v)) for v in names]
 
-    def _mean_sums(self, y: list[str], obs: list[str], by: list[str]):
+    def _mean_sums(self, y: list[str], obs: list[str], by: list[str], logit_se: bool = False):
         k = len(y)
         y0 = [f"CASE WHEN {o} = 1 THEN {v} ELSE 0 END" for v, o in zip(y, obs, strict=True)]
         counts = [f"{{c{k + j}}}" for j in range(k)]
@@ -909,7 +909,15 @@ class TableDesign(Design):
         nobs = group_sum(sums["g"], cnt, dom.G)
         ssw = np.where(nobs > 1, Ey - N * est * est, 0.0)  # one value: exactly no spread
         deff = V / kish_vsrs(ssw, N, nobs, total=False)
-        return dom, est, V, self._df(dom, cnt, sums["n"]), nobs, deff
+        lse = None
+        if logit_se and self.variance_method != "taylor":
+            # as Estimators._logit_se: the replicate SE of the logit of each replicate's share
+            def logit(T):
+                p = point(T)
+                return np.log(p / (1.0 - p))
+
+            lse = np.sqrt(self._variance_of(dom, sums, T, logit, None, cnt))
+        return dom, est, V, self._df(dom, cnt, sums["n"]), nobs, deff, lse
 
     @quiet
     def mean(self, variables: Columns, by: Columns = None, level: float = 0.95) -> pd.DataFrame:
@@ -917,7 +925,7 @@ class TableDesign(Design):
         names = as_list(variables)
         y = self._numeric(names, "mean variable")
         obs = [self.sql.present(v) for v in y]
-        dom, est, var, df, n, deff = self._mean_sums(y, obs, as_list(by))
+        dom, est, var, df, n, deff, _ = self._mean_sums(y, obs, as_list(by))
         return result_frame(
             dom.table, names, est, var, df, n, deff, level=level, method=self.variance_method
         )
@@ -1030,7 +1038,7 @@ class TableDesign(Design):
                 column=variable,
             )
         ind = [f"CASE WHEN {value} = {d.literal(v)} THEN 1 ELSE 0 END" for v in levels]
-        dom, est, var, df, n, deff = self._mean_sums(ind, [present] * L, as_list(by))
+        dom, est, var, df, n, deff, lse = self._mean_sums(ind, [present] * L, as_list(by), True)
         return result_frame(
             dom.table,
             [variable] * L,
@@ -1043,6 +1051,7 @@ class TableDesign(Design):
             logit=True,
             level=level,
             method=self.variance_method,
+            logit_se=lse,
         )
 
 

@@ -1,0 +1,29 @@
+"""Change over time: waves, change, trend, rank change, dated targets, monthly compilation.
+
+- :mod:`~govsurvey.trends.waves`: :class:`Waves`, several surveys as one combined design
+  (``index``, ``change``, ``trend``, ``predict``);
+- :mod:`~govsurvey.trends.ranks`: ranks per period with rank intervals, rank change;
+- :mod:`~govsurvey.trends.targets`: progress to dated targets (on track / off track);
+- :mod:`~govsurvey.trends.monthly`: monthly compilation at one-stop desks from mergeable
+  (unit, month, PSU) sums, rolling windows, roll-ups and the funnel chart's verdicts;
+- :mod:`~govsurvey.trends.truth`: changes held against known true changes (synthetic data);
+- :mod:`~govsurvey.trends.report` and :mod:`~govsurvey.trends.plots`: notebook 05's words
+  (vi/en) and figures (imported by the notebook, not here).
+"""
+
+from .monthly import MonthlySums, compile_months
+from .ranks import rank_change, ranks
+from .targets import progress
+from .truth import check_change
+from .waves import Waves, common_instrument
+
+__all__ = [
+    "MonthlySums",
+    "Waves",
+    "check_change",
+    "common_instrument",
+    "compile_months",
+    "progress",
+    "rank_change",
+    "ranks",
+]
