@@ -38,7 +38,7 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
     shift = pd.Series(district).map({"Ninh Kiều": 0.4, "Đông Hòa": -0.2, "Cái Răng": 0.0})
     person = rng.normal(0, 0.7, n) + shift.to_numpy()
     df = pd.DataFrame({"respondent_id": np.arange(1, n + 1), "district": district, "ward": ward})
-    df["field"] = rng.choice(["civil_registration", "land", "certification"], n, p=[.5, .2, .3])
+    df["field"] = rng.choice(["civil_registration", "land", "certification"], n, p=[0.5, 0.2, 0.3])
     df["level"] = rng.choice(["commune", "district"], n, p=[0.7, 0.3])
     df["mode"] = rng.choice(["handout", "face_to_face"], n)
     df["sex"] = rng.choice(["male", "female"], n)
@@ -53,8 +53,15 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
     df["overall"] = np.clip(np.rint(3.7 + person + rng.normal(0, 0.6, n)), 1, 5).astype(int)
     labelled = rng.random(n) < 0.05  # some clerks typed labels
     df.loc[labelled, "C1_1"] = df.loc[labelled, "C1_1"].map(
-        {1: "Rất không hài lòng", 2: "Không hài lòng", 3: "Bình thường", 4: "Hài lòng",
-         5: "Rất hài lòng", 8: "Không biết / không áp dụng"})
+        {
+            1: "Rất không hài lòng",
+            2: "Không hài lòng",
+            3: "Bình thường",
+            4: "Hài lòng",
+            5: "Rất hài lòng",
+            8: "Không biết / không áp dụng",
+        }
+    )
     df["trips"] = rng.integers(1, 4, n)
     df["late_result"] = rng.choice([1, 2], n, p=[0.1, 0.9])
     df["apology"] = np.where(df["late_result"] == 1, rng.choice([1, 2], n), 0)
@@ -64,8 +71,12 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
     df["phone"] = [f"09{7000000 + 13 * i:08d}" for i in range(n)]
     df.to_csv(folder / "responses.csv", index=False)
     frame = pd.DataFrame(
-        {"huyen": [d for d, _ in wards], "ma_xa": [f"X{i:02d}" for i in range(len(wards))],
-         "ten_xa": [w for _, w in wards], "so_ho_so": rng.integers(800, 3000, len(wards))}
+        {
+            "huyen": [d for d, _ in wards],
+            "ma_xa": [f"X{i:02d}" for i in range(len(wards))],
+            "ten_xa": [w for _, w in wards],
+            "so_ho_so": rng.integers(800, 3000, len(wards)),
+        }
     )
     frame.to_csv(folder / "wards.csv", index=False)
     params = {
