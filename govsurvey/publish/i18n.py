@@ -157,6 +157,16 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "{k} giá trị ghi khác cách viết trong danh mục mã đã được thống nhất theo danh mục.",
         "en": "{k} values spelled differently from the code list were unified with it.",
     },
+    "acc_cells_table": {
+        "vi": "Các câu trả lời được coi là để trống hoặc viết lại theo danh mục mã",
+        "en": "Answers set missing or rewritten to the code list",
+    },
+    "col_column": {"vi": "Cột", "en": "Column"},
+    "col_action": {"vi": "Xử lý", "en": "Action"},
+    "col_answers": {"vi": "Số câu trả lời", "en": "Answers"},
+    "col_rows": {"vi": "Các dòng (trong tệp)", "en": "Rows (in the file)"},
+    "action_set_missing": {"vi": "coi là để trống", "en": "set missing"},
+    "action_spelling_unified": {"vi": "thống nhất cách viết", "en": "spelling unified"},
     "acc_excluded_table": {
         "vi": "Các dòng bị loại và lý do",
         "en": "Rows excluded, with the reason",
@@ -335,6 +345,30 @@ TEXT: dict[str, dict[str, str]] = {
             "so neighbouring ranks must not be read as real differences."
         ),
     },
+    "rank_text_exact": {
+        "vi": (
+            "Xếp theo giá trị ước lượng, {first} đứng đầu và {last} đứng cuối. Khoảng thứ hạng "
+            "hẹp: {pinned} trong {k} {unit} có khoảng thứ hạng chỉ một bậc, nên thứ hạng của "
+            "chúng rõ ràng với mẫu này (xem bảng)."
+        ),
+        "en": (
+            "Ranked by their point estimates, {first} comes first and {last} last. The rank "
+            "intervals are narrow: {pinned} of the {k} {unit}s have a rank interval of one place, "
+            "so their ranks are clear with this sample (see the table)."
+        ),
+    },
+    "rank_text_some": {
+        "vi": (
+            "Xếp theo giá trị ước lượng, {first} đứng đầu và {last} đứng cuối. Một {unit} ở "
+            "giữa có thể đứng ở bất kỳ vị trí nào trong khoảng {width} bậc (trên {k}), nên "
+            "không nên coi chênh lệch giữa các thứ hạng liền kề là khác biệt thật."
+        ),
+        "en": (
+            "Ranked by their point estimates, {first} comes first and {last} last. The median "
+            "{unit} could stand anywhere within {width} places (of {k}), so neighbouring ranks "
+            "must not be read as real differences."
+        ),
+    },
     "rank_top": {
         "vi": "Chắc chắn thuộc nhóm một phần tư đứng đầu: {names}.",
         "en": "Certainly in the top quarter: {names}.",
@@ -398,21 +432,21 @@ TEXT: dict[str, dict[str, str]] = {
     "gain_reading_points": {
         "vi": (
             "Mức tăng mục tiêu “{gain}” được hiểu là **điểm phần trăm** cộng thêm vào giá trị "
-            "năm gốc (ví dụ 79,73% + 3 điểm = 82,73%)."
+            "năm gốc (ở đây: {base} + {g} điểm = {sum})."
         ),
         "en": (
             "The planned rise of “{gain}” is read as **percentage points** added to the "
-            "baseline value (e.g. 79.73% + 3 points = 82.73%)."
+            "baseline value (here: {base} + {g} points = {sum})."
         ),
     },
     "gain_reading_relative": {
         "vi": (
             "Mức tăng mục tiêu “{gain}” được hiểu là **phần trăm tương đối** của giá trị năm "
-            "gốc (ví dụ 79,73% × 1,03 = 82,12%)."
+            "gốc (ở đây: {base} × {factor} = {sum})."
         ),
         "en": (
             "The planned rise of “{gain}” is read as a **relative percentage** of the baseline "
-            "value (e.g. 79.73% × 1.03 = 82.12%)."
+            "value (here: {base} × {factor} = {sum})."
         ),
     },
     "base_row": {
@@ -654,12 +688,18 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fig_heatmap": {
         "vi": (
-            "Tỷ lệ hài lòng theo tiêu chí và {unit} (%; ô trống: không công bố, hoặc không có "
-            "câu trả lời hợp lệ)"
+            "Tỷ lệ hài lòng theo tiêu chí và {unit} (%). Thang màu cố định từ {lo} đến {hi} "
+            "(tỷ lệ thấp hơn {lo} cùng màu với {lo}). Số in đậm có dấu + hoặc −: khoảng tin cậy "
+            "{level} của ô nằm hẳn trên hoặc dưới tỷ lệ của tiêu chí đó trên toàn địa bàn; số "
+            "in thường, không dấu: khoảng tin cậy chứa tỷ lệ chung, chênh lệch không được dữ "
+            "liệu ủng hộ. Ô trống: không công bố, hoặc không có câu trả lời hợp lệ."
         ),
         "en": (
-            "Satisfaction rate by criterion and {unit} (%; blank: not published, or no valid "
-            "answer)"
+            "Satisfaction rate by criterion and {unit} (%). The colour scale is fixed from {lo} "
+            "to {hi} (rates below {lo} take its colour). Bold numbers with + or −: the cell's "
+            "{level} interval lies wholly above or below the criterion's rate for the whole "
+            "area; numbers in normal type without a sign: the interval holds that rate, a "
+            "difference the data do not support. Blank: not published, or no valid answer."
         ),
     },
     "alt_heatmap": {

@@ -386,13 +386,17 @@ def describe_ranking(ranking: pd.DataFrame, unit: str, instrument: Any, lang: st
     name = lambda v: value_label(instrument, unit, v, lang)  # noqa: E731
     first, last = ranking.iloc[0], ranking.iloc[-1]
     width = int((ranking["rank_high"] - ranking["rank_low"] + 1).median())
+    # the wording follows the intervals: "wide" only when the median spans half the units
+    key = "rank_text_exact" if width <= 1 else "rank_text" if 2 * width >= k else "rank_text_some"
     out = text(
-        "rank_text",
+        key,
         lang,
         first=name(first[unit]),
         last=name(last[unit]),
         unit=uname,
         width=width,
+        k=k,
+        pinned=int((ranking["rank_high"] == ranking["rank_low"]).sum()),
     )
     sure_top = ranking[ranking["rank_high"] <= max(1, k // 4)]
     if len(sure_top):
@@ -505,7 +509,19 @@ def describe_baseline(
             if unit == "points"
             else text("percent_rel", lang, value=shown)
         )
-        out.append(text(f"gain_reading_{unit}", lang, gain=shown))
+        r0 = test.dropna(subset=["gain"]).iloc[0]  # the report's own first baseline
+        g0 = float(r0["gain"])
+        out.append(
+            text(
+                f"gain_reading_{unit}",
+                lang,
+                gain=shown,
+                base=i18n.pct(r0["estimate_before"], lang),
+                g=i18n.num(g0, lang),
+                factor=i18n.num(1 + g0 / 100, lang),
+                sum=i18n.pct(r0["estimate_before"] + r0["gain_threshold"], lang),
+            )
+        )
     for code, rows in test.groupby("code", sort=False):
         first = rows.iloc[0]
         if first["rise_verdict"] == "not estimable":

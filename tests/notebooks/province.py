@@ -62,6 +62,14 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
             8: "Không biết / không áp dụng",
         }
     )
+    # what clerks type: a label in another case and spacing, a short don't-know, a typo
+    for col, rows, value in (
+        ("C2_1", [3, 9, 27, 81, 243], " hài lòng "),
+        ("C3_2", [5, 50, 500], "Không biết"),
+        ("C4_1", [7, 70], "hl?"),
+    ):
+        df[col] = df[col].astype(object)
+        df.loc[rows, col] = value
     df["trips"] = rng.integers(1, 4, n)
     df["late_result"] = rng.choice([1, 2], n, p=[0.1, 0.9])
     df["apology"] = np.where(df["late_result"] == 1, rng.choice([1, 2], n), 0)
@@ -79,6 +87,13 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
         }
     )
     frame.to_csv(folder / "wards.csv", index=False)
+    # the population by district, sex and age group (census counts), to weight to
+    cells = pd.MultiIndex.from_product(
+        [list(DISTRICTS), ["male", "female"], ["18-29", "30-44", "45-59", "60+"]],
+        names=["district", "sex", "age_group"],
+    ).to_frame(index=False)
+    cells["N"] = rng.integers(2000, 9000, len(cells))
+    cells.to_csv(folder / "frame.csv", index=False)
     params = {
         "run_name": "province",
         "instrument": "sipas-2017",
@@ -88,7 +103,9 @@ def build(folder: Path, *, n: int = 600, seed: int = 5, language: str = "vi") ->
         "confidence": 0.95,
         "seed": 1,
         "language": language,
-        "weighting": "none",
+        "frame": "frame.csv",
+        "weighting": "rake",
+        "calibration_variables": ["district", "sex", "age_group"],
         "targets": {"SIPAS": 80},
         "ward_frame": "wards.csv",
         "stratum_column": "huyen",
