@@ -157,6 +157,38 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "{k} giá trị ghi khác cách viết trong danh mục mã đã được thống nhất theo danh mục.",
         "en": "{k} values spelled differently from the code list were unified with it.",
     },
+    "h_conclusion": {"vi": "Kết luận cho lãnh đạo", "en": "Conclusion for officials"},
+    "concl_overall": {
+        "vi": "- **Chỉ số SIPAS chung: {est}** (khoảng tin cậy {level}: {lo} – {hi}; {n} phiếu).",
+        "en": "- **Overall SIPAS index: {est}** ({level} confidence interval {lo} – {hi}; {n} "
+        "forms).",
+    },
+    "concl_met": {
+        "vi": "- **Đạt** (chắc chắn ở mức tin cậy {level}): {items}.",
+        "en": "- **Met** (with {level} confidence): {items}.",
+    },
+    "concl_not_met": {"vi": "- **Chưa đạt**: {items}.", "en": "- **Not met**: {items}."},
+    "concl_open": {
+        "vi": "- **Chưa kết luận được** (khoảng tin cậy chứa mục tiêu): {items}.",
+        "en": "- **Cannot tell yet** (the interval holds the target): {items}.",
+    },
+    "concl_first": {
+        "vi": "- **Cần xem trước:** thành phần thấp nhất là “{comp}” ({comp_est}), tiêu chí thấp "
+        "nhất là “{crit}” ({crit_est}).",
+        "en": "- **To look at first:** the lowest component is “{comp}” ({comp_est}), the lowest "
+        "criterion “{crit}” ({crit_est}).",
+    },
+    "concl_units_low": {
+        "vi": "- {unit} có chỉ số thấp hơn hẳn chỉ số chung (cả khoảng tin cậy nằm dưới "
+        "{overall}): {names}.",
+        "en": "- {unit} whose whole interval lies below the overall {overall}: {names}.",
+    },
+    "concl_units_none": {
+        "vi": "- Không {unit} nào có chỉ số thấp hơn hẳn chỉ số chung: chênh lệch giữa các {unit} "
+        "nằm trong sai số của mẫu.",
+        "en": "- No {unit} lies wholly below the overall index: the differences between them are "
+        "within the sample's margin of error.",
+    },
     "acc_cells_table": {
         "vi": "Các câu trả lời được coi là để trống hoặc viết lại theo danh mục mã",
         "en": "Answers set missing or rewritten to the code list",
