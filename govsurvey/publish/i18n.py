@@ -167,6 +167,11 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "- **Đạt** (chắc chắn ở mức tin cậy {level}): {items}.",
         "en": "- **Met** (with {level} confidence): {items}.",
     },
+    "concl_target": {"vi": "{name} (mục tiêu {target})", "en": "{name} (target {target})"},
+    "concl_rise": {
+        "vi": "{name} (tăng {gain} so với năm gốc)",
+        "en": "{name} (a rise of {gain} on the baseline)",
+    },
     "concl_not_met": {"vi": "- **Chưa đạt**: {items}.", "en": "- **Not met**: {items}."},
     "concl_open": {
         "vi": "- **Chưa kết luận được** (khoảng tin cậy chứa mục tiêu): {items}.",

@@ -673,6 +673,12 @@ def describe_conclusion(
                 if unit and unit in t and pd.notna(r.get(unit))
                 else code_label(instrument, r["code"], lang)
             )
+            if col == "gain_verdict":  # a rise on the baseline, as the plan states it
+                g = text("points" if r.get("gain_unit") == "points" else "percent_rel", lang,
+                         value=i18n.num(r["gain"], lang))  # fmt: skip
+                name = text("concl_rise", lang, name=name, gain=g)
+            elif "target" in t and pd.notna(r.get("target")):
+                name = text("concl_target", lang, name=name, target=i18n.pct(r["target"], lang))
             v = {"achieved": "met", "not achieved": "not met"}.get(str(r[col]), str(r[col]))
             if v != "not estimable":
                 groups[v if v in ("met", "not met") else "open"].append(name)
