@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..collation import vi_key
 from ..publish import i18n
-from ..publish.tables import Table, code_label
+from ..publish.tables import Table, code_label, unit_order
 
 __all__ = [
     "TEXT",
@@ -1104,7 +1104,8 @@ def importance_by_table(
     grid = shown.pivot(index=by, columns="term", values="cell") if len(shown) else None
     grid = (
         pd.DataFrame(index=pd.Index([], name=by), columns=terms) if grid is None else grid
-    ).reindex(index=pd.Index(list(dict.fromkeys(ri[by])), name=by), columns=terms)
+    ).reindex(index=pd.Index(unit_order(inst, by, list(dict.fromkeys(ri[by])), lang), name=by),
+              columns=terms)  # fmt: skip
     grid = grid.fillna(i18n.DASH)
     grid.columns = [code_label(inst, c, lang) for c in grid.columns]
     n = ri.groupby(by)["n"].first()

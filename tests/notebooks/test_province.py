@@ -10,6 +10,7 @@ than the survey's, and a frame of census counts to weight to. Each run is one ``
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import re
 import subprocess
@@ -18,11 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from province import build  # tests/notebooks/province.py (its folder is on sys.path)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
+_SPEC = importlib.util.spec_from_file_location("province", Path(__file__).with_name("province.py"))
+province = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(province)
+build = province.build
 
 
 def _run(folder: Path, language: str, **change) -> tuple[Path, str]:
