@@ -143,7 +143,6 @@ def check_weighting(cases: Cases, method: str) -> None:
             "use weighting: rake, poststratify or calibrate (with frame:) to weight the "
             "respondents to the frame's margins, or none; or give a file with every sampled "
             "unit and its responded column (1 answered, 0 did not)",
-            column=cases.response,
         )
 
 
