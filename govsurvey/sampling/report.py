@@ -21,6 +21,7 @@ __all__ = [
     "text",
     "read_wards",
     "plan_table",
+    "frame_labels",
     "comparison_table",
     "sample_table",
     "alt_margin",
@@ -97,6 +98,8 @@ _T: dict[str, dict[str, str]] = {
 _H: dict[str, dict[str, str]] = {  # table headers
     "district": {"vi": "Quận/huyện", "en": "District"},
     "wards": {"vi": "Số phường/xã", "en": "Wards"},
+    "ward_name": {"vi": "Phường/xã", "en": "Ward"},
+    "ward_code": {"vi": "Mã phường/xã", "en": "Ward code"},
     "N": {"vi": "Số hồ sơ", "en": "Dossiers"},
     "clusters": {"vi": "Phường/xã được chọn", "en": "Wards drawn"},
     "forms": {"vi": "Số phiếu phát", "en": "Forms sent"},
@@ -166,6 +169,22 @@ def read_wards(
 
 def _h(key: str, lang: str) -> str:
     return _H[key][lang]
+
+
+def frame_labels(stratum: str, label: str | None, ward: str, lang: str) -> dict[str, str]:
+    """Headers for the ward frame's own columns, whatever the frame names them.
+
+    Examples
+    --------
+    >>> from govsurvey.sampling.report import frame_labels
+    >>> frame_labels("huyen", "ten_xa", "ma_xa", "vi")
+    {'huyen': 'Quận/huyện', 'ten_xa': 'Phường/xã', 'ma_xa': 'Mã phường/xã'}
+    """
+    out = {stratum: _h("district", lang)}
+    if label:
+        out[label] = _h("ward_name", lang)
+    out[ward] = _h("ward_code", lang)
+    return out
 
 
 def plan_table(
