@@ -43,8 +43,10 @@ lint: venv
 format: venv
 	$(BIN)/ruff format govsurvey tests bench
 
+# JupyterLab refuses to start as root unless told: a container's root user gets --allow-root.
+LAB_ARGS ?=
 lab: venv
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Every benchmark in bench/, each timing govsurvey against its peer (svy, pandas) in the same run.
 bench: venv

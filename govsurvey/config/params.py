@@ -41,8 +41,8 @@ from ..sampling.params import SamplingOwnParams, seed_in_range
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
 from .params_small_area import SmallAreaOwnParams
-from .preflight import parameter_problems, path_problem
 from .params_trends import TrendsOwnParams
+from .preflight import parameter_problems, path_problem
 
 __all__ = [
     "INPUT_FILES",

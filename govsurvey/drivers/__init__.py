@@ -11,7 +11,7 @@ importance–performance and the facts of the service.
 
 from .facts import FACTS, fact_effects, fact_indicators, service_facts
 from .importance import johnson, lmg, relative_importance, weighted_covariances
-from .ipa import importance_performance, stated_importance
+from .ipa import available_items, importance_performance, stated_importance
 from .models import glm, ordinal
 from .reliability import Reliability, reliability
 from .scores import clean_scale, component_scores, score_coverage, with_scores
@@ -19,6 +19,7 @@ from .scores import clean_scale, component_scores, score_coverage, with_scores
 __all__ = [
     "FACTS",
     "Reliability",
+    "available_items",
     "fact_effects",
     "fact_indicators",
     "importance_performance",

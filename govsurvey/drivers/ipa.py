@@ -28,7 +28,13 @@ from scipy import stats
 from ..errors import InputError
 from ..results import logit_interval
 
-__all__ = ["QUADRANTS", "STATED_ITEMS", "importance_performance", "stated_importance"]
+__all__ = [
+    "QUADRANTS",
+    "STATED_ITEMS",
+    "available_items",
+    "importance_performance",
+    "stated_importance",
+]
 
 QUADRANTS = (
     "concentrate_here",
@@ -46,6 +52,30 @@ STATED_ITEMS = {
     "C4": "exp_time",
     "C5": "exp_feedback",
 }
+
+
+def available_items(data: pd.DataFrame, items: Mapping[str, str] | None = None) -> dict:
+    """The expectations items the data hold (``exp_*`` are optional in a survey file).
+
+    Parameters
+    ----------
+    data : DataFrame
+    items : mapping, optional
+        Component code -> its 0/1 expectation column (default :data:`STATED_ITEMS`).
+
+    Returns
+    -------
+    dict
+        The items whose column is in ``data`` and holds at least one answer; empty when none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> available_items(pd.DataFrame({"exp_time": [1, 0]}))
+    {'C4': 'exp_time'}
+    """
+    items = dict(STATED_ITEMS if items is None else items)
+    return {k: c for k, c in items.items() if c in data.columns and data[c].notna().any()}
 
 
 def stated_importance(
@@ -193,6 +223,8 @@ def importance_performance(
     )
     out["derived_rank"] = out["importance"].rank(ascending=False, method="min").astype(int)
     out.attrs.update(importance_line=iline, performance_line=pline)
+    if "n" in importance.columns:  # the complete forms the derived importance rests on
+        out.attrs["n"] = int(importance["n"].max())
     if stated is not None:
         st = stated.set_index("component").reindex(comps)
         out["stated"] = st["estimate"].to_numpy(float)

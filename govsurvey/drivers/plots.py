@@ -107,6 +107,56 @@ def importance_plot(
     return ax
 
 
+def label_offsets(x: np.ndarray, y: np.ndarray, lengths: list[int]) -> list[tuple[int, int]]:
+    """Offsets (points) for one label per point so that no two labels overlap, nor a label
+    another point: each label, in turn, takes the nearest candidate position that keeps clear of
+    the labels already placed and of the other points (else the clearest one).
+
+    ``x`` and ``y`` are the points' positions in points (display units); ``lengths`` the
+    labels' lengths in characters (about 5.2 points each at 9 pt).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from govsurvey.drivers.plots import label_offsets
+    >>> label_offsets(np.array([100.0, 100.0]), np.array([50.0, 50.0]), [6, 6])
+    [(6, 18), (6, -18)]
+    """
+    px, py = np.asarray(x, float), np.asarray(y, float)
+    cands = [(6, 6), (6, -6), (-6, 6), (-6, -6), (6, 18), (6, -18), (-6, 18), (-6, -18),
+             (6, 30), (6, -30), (-6, 30), (-6, -30)]  # fmt: skip
+    placed: list[tuple[float, float, float, float]] = []  # label boxes: x0, y0, x1, y1
+    out = []
+    for i, n in enumerate(lengths):
+        w, h = 5.2 * n, 11.0
+        best, score = cands[0], -np.inf
+        for dx, dy in cands:
+            x0 = px[i] + dx - (w if dx < 0 else 0)
+            y0 = py[i] + dy - (h if dy < 0 else 0)
+            box = (x0, y0, x0 + w, y0 + h)
+            others = [(px[j] - 4, py[j] - 4, px[j] + 4, py[j] + 4) for j in range(len(px))]
+            near = [_box_gap(box, o) for j, o in enumerate(others) if j != i]
+            gap = min([_box_gap(box, b) for b in placed] + near + [1e9])
+            if gap >= 3:  # clear: the nearest such place
+                best = (dx, dy)
+                break
+            if gap > score:
+                best, score = (dx, dy), gap
+        dx, dy = best
+        x0 = px[i] + dx - (5.2 * n if dx < 0 else 0)
+        y0 = py[i] + dy - (11.0 if dy < 0 else 0)
+        placed.append((x0, y0, x0 + 5.2 * n, y0 + 11.0))
+        out.append(best)
+    return out
+
+
+def _box_gap(a: tuple, b: tuple) -> float:
+    """Distance between two boxes (negative: they overlap by that much)."""
+    dx = max(b[0] - a[2], a[0] - b[2])
+    dy = max(b[1] - a[3], a[1] - b[3])
+    return max(dx, dy) if dx < 0 and dy < 0 else float(np.hypot(max(dx, 0), max(dy, 0)))
+
+
 def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, lang: str = "en"):
     """Importance (x) against performance (y), each with its interval, coloured by quadrant.
 
@@ -154,14 +204,21 @@ def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, l
             capsize=3,
             label=lab,
         )
-    for i, code in enumerate(_labels(frame["component"], labels)):
-        ax.annotate(code, (x[i], y[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
+    names = _labels(frame["component"], labels)
+    ax.margins(x=0.2, y=0.1)
+    ax.autoscale_view()
+    pts = ax.transData.transform(np.column_stack([x, y])) * 72.0 / ax.figure.dpi
+    for i, (dx, dy) in enumerate(label_offsets(pts[:, 0], pts[:, 1], [len(n) for n in names])):
+        ax.annotate(names[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
+                    fontsize=9, ha="left" if dx >= 0 else "right",
+                    va="bottom" if dy >= 0 else "top",
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6})  # fmt: skip
     ax.axvline(100 * frame.attrs.get("importance_line", np.nan), color="#888888", ls="--", lw=0.8)
     ax.axhline(frame.attrs.get("performance_line", np.nan), color="#888888", ls="--", lw=0.8)
     ax.margins(x=0.2, y=0.1)
     ax.set_xlabel(text("ax_importance", lang))
     ax.set_ylabel(text("ax_performance", lang))
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.grid(alpha=0.3)
     _decimal_comma(ax, lang, "xy")
     return ax

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..collation import vi_key
 from ..publish import i18n
-from ..publish.tables import Table, code_label
+from ..publish.tables import Table, code_label, unit_order
 
 __all__ = [
     "TEXT",
@@ -150,6 +151,34 @@ TEXT: dict[str, dict[str, str]] = {
     "method_johnson": {
         "en": "Johnson's relative weights, CIs from {R} replicate weights",
         "vi": "trọng số tương đối của Johnson, KTC từ {R} bộ trọng số lặp",
+    },
+    "ipa_caveat": {
+        "en": "Importance here is derived from the model: it rests on the {n} forms that "
+        "answer every component and the overall question, and says how much each component "
+        "moves overall satisfaction in this sample — not what people would choose to improve.",
+        "vi": "Mức quan trọng ở đây được suy ra từ mô hình: nó dựa trên {n} phiếu trả lời đủ "
+        "mọi thành phần và câu hỏi hài lòng chung, và cho biết mỗi thành phần làm thay đổi "
+        "mức hài lòng chung bao nhiêu trong mẫu này — không phải điều người dân chọn cần cải "
+        "thiện.",
+    },
+    "ipa_low_caveat": {
+        "en": "“{quad}” ({names}) does not mean the component can be left as it is: where its "
+        "own target is not met (report 03), it still needs work; it only moves overall "
+        "satisfaction less than the others.",
+        "vi": "“{quad}” ({names}) không có nghĩa là có thể bỏ qua thành phần đó: nếu chỉ tiêu "
+        "của chính nó chưa đạt (báo cáo 03) thì vẫn phải cải thiện; nó chỉ ít tác động tới "
+        "mức hài lòng chung hơn các thành phần khác.",
+    },
+    "ci_note": {
+        "en": "Each cell: the share, its {level} confidence interval and n, the respondents "
+        "who answered the item.",
+        "vi": "Mỗi ô: tỷ lệ, khoảng tin cậy {level} và n, số người trả lời câu hỏi đó.",
+    },
+    "no_stated": {
+        "en": "The survey file has no expectations items (`exp_*`), so stated importance is "
+        "not compared with the derived one.",
+        "vi": "Tệp dữ liệu không có các câu hỏi mong đợi (`exp_*`), nên không so sánh được mức "
+        "quan trọng do người dân nêu với mức quan trọng suy ra.",
     },
     "ipa": {
         "en": "A component is placed in a quadrant only when both its importance interval and "
@@ -571,8 +600,8 @@ def describe_ipa(ipa: pd.DataFrame, inst: Any, lang: str) -> str:
     >>> f = pd.DataFrame({"component": ["C1", "C2"], "quadrant": ["keep_up", "not_determined"],
     ...                   "importance": [0.6, 0.4]})
     >>> f.attrs["performance_line"] = 85.0
-    >>> describe_ipa(f, gs.load_instrument("sipas-2017"), "en").endswith(
-    ... 'No component can be put in "concentrate here" with confidence.')
+    >>> 'No component can be put in "concentrate here" with confidence.' in describe_ipa(
+    ...     f, gs.load_instrument("sipas-2017"), "en")
     True
     """
     from .ipa import QUADRANTS
@@ -589,6 +618,16 @@ def describe_ipa(ipa: pd.DataFrame, inst: Any, lang: str) -> str:
     out = text(
         "ipa", lang, pline=i18n.pct(ipa.attrs.get("performance_line"), lang), quads=" ".join(parts)
     )
+    if ipa.attrs.get("n"):
+        out += " " + text("ipa_caveat", lang, n=i18n.integer(ipa.attrs["n"], lang))
+    low = ipa.loc[ipa["quadrant"] == "low_priority", "component"]
+    if len(low):
+        out += " " + text(
+            "ipa_low_caveat", lang, quad=quadrant_label("low_priority", lang),
+            names=_names(low, inst, lang),
+        )  # fmt: skip
+    if "stated" not in ipa.columns:
+        out += " " + text("no_stated", lang)
     rho = ipa.attrs.get("rank_correlation")
     if "stated" in ipa.columns and rho is not None and np.isfinite(rho):
         agree = "agree_high" if rho >= 0.7 else ("agree_mid" if rho >= 0.3 else "agree_low")
@@ -860,11 +899,21 @@ def facts_table(
             notes if facts["estimate"].isna().any() else [],
             list(frame.columns[1:]),
         )
-    grid = facts.assign(cell=[i18n.pct(v, lang) for v in facts["estimate"]])
-    grid = grid.pivot(index=by, columns="variable", values="cell")
+    # every share with its interval and n; a cell below min_cell is "—"
+    cells = [
+        i18n.DASH
+        if not np.isfinite(v)
+        else f"{i18n.pct(v, lang)} ({_ci(a, b, lang, pct=True)}; n = {i18n.integer(k, lang)})"
+        for v, a, b, k in zip(
+            facts["estimate"], facts["ci_low"], facts["ci_high"], facts["n"], strict=True
+        )
+    ]
+    grid = facts.assign(cell=cells).pivot(index=by, columns="variable", values="cell")
     grid = grid[[c for c in facts["variable"].unique()]]
+    grid = grid.loc[sorted(grid.index, key=vi_key)]
     grid.columns = [fact_label(c, lang) for c in grid.columns]
     frame = grid.reset_index().rename(columns={by: by_label or by})
+    notes = [*notes, text("ci_note", lang, level=_lv(level, lang))]
     return Table(frame, caption or text("tab_facts", lang), notes, list(frame.columns[1:]))
 
 
@@ -1055,7 +1104,8 @@ def importance_by_table(
     grid = shown.pivot(index=by, columns="term", values="cell") if len(shown) else None
     grid = (
         pd.DataFrame(index=pd.Index([], name=by), columns=terms) if grid is None else grid
-    ).reindex(index=pd.Index(list(dict.fromkeys(ri[by])), name=by), columns=terms)
+    ).reindex(index=pd.Index(unit_order(inst, by, list(dict.fromkeys(ri[by])), lang), name=by),
+              columns=terms)  # fmt: skip
     grid = grid.fillna(i18n.DASH)
     grid.columns = [code_label(inst, c, lang) for c in grid.columns]
     n = ri.groupby(by)["n"].first()

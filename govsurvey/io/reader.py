@@ -221,15 +221,19 @@ class Responses:
             Columns ``item`` and ``rows``: ``read`` and ``kept``, then one line per check that
             excluded rows (``excluded: <check>``; a row failing several counts under each), then
             one per check that changed cells of kept rows (``kept, set missing: <check>`` or
-            ``kept, spelling unified: <check>``, counting rows).
+            ``kept, spelling unified: <check>``, counting rows); then, with a response column,
+            the ``respondents`` and ``nonrespondents`` among the kept rows (without one, every
+            kept row is a returned form: ``respondents (no response column)``).
 
         Examples
         --------
         >>> import govsurvey as gs
         >>> gs.read_responses("data/synthetic/responses.csv").summary()
-           item  rows
-        0  read  7400
-        1  kept  7400
+                     item  rows
+        0            read  7400
+        1            kept  7400
+        2     respondents  4458
+        3  nonrespondents  2942
         """
         lines = [("read", self.n_read), ("kept", self.n_kept)]
         if self.n_excluded:
@@ -239,6 +243,12 @@ class Responses:
             per = self.cell_account.drop_duplicates(["row", "check"])
             counts = per.groupby(["action", "check"], sort=False).size()
             lines += [(f"kept, {a}: {k}", int(v)) for (a, k), v in counts.items()]
+        flag = self.instrument.design_columns.get("responded")
+        answered = len(self.respondents)
+        if flag is not None and flag in self.data.columns:
+            lines += [("respondents", answered), ("nonrespondents", self.n_kept - answered)]
+        else:
+            lines += [("respondents (no response column)", answered)]
         return pd.DataFrame(lines, columns=["item", "rows"])
 
 

@@ -68,6 +68,9 @@ def render_html(
         for c in nb.cells
         if not {"parameters", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))
     ]
+    title = _report_title(nb)
+    if title:  # the page's <title>: the report's own heading, in the report's language
+        nb.metadata["title"] = title
     if failure:
         for c in nb.cells:
             if c.cell_type != "code":
@@ -102,6 +105,20 @@ def render_html(
         raise RuntimeError(f"{Path(notebook).name}: rendered HTML refers to network resources")
     Path(html_path).write_text(body, encoding="utf-8")
     return Path(html_path)
+
+
+def _report_title(nb) -> str | None:
+    """The first level-1 heading a report shows (a Markdown output or cell), without marks."""
+    for c in nb.cells:
+        texts = [c.source] if c.cell_type == "markdown" else [
+            o.get("data", {}).get("text/markdown", "") for o in c.get("outputs", [])
+        ]  # fmt: skip
+        for t in texts:
+            t = "".join(t) if isinstance(t, list) else str(t)
+            m = re.search(r"^# (.+)$", t, re.M)
+            if m:
+                return m.group(1).strip().replace("*", "")
+    return None
 
 
 @dataclass

@@ -158,6 +158,53 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "{k} giá trị ghi khác cách viết trong danh mục mã đã được thống nhất theo danh mục.",
         "en": "{k} values spelled differently from the code list were unified with it.",
     },
+    "h_conclusion": {"vi": "Kết luận cho lãnh đạo", "en": "Conclusion for officials"},
+    "concl_overall": {
+        "vi": "- **Chỉ số SIPAS chung: {est}** (khoảng tin cậy {level}: {lo} – {hi}; {n} phiếu).",
+        "en": "- **Overall SIPAS index: {est}** ({level} confidence interval {lo} – {hi}; {n} "
+        "forms).",
+    },
+    "concl_met": {
+        "vi": "- **Đạt** (chắc chắn ở mức tin cậy {level}): {items}.",
+        "en": "- **Met** (with {level} confidence): {items}.",
+    },
+    "concl_target": {"vi": "{name} (mục tiêu {target})", "en": "{name} (target {target})"},
+    "concl_rise": {
+        "vi": "{name} (tăng {gain} so với năm gốc)",
+        "en": "{name} (a rise of {gain} on the baseline)",
+    },
+    "concl_not_met": {"vi": "- **Chưa đạt**: {items}.", "en": "- **Not met**: {items}."},
+    "concl_open": {
+        "vi": "- **Chưa kết luận được** (khoảng tin cậy chứa mục tiêu): {items}.",
+        "en": "- **Cannot tell yet** (the interval holds the target): {items}.",
+    },
+    "concl_first": {
+        "vi": "- **Cần xem trước:** thành phần thấp nhất là “{comp}” ({comp_est}), tiêu chí thấp "
+        "nhất là “{crit}” ({crit_est}).",
+        "en": "- **To look at first:** the lowest component is “{comp}” ({comp_est}), the lowest "
+        "criterion “{crit}” ({crit_est}).",
+    },
+    "concl_units_low": {
+        "vi": "- {unit} có chỉ số thấp hơn hẳn chỉ số chung (cả khoảng tin cậy nằm dưới "
+        "{overall}): {names}.",
+        "en": "- {unit} whose whole interval lies below the overall {overall}: {names}.",
+    },
+    "concl_units_none": {
+        "vi": "- Không {unit} nào có chỉ số thấp hơn hẳn chỉ số chung: chênh lệch giữa các {unit} "
+        "nằm trong sai số của mẫu.",
+        "en": "- No {unit} lies wholly below the overall index: the differences between them are "
+        "within the sample's margin of error.",
+    },
+    "acc_cells_table": {
+        "vi": "Các câu trả lời được coi là để trống hoặc viết lại theo danh mục mã",
+        "en": "Answers set missing or rewritten to the code list",
+    },
+    "col_column": {"vi": "Cột", "en": "Column"},
+    "col_action": {"vi": "Xử lý", "en": "Action"},
+    "col_answers": {"vi": "Số câu trả lời", "en": "Answers"},
+    "col_rows": {"vi": "Các dòng (trong tệp)", "en": "Rows (in the file)"},
+    "action_set_missing": {"vi": "coi là để trống", "en": "set missing"},
+    "action_spelling_unified": {"vi": "thống nhất cách viết", "en": "spelling unified"},
     "acc_excluded_table": {
         "vi": "Các dòng bị loại và lý do",
         "en": "Rows excluded, with the reason",
@@ -336,6 +383,30 @@ TEXT: dict[str, dict[str, str]] = {
             "so neighbouring ranks must not be read as real differences."
         ),
     },
+    "rank_text_exact": {
+        "vi": (
+            "Xếp theo giá trị ước lượng, {first} đứng đầu và {last} đứng cuối. Khoảng thứ hạng "
+            "hẹp: {pinned} trong {k} {unit} có khoảng thứ hạng chỉ một bậc, nên thứ hạng của "
+            "chúng rõ ràng với mẫu này (xem bảng)."
+        ),
+        "en": (
+            "Ranked by their point estimates, {first} comes first and {last} last. The rank "
+            "intervals are narrow: {pinned} of the {k} {unit}s have a rank interval of one place, "
+            "so their ranks are clear with this sample (see the table)."
+        ),
+    },
+    "rank_text_some": {
+        "vi": (
+            "Xếp theo giá trị ước lượng, {first} đứng đầu và {last} đứng cuối. Một {unit} ở "
+            "giữa có thể đứng ở bất kỳ vị trí nào trong khoảng {width} bậc (trên {k}), nên "
+            "không nên coi chênh lệch giữa các thứ hạng liền kề là khác biệt thật."
+        ),
+        "en": (
+            "Ranked by their point estimates, {first} comes first and {last} last. The median "
+            "{unit} could stand anywhere within {width} places (of {k}), so neighbouring ranks "
+            "must not be read as real differences."
+        ),
+    },
     "rank_top": {
         "vi": "Chắc chắn thuộc nhóm một phần tư đứng đầu: {names}.",
         "en": "Certainly in the top quarter: {names}.",
@@ -399,21 +470,21 @@ TEXT: dict[str, dict[str, str]] = {
     "gain_reading_points": {
         "vi": (
             "Mức tăng mục tiêu “{gain}” được hiểu là **điểm phần trăm** cộng thêm vào giá trị "
-            "năm gốc (ví dụ 79,73% + 3 điểm = 82,73%)."
+            "năm gốc (ở đây: {base} + {g} điểm = {sum})."
         ),
         "en": (
             "The planned rise of “{gain}” is read as **percentage points** added to the "
-            "baseline value (e.g. 79.73% + 3 points = 82.73%)."
+            "baseline value (here: {base} + {g} points = {sum})."
         ),
     },
     "gain_reading_relative": {
         "vi": (
             "Mức tăng mục tiêu “{gain}” được hiểu là **phần trăm tương đối** của giá trị năm "
-            "gốc (ví dụ 79,73% × 1,03 = 82,12%)."
+            "gốc (ở đây: {base} × {factor} = {sum})."
         ),
         "en": (
             "The planned rise of “{gain}” is read as a **relative percentage** of the baseline "
-            "value (e.g. 79.73% × 1.03 = 82.12%)."
+            "value (here: {base} × {factor} = {sum})."
         ),
     },
     "base_row": {
@@ -655,12 +726,18 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fig_heatmap": {
         "vi": (
-            "Tỷ lệ hài lòng theo tiêu chí và {unit} (%; ô trống: không công bố, hoặc không có "
-            "câu trả lời hợp lệ)"
+            "Tỷ lệ hài lòng theo tiêu chí và {unit} (%). Thang màu cố định từ {lo} đến {hi} "
+            "(tỷ lệ thấp hơn {lo} cùng màu với {lo}). Số in đậm có dấu + hoặc −: khoảng tin cậy "
+            "{level} của ô nằm hẳn trên hoặc dưới tỷ lệ của tiêu chí đó trên toàn địa bàn; số "
+            "in thường, không dấu: khoảng tin cậy chứa tỷ lệ chung, chênh lệch không được dữ "
+            "liệu ủng hộ. Ô trống: không công bố, hoặc không có câu trả lời hợp lệ."
         ),
         "en": (
-            "Satisfaction rate by criterion and {unit} (%; blank: not published, or no valid "
-            "answer)"
+            "Satisfaction rate by criterion and {unit} (%). The colour scale is fixed from {lo} "
+            "to {hi} (rates below {lo} take its colour). Bold numbers with + or −: the cell's "
+            "{level} interval lies wholly above or below the criterion's rate for the whole "
+            "area; numbers in normal type without a sign: the interval holds that rate, a "
+            "difference the data do not support. Blank: not published, or no valid answer."
         ),
     },
     "alt_heatmap": {

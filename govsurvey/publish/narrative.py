@@ -8,6 +8,7 @@ are printed with the one-sided bound the test used. Every sentence comes from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from . import i18n
 from .i18n import text
-from .tables import code_label, suppressed, value_label, variable_label
+from .tables import code_label, suppressed, unit_order, value_label, variable_label
 
 __all__ = [
     "unit_name",
@@ -386,13 +387,17 @@ def describe_ranking(ranking: pd.DataFrame, unit: str, instrument: Any, lang: st
     name = lambda v: value_label(instrument, unit, v, lang)  # noqa: E731
     first, last = ranking.iloc[0], ranking.iloc[-1]
     width = int((ranking["rank_high"] - ranking["rank_low"] + 1).median())
+    # the wording follows the intervals: "wide" only when the median spans half the units
+    key = "rank_text_exact" if width <= 1 else "rank_text" if 2 * width >= k else "rank_text_some"
     out = text(
-        "rank_text",
+        key,
         lang,
         first=name(first[unit]),
         last=name(last[unit]),
         unit=uname,
         width=width,
+        k=k,
+        pinned=int((ranking["rank_high"] == ranking["rank_low"]).sum()),
     )
     sure_top = ranking[ranking["rank_high"] <= max(1, k // 4)]
     if len(sure_top):
@@ -505,7 +510,19 @@ def describe_baseline(
             if unit == "points"
             else text("percent_rel", lang, value=shown)
         )
-        out.append(text(f"gain_reading_{unit}", lang, gain=shown))
+        r0 = test.dropna(subset=["gain"]).iloc[0]  # the report's own first baseline
+        g0 = float(r0["gain"])
+        out.append(
+            text(
+                f"gain_reading_{unit}",
+                lang,
+                gain=shown,
+                base=i18n.pct(r0["estimate_before"], lang),
+                g=i18n.num(g0, lang),
+                factor=i18n.num(1 + g0 / 100, lang),
+                sum=i18n.pct(r0["estimate_before"] + r0["gain_threshold"], lang),
+            )
+        )
     for code, rows in test.groupby("code", sort=False):
         first = rows.iloc[0]
         if first["rise_verdict"] == "not estimable":
@@ -596,3 +613,96 @@ def describe_truth(
     if unit_label:
         return text("truth_by_text", lang, unit=unit_label, k=k, total=total, level=lv, share=share)
     return text("truth_text", lang, k=k, total=total, level=lv, share=share)
+
+
+def describe_conclusion(
+    index: pd.DataFrame,
+    instrument: Any,
+    lang: str,
+    by_unit: pd.DataFrame | None = None,
+    unit: str | None = None,
+    targets: Sequence[pd.DataFrame] = (),
+) -> str:
+    """A short conclusion for officials, read from the report's own figures.
+
+    Parameters
+    ----------
+    index : DataFrame
+        :func:`govsurvey.sipas_index` for the whole population (the report's Table of it).
+    instrument : Instrument
+    lang : {"vi", "en"}
+    by_unit, unit : DataFrame and str, optional
+        The index by the first domain and its column (units wholly below the overall index).
+    targets : sequence of DataFrame
+        The target tests the report shows (level targets, baseline rises, unit targets): rows
+        with ``verdict`` or ``gain_verdict``/``rise_verdict``.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> from govsurvey.publish.narrative import describe_conclusion
+    >>> idx = pd.DataFrame({"level": ["overall", "component", "component", "criterion"],
+    ...     "code": ["SIPAS", "C1", "C2", "C1.1"], "estimate": [80.0, 82.0, 78.0, 70.0],
+    ...     "ci_low": [78.0, 80, 76, 66], "ci_high": [82.0, 84, 80, 74], "n": [600] * 4})
+    >>> print(describe_conclusion(idx, gs.load_instrument("sipas-2017"), "en"))
+    ... # doctest: +ELLIPSIS
+    - **Overall SIPAS index: 80.00%** (95% confidence interval 78.00% – 82.00%; 600 forms).
+    - **To look at first:** the lowest component is “Administrative procedures” (78.00%)...
+    """
+    lv = _lv(index, lang)
+    shown = index.dropna(subset=["estimate"])
+    o = shown[shown["level"] == "overall"]
+    if o.empty:
+        return ""
+    o = o.iloc[0]
+    out = [text("concl_overall", lang, est=i18n.pct(o["estimate"], lang), level=lv,
+                lo=i18n.pct(o["ci_low"], lang), hi=i18n.pct(o["ci_high"], lang),
+                n=i18n.integer(o["n"], lang))]  # fmt: skip
+    groups: dict[str, list[str]] = {"met": [], "not met": [], "open": []}
+    for t in targets:
+        if t is None or not len(t):
+            continue
+        col = "verdict" if "verdict" in t else "gain_verdict" if "gain_verdict" in t else None
+        if col is None:
+            continue
+        for _, r in t.drop_duplicates(
+            subset=[c for c in ("code", unit) if c and c in t]
+        ).iterrows():
+            name = (
+                value_label(instrument, unit, r[unit], lang)
+                if unit and unit in t and pd.notna(r.get(unit))
+                else code_label(instrument, r["code"], lang)
+            )
+            if col == "gain_verdict":  # a rise on the baseline, as the plan states it
+                g = text("points" if r.get("gain_unit") == "points" else "percent_rel", lang,
+                         value=i18n.num(r["gain"], lang))  # fmt: skip
+                name = text("concl_rise", lang, name=name, gain=g)
+            elif "target" in t and pd.notna(r.get("target")):
+                name = text("concl_target", lang, name=name, target=i18n.pct(r["target"], lang))
+            v = {"achieved": "met", "not achieved": "not met"}.get(str(r[col]), str(r[col]))
+            if v != "not estimable":
+                groups[v if v in ("met", "not met") else "open"].append(name)
+    for key, tkey in (("met", "concl_met"), ("not met", "concl_not_met"), ("open", "concl_open")):
+        if groups[key]:
+            items = ", ".join(dict.fromkeys(groups[key]))
+            out.append(text(tkey, lang, items=items, level=lv))
+    comps = shown[shown["level"] == "component"]
+    crits = shown[shown["level"] == "criterion"]
+    if len(comps) and len(crits):
+        c, k = comps.loc[comps["estimate"].idxmin()], crits.loc[crits["estimate"].idxmin()]
+        out.append(text("concl_first", lang, comp=code_label(instrument, c["code"], lang),
+                        comp_est=i18n.pct(c["estimate"], lang),
+                        crit=code_label(instrument, k["code"], lang),
+                        crit_est=i18n.pct(k["estimate"], lang)))  # fmt: skip
+    if by_unit is not None and unit:
+        u = by_unit[(by_unit["code"] == o["code"])].dropna(subset=["estimate"])
+        low = u[u["ci_high"] < o["estimate"]]
+        uname = unit_name(instrument, unit, lang)
+        if len(low):
+            ordered = unit_order(instrument, unit, list(low[unit]), lang)
+            names = ", ".join(value_label(instrument, unit, v, lang) for v in ordered)
+            out.append(text("concl_units_low", lang, unit=uname.capitalize(), names=names,
+                            overall=i18n.pct(o["estimate"], lang)))  # fmt: skip
+        elif len(u) >= 2:
+            out.append(text("concl_units_none", lang, unit=uname))
+    return "\n".join(out)

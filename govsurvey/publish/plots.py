@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..collation import vi_key
 from ..errors import InputError
 from . import i18n
 from .i18n import text
@@ -214,6 +215,10 @@ def domain_dotplot(
     return ax
 
 
+#: the heat map's colour scale, fixed so that one colour means one rate in every report and run
+HEATMAP_SCALE = (40.0, 100.0)
+
+
 def criteria_heatmap(
     index: pd.DataFrame,
     unit: str,
@@ -222,62 +227,81 @@ def criteria_heatmap(
     lang: str = "en",
     names: dict[Any, str] | None = None,
     unit_label: str | None = None,
+    reference: dict[str, float] | None = None,
+    scale: tuple[float, float] = HEATMAP_SCALE,
 ) -> Axes:
     """Criterion rates by domain as a heat map (criteria across, domains down).
+
+    The colour scale is fixed (``scale``, 40%–100% by default; a rate below it takes the
+    lowest colour), so a colour means the same rate in every report. With ``reference`` (each
+    criterion's rate for the whole population) and the rows' intervals, a cell whose interval
+    excludes the criterion's overall rate is printed in bold with ``+`` or ``−``; the others
+    (a difference their interval does not support) in normal type without a sign.
 
     Parameters
     ----------
     index : DataFrame
-        Rows with ``level == "criterion"``, a ``unit`` column, ``code`` and ``estimate``;
-        suppressed cells (NaN) are left blank, and a domain with every cell suppressed is left
-        out.
+        Rows with ``level == "criterion"``, a ``unit`` column, ``code`` and ``estimate``
+        (and ``ci_low``, ``ci_high`` for the marks); suppressed cells (NaN) are left blank, and
+        a domain with every cell suppressed is left out.
     center : float, optional
-        Value at the centre of the diverging colour map (e.g. the overall index).
+        Kept for compatibility; the scale is fixed.
     lang : {"vi", "en"}
     names : dict, optional
-        Domain value → label for the rows.
+        Domain value → label for the rows (rows in Vietnamese alphabetical order of them).
     unit_label : str, optional
         Title of the rows' axis (by default the column name).
+    reference : dict, optional
+        Criterion code → its rate for the whole population.
+    scale : (float, float)
+        The colour scale's ends, in percent.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from govsurvey.publish.plots import criteria_heatmap
     >>> idx = pd.DataFrame({"district": ["A", "A", "B", "B"], "level": ["criterion"] * 4,
-    ...                     "code": ["C1.1", "C1.2"] * 2, "estimate": [80.0, 85, 90, 70]})
-    >>> criteria_heatmap(idx, "district", lang="vi").get_xlabel()
-    'Tiêu chí'
+    ...                     "code": ["C1.1", "C1.2"] * 2, "estimate": [80.0, 85, 90, 70],
+    ...                     "ci_low": [78.0, 80, 88, 60], "ci_high": [82.0, 90, 92, 80]})
+    >>> ax = criteria_heatmap(idx, "district", lang="vi", reference={"C1.1": 85, "C1.2": 78})
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.texts]
+    ('Tiêu chí', ['80−', '85+', '90+', '70'])
     """
     import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
 
     _need(index, [unit, "level", "code", "estimate"], "criteria_heatmap")
     d = index[index["level"] == "criterion"]
     codes = list(dict.fromkeys(d["code"]))
     wide = d.pivot(index=unit, columns="code", values="estimate")[codes].dropna(how="all")
-    wide = wide.loc[wide.mean(axis=1).sort_values(ascending=False).index]
-    ax = _ax(ax, (11, max(3.0, 0.25 * len(wide) + 1.5)))
-    from matplotlib.colors import Normalize, TwoSlopeNorm
-
+    label = {v: (names.get(v, str(v)) if names else str(v)) for v in wide.index}
+    wide = wide.loc[sorted(wide.index, key=lambda v: vi_key(label[v]))]
+    ax = _ax(ax, (11, max(3.0, 0.3 * len(wide) + 1.8)))
     values = wide.to_numpy(float)
-    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
-    norm = (
-        TwoSlopeNorm(vcenter=center, vmin=min(lo, center - 1e-6), vmax=max(hi, center + 1e-6))
-        if center is not None
-        else Normalize(vmin=lo, vmax=max(hi, lo + 1e-6))
-    )
+    sign = np.zeros(values.shape)
+    if reference is not None and {"ci_low", "ci_high"} <= set(d.columns):
+        lo = d.pivot(index=unit, columns="code", values="ci_low").reindex(wide.index)[codes]
+        hi = d.pivot(index=unit, columns="code", values="ci_high").reindex(wide.index)[codes]
+        ref = np.array([reference.get(c, np.nan) for c in codes], dtype=float)
+        sign = np.where(lo.to_numpy(float) > ref, 1, np.where(hi.to_numpy(float) < ref, -1, 0))
+    norm = Normalize(vmin=scale[0], vmax=scale[1], clip=True)
     im = ax.imshow(np.ma.masked_invalid(values), cmap="RdYlGn", norm=norm, aspect="auto")
     if values.shape[0] <= 40:
+        mark = {1: "+", -1: "\u2212", 0: ""}
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
-                ax.text(j, i, i18n.num(v, lang, 0), ha="center", va="center", fontsize=6)
+                s_ = int(sign[i, j])
+                dark = not 0.2 <= norm(v) <= 0.85  # white on the darkest colours
+                ax.text(j, i, i18n.num(v, lang, 0) + mark[s_], ha="center", va="center",
+                        fontsize=8, fontweight="bold" if s_ else "normal",
+                        color="white" if dark else "black")  # fmt: skip
     ax.set_xticks(np.arange(len(codes)), [i18n.literal(c) for c in codes], rotation=90)
-    rows = [i18n.literal(names.get(v, v) if names else v) for v in wide.index]
-    ax.set_yticks(np.arange(len(rows)), rows)
-    bar = plt.colorbar(im, ax=ax)
+    ax.set_yticks(np.arange(len(wide)), [i18n.literal(label[v]) for v in wide.index])
+    bar = plt.colorbar(im, ax=ax, extend="min")
     bar.set_label(text("ax_pct", lang))
     ax.set_xlabel(text("ax_criterion", lang))
     ax.set_ylabel(i18n.literal(unit_label or unit))
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=9)
     return ax
 
 

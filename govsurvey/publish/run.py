@@ -405,7 +405,11 @@ def execute(params: dict[str, Any], ids: list[str], out: Path, progress: bool = 
                 str(target),
                 parameters=passed,
                 cwd=str(folder),
-                kernel_name="python3",
+                kernel_name="python3",  # this interpreter's own kernel, whatever is installed
+                # the kernel's own log (a warning about TCP without encryption on every start,
+                # a KeyboardInterrupt at shutdown) is not the user's business: errors in cells
+                # are in the notebook, and a failed run says which cell
+                extra_arguments=["--log-level=CRITICAL"],
                 progress_bar=progress,
                 report_mode=False,
                 log_output=False,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..collation import vi_key
 from . import i18n
 from .i18n import DASH, text
 
@@ -183,6 +184,29 @@ def value_label(instrument: Any, column: str, value: Any, lang: str) -> str:
         if isinstance(lab, str):
             return lab
     return str(value)
+
+
+def unit_order(instrument: Any, column: str, values: Sequence[Any], lang: str) -> list:
+    """Domain values in a reader's order: a coded variable's values in the order of its code
+    list (commune, district, province), names (districts, wards) in Vietnamese alphabetical
+    order of their labels ("Đ" after "D"; "Hà Đông" before "Hoàng Mai").
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> from govsurvey.publish.tables import unit_order
+    >>> inst = gs.load_instrument("sipas-2017")
+    >>> unit_order(inst, "district", ["Hoàng Mai", "Đống Đa", "Hà Đông", "Tây Hồ"], "vi")
+    ['Đống Đa', 'Hà Đông', 'Hoàng Mai', 'Tây Hồ']
+    >>> unit_order(inst, "level", ["province", "commune", "district"], "vi")
+    ['commune', 'district', 'province']
+    """
+    entry = _variables(instrument).get(_variable(instrument, column))
+    codes = entry.get("codes") if isinstance(entry, dict) else None
+    if isinstance(codes, dict) and codes:
+        pos = {str(k): i for i, k in enumerate(codes)}
+        return sorted(values, key=lambda v: (pos.get(str(v), len(pos)), vi_key(v)))
+    return sorted(values, key=lambda v: vi_key(value_label(instrument, column, v, lang)))
 
 
 def code_label(instrument: Any, code: str, lang: str) -> str:
@@ -365,7 +389,7 @@ def domain_table(
     """
     lvp = i18n.level_pct(_level(by_unit, None), lang)
     d = by_unit[by_unit["code"].isin(list(codes))]
-    values = list(dict.fromkeys(d[unit]))
+    values = unit_order(instrument, unit, list(dict.fromkeys(d[unit])), lang)
     hide = pd.Series(_hidden(d), index=d.index)
     cols: dict[str, list[str]] = {
         variable_label(instrument, unit, lang): [
@@ -628,3 +652,42 @@ def excluded_table(account: pd.DataFrame, lang: str, caption: str = "") -> Table
         text("col_reason", lang): [str(v) for v in account.get("reason", [""] * len(account))],
     }
     return Table(pd.DataFrame(cols), caption, [], [text("col_row", lang)])
+
+
+def cells_table(cells: pd.DataFrame, lang: str, caption: str = "", rows: int = 8) -> Table:
+    """Answers the reader set missing or rewrote, by column and check: how many, which rows.
+
+    The reader's ``cell_account`` (``row, column, check, action``) counted per (column, check,
+    action), with the first ``rows`` file rows of each, so a reader can find every one in the
+    file (``govsurvey validate`` lists them all).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.publish.tables import cells_table
+    >>> c = pd.DataFrame({"row": [3, 9], "column": ["C2_1"] * 2, "check": ["invalid_code"] * 2,
+    ...                   "action": ["set missing"] * 2})
+    >>> cells_table(c, "en").frame.iloc[0].tolist()
+    ['C2_1', 'invalid code', 'set missing', '2', '3, 9']
+    """
+    action = cells["action"] if "action" in cells else pd.Series("set missing", cells.index)
+    c = cells.assign(action=action.astype(str), check=cells["check"].astype(str))
+    g = c.groupby(["column", "check", "action"], sort=False)["row"]
+    out = g.agg(
+        n="size",
+        rows=lambda r: (
+            ", ".join(i18n.integer(v, lang) for v in sorted(r)[:rows])
+            + (", …" if len(r) > rows else "")
+        ),
+    )
+    out = out.reset_index()
+    f = pd.DataFrame({
+        text("col_column", lang): out["column"].astype(str),
+        text("col_check", lang): [i18n.check_label(k, lang) for k in out["check"]],
+        text("col_action", lang): [text(f"action_{a.replace(' ', '_')}", lang)
+                                   if f"action_{a.replace(' ', '_')}" in i18n.TEXT else a
+                                   for a in out["action"]],
+        text("col_answers", lang): [i18n.integer(v, lang) for v in out["n"]],
+        text("col_rows", lang): out["rows"].tolist(),
+    })  # fmt: skip
+    return Table(f, caption, numeric=[text("col_answers", lang)])

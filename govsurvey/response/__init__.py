@@ -13,6 +13,14 @@
 from __future__ import annotations
 
 from .bias import index_shift, sensitivity, weighted_response_rate
+from .cases import (
+    Cases,
+    case_dispositions,
+    check_weighting,
+    comparison_variables,
+    present_columns,
+    survey_cases,
+)
 from .compare import asmd, asmd_summary, compare_distributions, group_rate_test, response_tests
 from .indicators import partial_r_indicators, r_indicator
 from .propensity import PropensityModel, response_propensity
@@ -28,6 +36,12 @@ from .styles import (
 
 __all__ = [
     "RATES",
+    "Cases",
+    "case_dispositions",
+    "check_weighting",
+    "comparison_variables",
+    "present_columns",
+    "survey_cases",
     "PropensityModel",
     "asmd",
     "asmd_summary",

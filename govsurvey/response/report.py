@@ -21,6 +21,8 @@ __all__ = [
     "TEXT",
     "t",
     "describe_rates",
+    "describe_cases",
+    "describe_against_frame",
     "describe_representativeness",
     "describe_propensity",
     "describe_weighting",
@@ -58,6 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "h_rates": {"vi": "Tỷ lệ trả lời", "en": "Response rates"},
     "h_who": {"vi": "Ai không trả lời?", "en": "Who did not answer?"},
+    "h_who_frame": {"vi": "Người trả lời so với khung mẫu", "en": "Respondents against the frame"},
     "h_prop": {"vi": "Xác suất trả lời và tính đại diện", "en": "Response propensity and representativeness"},
     "h_weight": {"vi": "Gia quyền", "en": "Weighting"},
     "h_shift": {"vi": "Chỉ số trước và sau gia quyền", "en": "The index before and after weighting"},
@@ -182,6 +185,42 @@ TEXT: dict[str, dict[str, str]] = {
     "tab_shift": {"vi": "Chỉ số trước và sau gia quyền.", "en": "The index before and after weighting."},
     "tab_sens": {"vi": "Chỉ số chung theo chênh lệch giả định giữa người trả lời và người không trả lời.", "en": "Overall index by assumed difference between respondents and nonrespondents."},
     "tab_flags": {"vi": "Phiếu bị đánh dấu theo lý do (không phiếu nào bị loại).", "en": "Flagged forms by reason (none removed)."},
+    "ro_no_column": {
+        "vi": "Tệp dữ liệu không có cột `{col}` (ai đã trả lời, ai không): nó chỉ chứa các phiếu thu về.",
+        "en": "The survey file has no `{col}` column (who answered and who did not): it holds the returned forms only.",
+    },
+    "ro_all_returned": {
+        "vi": "Mọi dòng của tệp dữ liệu đều là phiếu đã trả lời (`{col}` = 1 ở cả {n} dòng): hoặc mọi người được chọn đều trả lời, hoặc phiếu không thu về đã không được giữ lại; tệp không cho phân biệt hai trường hợp.",
+        "en": "Every row of the survey file is a returned form (`{col}` = 1 on all {n} rows): either everyone sampled answered or the forms not returned were not kept; the file cannot tell which.",
+    },
+    "ro_cannot": {
+        "vi": "Vì vậy báo cáo này **không tính được** tỷ lệ trả lời (AAPOR), xác suất trả lời và chỉ số R, điều chỉnh trọng số cho người không trả lời, cũng như độ nhạy theo tỷ lệ trả lời: các đại lượng này đều cần biết những người được chọn mà không trả lời. Muốn có chúng, hãy giữ mọi đơn vị được chọn trong tệp, kèm cột `{col}` (1 đã trả lời, 0 không).",
+        "en": "So this report **cannot compute** response rates (AAPOR), response propensities and the R-indicator, a nonresponse adjustment of the weights, or the sensitivity to the response rate: each needs the sampled people who did not answer. To get them, keep every sampled unit in the file with its `{col}` column (1 answered, 0 did not).",
+    },
+    "ro_can_frame": {
+        "vi": "Báo cáo **vẫn làm được**: so sánh cơ cấu người trả lời với các biên của khung mẫu (tham số `frame`), và gia quyền người trả lời theo các biên đó ({method}).",
+        "en": "What it **can still do**: hold the respondents against the frame's margins (the parameter `frame`) and weight them to those margins ({method}).",
+    },
+    "ro_can_no_frame": {
+        "vi": "Không có khung mẫu (tham số `frame`: số người theo quận/huyện, giới tính, nhóm tuổi, …), nên cũng không so sánh được người trả lời với tổng thể. Với một khung mẫu, báo cáo sẽ so sánh người trả lời với các biên của nó và gia quyền theo các biên đó (`weighting: rake`).",
+        "en": "There is no frame either (the parameter `frame`: the population by district, sex, age group, …), so the respondents cannot be held against the population. With a frame the report holds the respondents against its margins and weights them to those margins (`weighting: rake`).",
+    },
+    "ro_skip": {
+        "vi": "Không tính được: tệp dữ liệu không có người không trả lời (xem mục Tỷ lệ trả lời).",
+        "en": "Not computed: the survey file holds no nonrespondent (see Response rates).",
+    },
+    "ro_skip_frame": {
+        "vi": "Không có khung mẫu để so sánh (tham số `frame`), và tệp không có người không trả lời.",
+        "en": "There is no frame to compare with (the parameter `frame`), and the file holds no nonrespondent.",
+    },
+    "who_frame": {
+        "vi": "So với các biên của khung mẫu, người trả lời khác biệt nhiều nhất theo {var1} (chênh lệch chuẩn hóa tuyệt đối lớn nhất {a1}, ở nhóm {cat1}). Sau gia quyền, chênh lệch chuẩn hóa lớn nhất là {after} (trước gia quyền {before}).",
+        "en": "Against the frame's margins, respondents differ most by {var1} (largest absolute standardised difference {a1}, in {cat1}). After weighting, the largest standardised difference is {after} ({before} before).",
+    },
+    "truth_mark": {
+        "vi": "Giá trị thật (tổng thể mô phỏng)",
+        "en": "True value (synthetic population)",
+    },
 }  # fmt: skip
 
 RATE_LABELS = {
@@ -264,6 +303,43 @@ def describe_rates(
     return text + (" " + t("rates_drawn", lang) if drawn else "")
 
 
+def describe_cases(cases, frame_given: bool, method: str, lang: str) -> str:
+    """What a file of returned forms only can and cannot give (empty for a full sample).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.response.cases import survey_cases
+    >>> c = survey_cases(pd.DataFrame({"x": [1, 2]}))
+    >>> "cannot compute" in describe_cases(c, False, "none", "en")
+    True
+    """
+    if not cases.returns_only:
+        return ""
+    why = t(
+        "ro_no_column" if cases.why == "no_column" else "ro_all_returned", lang,
+        col=cases.response, n=integer(len(cases.data), lang),
+    )  # fmt: skip
+    can = (
+        t("ro_can_frame", lang, method=METHOD_LABELS[method][lang])
+        if frame_given
+        else t("ro_can_no_frame", lang)
+    )
+    return f"{why} {t('ro_cannot', lang, col=cases.response)}\n\n{can}"
+
+
+def describe_against_frame(table: pd.DataFrame, inst, lang: str) -> str:
+    """Narrative of the respondents against the frame's margins (returned forms only)."""
+    i = int(table["asmd_before"].idxmax())
+    row = table.loc[i]
+    after = table["asmd_after"].max() if "asmd_after" in table else np.nan
+    return t(
+        "who_frame", lang, var1=_var(inst, row["variable"], lang),
+        a1=num(row["asmd_before"], lang), cat1=_vlab(inst, row["variable"], row["category"], lang),
+        before=num(table["asmd_before"].max(), lang), after=num(after, lang),
+    )  # fmt: skip
+
+
 def describe_representativeness(table: pd.DataFrame, tests: pd.DataFrame, inst, lang: str) -> str:
     """Narrative of the respondents-vs-population comparison and the design-based tests."""
     i = int(table["asmd_before"].idxmax())
@@ -296,13 +372,23 @@ def describe_propensity(
     )  # fmt: skip
 
 
-def describe_weighting(design, method: str, lang: str) -> str:
-    """Narrative of the final weights' diagnostics."""
+def describe_weighting(design, method: str, lang: str, weights: pd.DataFrame | None = None) -> str:
+    """Narrative of the final weights' diagnostics.
+
+    ``weights`` is :func:`weight_frame` (what the weights figure draws): the ratio of the final
+    to the base weight is read from it, so the text states the figure's range, not the ranges
+    of the steps taken one by one.
+    """
     steps = getattr(design, "weighting_steps", ())
     d = steps[-1] if steps else None
     w = np.asarray(design.weight_values, dtype=float)
     w = w[w > 0]
-    ratio = (min(s.ratio_min for s in steps), max(s.ratio_max for s in steps)) if steps else (1, 1)
+    if weights is not None and len(weights):
+        ratio = (float(weights["ratio"].min()), float(weights["ratio"].max()))
+    else:
+        ratio = (
+            (min(s.ratio_min for s in steps), max(s.ratio_max for s in steps)) if steps else (1, 1)
+        )
     it = max((s.iterations for s in steps), default=1)
     deff = float(len(w) * (w**2).sum() / w.sum() ** 2)
     return t(
@@ -504,9 +590,9 @@ def plot_response_by_domain(
     ax.barh(labels, 100 * b["estimate"].to_numpy(), color="#4C72B0")
     if overall is not None:
         ax.axvline(100 * overall, color="#C44E52", lw=1.2, label=t("overall_rate", lang))
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_xlabel(t("rate_pct", lang))
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -523,9 +609,9 @@ def plot_asmd(table: pd.DataFrame, ax, lang: str, inst=None):
     if "asmd_after" in tb:
         ax.scatter(tb["asmd_after"], y, color="#4C72B0", s=14, marker="D", label=t("after", lang))
     ax.axvline(0.1, color="grey", lw=0.8, ls="--")
-    ax.set_yticks(y, [literal(v) for v in labels], fontsize=6)
+    ax.set_yticks(y, [literal(v) for v in labels], fontsize=9)
     ax.set_xlabel(t("asmd", lang))
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -595,10 +681,11 @@ def plot_index_shift(shift: pd.DataFrame, ax, lang: str, inst=None, truth: float
             label=t(key, lang),
         )
     if truth is not None:
-        ax.scatter([truth], [y[-1]], marker="x", color="black", zorder=5)
-    ax.set_yticks(y, [code_label(inst, c, lang) if inst else c for c in s["code"]], fontsize=7)
+        ax.scatter([truth], [y[-1]], marker="x", color="black", zorder=5,
+                   label=t("truth_mark", lang))  # fmt: skip
+    ax.set_yticks(y, [code_label(inst, c, lang) if inst else c for c in s["code"]], fontsize=9)
     ax.set_xlabel(t("index_pct", lang))
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 

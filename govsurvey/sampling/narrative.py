@@ -34,35 +34,47 @@ def describe_sizes(
     cochran_n: int,
     forms: int,
     language: str = "vi",
+    returns_only: bool = False,
 ) -> str:
     """Why the plan's size differs from Yamane's formula (the Ministry's training material).
+
+    ``returns_only``: the response rate is unknown, ``forms`` are forms to be returned.
 
     Examples
     --------
     >>> from govsurvey.sampling import describe_sizes
     >>> print(describe_sizes(700000, 0.05, 0.95, 400, 385, 17000, "en"))  # doctest: +ELLIPSIS
-    For the whole city (700,000 dossiers) Yamane's formula gives **400** forms ...
+    For the whole area (700,000 dossiers) Yamane's formula gives **400** forms ...
     """
     lang = check_language(language)
     e = number(100 * margin, lang, 2)
     c = number(100 * confidence, lang, 0)
     if lang == "vi":
         return (
-            f"Với toàn thành phố ({number(N, lang, 0)} hồ sơ), công thức Yamane cho **"
+            f"Với toàn địa bàn ({number(N, lang, 0)} hồ sơ), công thức Yamane cho **"
             f"{number(yamane_n, lang, 0)}** phiếu và công thức Cochran (độ tin cậy {c}%, sai số "
             f"±{e} điểm phần trăm) cho **{number(cochran_n, lang, 0)}** phiếu. Hai con số này chỉ "
-            "đủ cho một ước lượng chung của thành phố, với mẫu ngẫu nhiên đơn giản và mọi phiếu "
+            "đủ cho một ước lượng chung của toàn địa bàn, với mẫu ngẫu nhiên đơn giản và mọi phiếu "
             "đều được trả lời. Muốn mỗi quận/huyện có sai số ±"
             f"{e} điểm khi chọn mẫu theo cụm phường/xã và có người không trả lời, kế hoạch "
-            f"đề xuất cần **{number(forms, lang, 0)}** phiếu."
+            + (
+                f"đề xuất cần thu về **{number(forms, lang, 0)}** phiếu (số phiếu phát lớn hơn)."
+                if returns_only
+                else f"đề xuất cần **{number(forms, lang, 0)}** phiếu."
+            )
         )
     return (
-        f"For the whole city ({number(N, lang, 0)} dossiers) Yamane's formula gives "
+        f"For the whole area ({number(N, lang, 0)} dossiers) Yamane's formula gives "
         f"**{number(yamane_n, lang, 0)}** forms and Cochran's ({c}% confidence, ±{e} "
         f"percentage points) **{number(cochran_n, lang, 0)}**. Either is enough only for one "
-        "city-wide estimate from a simple random sample in which every form comes back. For "
+        "overall estimate from a simple random sample in which every form comes back. For "
         f"every district to be within ±{e} points, with wards as clusters and some people not "
-        f"answering, the recommended plan needs **{number(forms, lang, 0)}** forms."
+        "answering, the recommended plan needs "
+        + (
+            f"**{number(forms, lang, 0)}** forms returned (more to be sent)."
+            if returns_only
+            else f"**{number(forms, lang, 0)}** forms."
+        )
     )
 
 
@@ -71,11 +83,13 @@ def describe_recommendation(
     stratum: str,
     margin: float,
     per_cluster: int,
-    response_rate: float,
+    response_rate: float | None,
     rho: float,
     language: str = "vi",
 ) -> str:
     """The recommended plan read out: totals, the design effect, the districts off target.
+
+    ``response_rate`` None: the rate is unknown and the plan's forms are those to be returned.
 
     Examples
     --------
@@ -98,11 +112,16 @@ def describe_recommendation(
     worst = plan.loc[plan["margin"].idxmax()]
     e = number(target, lang, 2)
     if lang == "vi":
+        back = (
+            f"với tỷ lệ trả lời dự kiến {number(100 * response_rate, lang, 2)}% sẽ thu về "
+            f"khoảng {number(resp, lang, 0)} phiếu hợp lệ"
+            if response_rate is not None
+            else "đây là số phiếu phải thu về: tỷ lệ trả lời chưa biết, nên số phiếu phát "
+            "phải lớn hơn"
+        )
         text = (
             f"Kế hoạch chọn **{number(wards, lang, 0)}** phường/xã và **{number(forms, lang, 0)}"
-            f"** phiếu ({per_cluster} phiếu mỗi phường/xã); với tỷ lệ trả lời dự kiến "
-            f"{number(100 * response_rate, lang, 2)}% sẽ thu về khoảng "
-            f"{number(resp, lang, 0)} phiếu hợp lệ. Hệ số tương quan nội cụm ρ = "
+            f"** phiếu ({per_cluster} phiếu mỗi phường/xã); {back}. Hệ số tương quan nội cụm ρ = "
             f"{number(rho, lang, 4)} làm hiệu ứng thiết kế bằng {number(deff, lang, 2)}: một "
             f"phiếu trong mẫu cụm có giá trị như {number(1 / deff, lang, 2)} phiếu của mẫu "
             "ngẫu nhiên đơn giản."
@@ -119,11 +138,16 @@ def describe_recommendation(
                 f"{worst[stratum]}, ±{number(worst['margin'], lang, 2)} điểm)."
             )
         return text
+    back = (
+        f"at the expected response rate of {number(100 * response_rate, lang, 2)}% about "
+        f"{number(resp, lang, 0)} completed forms come back"
+        if response_rate is not None
+        else "these are forms to be returned: the response rate is unknown, so more must be sent"
+    )
     text = (
         f"The plan draws **{number(wards, lang, 0)}** wards and **{number(forms, lang, 0)}** "
-        f"forms ({per_cluster} per ward); at the expected response rate of "
-        f"{number(100 * response_rate, lang, 2)}% about {number(resp, lang, 0)} completed forms "
-        f"come back. The intra-class correlation ρ = {number(rho, lang, 4)} makes the design "
+        f"forms ({per_cluster} per ward); {back}. The intra-class correlation "
+        f"ρ = {number(rho, lang, 4)} makes the design "
         f"effect {number(deff, lang, 2)}: a form of the clustered sample is worth "
         f"{number(1 / deff, lang, 2)} of a simple random sample's."
     )
@@ -142,7 +166,7 @@ def describe_recommendation(
 
 
 def describe_simulation(
-    summary: pd.DataFrame, confidence: float = 0.95, language: str = "vi"
+    summary: pd.DataFrame | None, confidence: float = 0.95, language: str = "vi"
 ) -> str:
     """The plans compared by simulation: margin, coverage and bias, overall and by district.
 
@@ -154,24 +178,32 @@ def describe_simulation(
     ...                   "margin": [0.8, 4.0], "coverage": [0.95, 0.93],
     ...                   "se_ratio": [1.0, 0.97], "replications": [100, 100]})
     >>> print(describe_simulation(s, 0.95, "en"))  # doctest: +ELLIPSIS
-    Each plan was drawn 100 times from the synthetic city...
+    Each plan was drawn 100 times from a population built from the ward frame...
     """
     lang = check_language(language)
+    if summary is None or summary.empty:
+        return (
+            "Không so sánh phương án nào (tham số `plans` để trống)."
+            if lang == "vi"
+            else "No plans were compared (the parameter `plans` is empty)."
+        )
     reps = int(summary["replications"].max())
     lines = []
     c = number(100 * confidence, lang, 0)
     mc = number(200 * math.sqrt(confidence * (1 - confidence) / max(reps, 1)), lang, 2)
     if lang == "vi":
         lines.append(
-            f"Mỗi phương án được chọn mẫu {reps} lần từ thành phố mô phỏng (biết giá trị "
-            f"thật) và ước lượng bằng đúng phương pháp của báo cáo. Khoảng tin cậy {c}% nên "
+            f"Mỗi phương án được chọn mẫu {reps} lần từ một tổng thể dựng từ dàn chọn mẫu và "
+            "câu trả lời của cuộc khảo sát trước (nên biết giá trị thật của nó) và ước lượng "
+            f"bằng đúng phương pháp của báo cáo. Khoảng tin cậy {c}% nên "
             f"chứa giá trị thật khoảng {c}% số lần; với {reps} lần mô phỏng, tỷ lệ bao phủ của "
             f"một quận/huyện tự nó dao động khoảng ±{mc} điểm phần trăm."
         )
     else:
         lines.append(
-            f"Each plan was drawn {reps} times from the synthetic city (whose true values are "
-            f"known) and estimated with the report's own method. A {c}% interval should hold "
+            f"Each plan was drawn {reps} times from a population built from the ward frame and "
+            "the previous survey's answers (so its true values are known) and estimated with "
+            f"the report's own method. A {c}% interval should hold "
             f"the true value about {c}% of the time; with {reps} samples one district's coverage "
             f"itself varies by about ±{mc} percentage points."
         )
@@ -185,13 +217,13 @@ def describe_simulation(
         db = number(dist["bias"].abs().max(), lang, 2) if len(dist) else "—"
         if lang == "vi":
             lines.append(
-                f"- **{plan}**: toàn thành phố sai số ±{cm} điểm, khoảng tin cậy chứa giá trị "
+                f"- **{plan}**: toàn địa bàn sai số ±{cm} điểm, khoảng tin cậy chứa giá trị "
                 f"thật {cc}% số lần; trung bình quận/huyện ±{dm} điểm, chứa giá trị thật {dc}% "
                 f"số lần; độ chệch lớn nhất của một quận/huyện {db} điểm."
             )
         else:
             lines.append(
-                f"- **{plan}**: city-wide margin ±{cm} points, intervals held the truth {cc}% of "
+                f"- **{plan}**: overall margin ±{cm} points, intervals held the truth {cc}% of "
                 f"the time; districts ±{dm} points on average, {dc}% coverage; the largest "
                 f"district bias {db} points."
             )

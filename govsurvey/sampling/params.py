@@ -148,7 +148,7 @@ class SamplingOwnParams(BaseModel):
     )
     plans: list[Literal["sipas", "papi", "srs"]] = Field(
         default_factory=lambda: ["sipas", "papi", "srs"],
-        description="plans compared by simulation: some of sipas, papi, srs",
+        description="plans compared by simulation: some of sipas, papi, srs ([]: none)",
     )
     replications: int = Field(
         1000, ge=2, le=5000, description="samples drawn per plan in the simulation (2-5000)"
@@ -156,7 +156,8 @@ class SamplingOwnParams(BaseModel):
     city_seed: int = Field(
         2024,
         ge=0,
-        description="seed of the synthetic city the plans are simulated on (0 to 4,294,967,295)",
+        description="seed of the population the plans are simulated on (built from the ward "
+        "frame and the previous survey's answers; 0 to 4,294,967,295)",
     )
     fieldwork_file: str = Field(
         "",
@@ -189,8 +190,8 @@ class SamplingOwnParams(BaseModel):
     @field_validator("plans")
     @classmethod
     def _plans(cls, v: list[str]) -> list[str]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError("must name one or more distinct plans among sipas, papi, srs")
+        if len(set(v)) != len(v):
+            raise ValueError("must name distinct plans among sipas, papi, srs (or [] for none)")
         return v
 
     @field_validator("fieldwork_file")

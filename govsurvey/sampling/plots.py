@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from govsurvey.collation import vi_sorted
 from govsurvey.errors import InputError
 from govsurvey.publish.i18n import literal
 
@@ -56,9 +57,9 @@ def margin_plot(
     ax.barh(d[label].map(literal), d["margin"], color=colors)
     if target is not None:
         ax.axvline(target, color="black", linestyle="--", linewidth=1, label=literal(target_label))
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_xlabel(xlabel)
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize=10)
     return ax
 
 
@@ -92,7 +93,7 @@ def simulation_plot(
     scale = 100.0 if metric == "coverage" else 1.0
     if ax is None:
         _, ax = plt.subplots(figsize=(7, max(3, 0.22 * d["domain"].nunique())))
-    domains = order or sorted(d["domain"].unique(), key=str)
+    domains = order or vi_sorted(d["domain"].unique())[::-1]  # the first at the top
     pos = {k: i for i, k in enumerate(domains)}
     markers = ["o", "s", "^", "D", "v"]
     for j, (plan, g) in enumerate(d.groupby("plan", sort=False)):
@@ -108,7 +109,20 @@ def simulation_plot(
             linewidth=1,
             label=f"{scale * nominal:g}" + ("%" if scale == 100 else ""),
         )
-    ax.set_yticks(range(len(domains)), [literal(k) for k in domains], fontsize=8)
+    ax.set_yticks(range(len(domains)), [literal(k) for k in domains], fontsize=10)
     ax.set_xlabel(xlabel or metric)
-    ax.legend(fontsize=7, loc="best")
+    # outside the data: below the axes, one column per entry
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, ncol=1)
     return ax
+
+
+def rows_height(rows: int, per_row: float = 0.32, extra: float = 1.3) -> float:
+    """A figure height (inches) for a chart of ``rows`` bars or rows of dots.
+
+    Examples
+    --------
+    >>> from govsurvey.sampling.plots import rows_height
+    >>> rows_height(3), rows_height(30)
+    (2.26, 10.9)
+    """
+    return round(max(1.8, per_row * int(rows) + extra), 2)

@@ -44,8 +44,8 @@ PLAN_LABELS: dict[str, dict[str, str]] = {
         "en": "PPS with the seat ward taken with certainty (PAPI-style)",
     },
     "srs": {
-        "vi": "Ngẫu nhiên đơn giản toàn thành phố",
-        "en": "Simple random sample of the city",
+        "vi": "Ngẫu nhiên đơn giản trên toàn dàn chọn mẫu",
+        "en": "Simple random sample of the whole frame",
     },
 }
 
@@ -57,7 +57,7 @@ def plan_label(kind: str, language: str = "vi") -> str:
     --------
     >>> from govsurvey.sampling import plan_label
     >>> plan_label("srs", "en")
-    'Simple random sample of the city'
+    'Simple random sample of the whole frame'
     """
     return PLAN_LABELS.get(kind, {}).get(language, kind)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from govsurvey.collation import vi_sort_key
 from govsurvey.errors import InputError
 from govsurvey.publish.i18n import phrase
 
@@ -21,13 +22,14 @@ __all__ = [
     "text",
     "read_wards",
     "plan_table",
+    "frame_labels",
     "comparison_table",
     "sample_table",
     "alt_margin",
     "alt_simulation",
     "describe_intro",
     "describe_frame",
-    "describe_inputs",
+    "describe_previous",
     "describe_sample",
 ]
 
@@ -81,7 +83,7 @@ _T: dict[str, dict[str, str]] = {
     "x_sim_margin": {"vi": "Sai số (± điểm phần trăm)", "en": "Margin (± percentage points)"},
     "x_cov": {"vi": "Tỷ lệ bao phủ (%)", "en": "Coverage (%)"},
     "target": {"vi": "mục tiêu", "en": "target"},
-    "total": {"vi": "Toàn thành phố", "en": "Whole city"},
+    "total": {"vi": "Toàn địa bàn", "en": "All districts"},
     "written": {
         "vi": "Danh sách mẫu đã ghi vào tệp `{file}`.",
         "en": "The sample list was written to `{file}`.",
@@ -97,15 +99,18 @@ _T: dict[str, dict[str, str]] = {
 _H: dict[str, dict[str, str]] = {  # table headers
     "district": {"vi": "Quận/huyện", "en": "District"},
     "wards": {"vi": "Số phường/xã", "en": "Wards"},
+    "ward_name": {"vi": "Phường/xã", "en": "Ward"},
+    "ward_code": {"vi": "Mã phường/xã", "en": "Ward code"},
     "N": {"vi": "Số hồ sơ", "en": "Dossiers"},
     "clusters": {"vi": "Phường/xã được chọn", "en": "Wards drawn"},
     "forms": {"vi": "Số phiếu phát", "en": "Forms sent"},
+    "returns": {"vi": "Số phiếu cần thu về", "en": "Forms to be returned"},
     "n_respondents": {"vi": "Phiếu thu về dự kiến", "en": "Expected returns"},
     "deff": {"vi": "Hiệu ứng thiết kế", "en": "Design effect"},
     "margin": {"vi": "Sai số dự kiến (± điểm)", "en": "Expected margin (± points)"},
     "plan": {"vi": "Phương án", "en": "Plan"},
-    "city_margin": {"vi": "Sai số toàn thành phố (± điểm)", "en": "City margin (± points)"},
-    "city_cov": {"vi": "Bao phủ toàn thành phố (%)", "en": "City coverage (%)"},
+    "city_margin": {"vi": "Sai số toàn địa bàn (± điểm)", "en": "Overall margin (± points)"},
+    "city_cov": {"vi": "Bao phủ toàn địa bàn (%)", "en": "Overall coverage (%)"},
     "dist_margin": {
         "vi": "Sai số trung bình quận/huyện (± điểm)",
         "en": "District margin, mean (± points)",
@@ -167,8 +172,29 @@ def _h(key: str, lang: str) -> str:
     return _H[key][lang]
 
 
-def plan_table(rec: pd.DataFrame, stratum: str, lang: str, caption: str) -> object:
-    """The recommended plan as a report table, with a whole-city row.
+def frame_labels(stratum: str, label: str | None, ward: str, lang: str) -> dict[str, str]:
+    """Headers for the ward frame's own columns, whatever the frame names them.
+
+    Examples
+    --------
+    >>> from govsurvey.sampling.report import frame_labels
+    >>> frame_labels("huyen", "ten_xa", "ma_xa", "vi")
+    {'huyen': 'Quận/huyện', 'ten_xa': 'Phường/xã', 'ma_xa': 'Mã phường/xã'}
+    """
+    out = {stratum: _h("district", lang)}
+    if label:
+        out[label] = _h("ward_name", lang)
+    out[ward] = _h("ward_code", lang)
+    return out
+
+
+def plan_table(
+    rec: pd.DataFrame, stratum: str, lang: str, caption: str, returns_only: bool = False
+) -> object:
+    """The recommended plan as a report table, with a row for all districts.
+
+    With ``returns_only`` (the response rate is unknown) the forms are those to be returned,
+    and the column of expected returns is left out (it would repeat them).
 
     Examples
     --------
@@ -182,7 +208,7 @@ def plan_table(rec: pd.DataFrame, stratum: str, lang: str, caption: str) -> obje
     """
     from govsurvey.publish.tables import Table
 
-    rows = rec.copy()
+    rows = rec.sort_values(stratum, key=vi_sort_key)
     f = pd.DataFrame(
         {
             _h("district", lang): rows[stratum].astype(str),
@@ -206,6 +232,10 @@ def plan_table(rec: pd.DataFrame, stratum: str, lang: str, caption: str) -> obje
         _h("margin", lang): "",
     }
     f = pd.concat([f, pd.DataFrame([total])], ignore_index=True)
+    if returns_only:
+        f = f.drop(columns=[_h("n_respondents", lang)]).rename(
+            columns={_h("forms", lang): _h("returns", lang)}
+        )
     return Table(f, caption, numeric=list(f.columns[1:]), strong=[len(f) - 1])
 
 
@@ -345,15 +375,17 @@ def describe_intro(lang: str, margin: float, confidence: float) -> str:
             "phát ở đâu, chọn người trả lời như thế nào, và chỉ số của mỗi quận/huyện sẽ chính "
             f"xác đến đâu. Mục tiêu: chỉ số SIPAS của mỗi quận/huyện có sai số không quá ±{e} "
             f"điểm phần trăm với độ tin cậy {c}%. Mọi con số dưới đây được tính từ dữ liệu, và "
-            "các phương án được kiểm chứng bằng cách chọn mẫu lặp lại nhiều lần trên một thành "
-            "phố mô phỏng mà giá trị thật đã biết."
+            "các phương án được kiểm chứng bằng cách chọn mẫu lặp lại nhiều lần trên một tổng "
+            "thể dựng từ dàn chọn mẫu và câu trả lời của cuộc khảo sát trước, nên giá trị thật "
+            "của nó đã biết."
         )
     return (
         "This report answers the first questions of a survey: how many forms, where, drawn how, "
         "and how precise each district's index will be. The aim: every district's SIPAS index "
         f"within ±{e} percentage points at {c}% confidence. Every number below is computed from "
-        "the data, and the plans are checked by drawing them many times from a simulated city "
-        "whose true values are known."
+        "the data, and the plans are checked by drawing them many times from a population "
+        "built from the ward frame and the previous survey's answers, whose true values are "
+        "therefore known."
     )
 
 
@@ -374,53 +406,88 @@ def describe_frame(wards: pd.DataFrame, stratum: str, size: str, lang: str) -> s
     )
 
 
-def describe_inputs(
-    rho: float,
-    sd: float,
-    response_rate: float,
-    rho_given: bool,
-    rate_given: bool,
-    respondents: int,
-    lang: str,
-) -> str:
-    """Where the planning values come from (the previous survey or the parameters)."""
-    r = number(rho, lang, 4)
-    s = number(100 * sd, lang, 2)
-    q = number(100 * response_rate, lang, 2)
-    if lang == "vi":
+def describe_previous(prev: object, lang: str) -> str:
+    """Where the planning values come from: the previous survey or the parameters.
+
+    ``prev`` is a :class:`~govsurvey.sampling.previous.PreviousSurvey`. A survey of returned
+    forms only has no response rate: the text says so and that the plan then counts forms to
+    be returned (it never assumes that every form comes back).
+
+    Examples
+    --------
+    >>> from govsurvey.sampling.previous import PreviousSurvey
+    >>> from govsurvey.sampling.report import describe_previous
+    >>> p = PreviousSurvey(600, 0.05, False, 0.3, {}, None, "unknown", "district", "ward")
+    >>> "response rate is unknown" in describe_previous(p, "en")
+    True
+    """
+    r = number(prev.rho, lang, 4)
+    s = number(100 * prev.sd, lang, 2)
+    n = number(prev.respondents, lang, 0)
+    vi = lang == "vi"
+    if prev.rho_given:
+        src = "tham số `rho`" if vi else "the parameter `rho`"
+    else:
         src = (
-            "tham số"
-            if rho_given
-            else f"cuộc khảo sát trước ({number(respondents, lang, 0)} người trả lời)"
+            f"cuộc khảo sát trước, {n} người trả lời"
+            if vi
+            else (f"the previous survey, {n} respondents")
         )
+    if prev.response_rate is None:
+        rate = (
+            "Tệp khảo sát trước chỉ có phiếu thu về (không có cột `responded`), nên **không "
+            "biết tỷ lệ trả lời**: các cỡ mẫu dưới đây là số phiếu **cần thu về**; số phiếu "
+            "phải phát lớn hơn (chia cho tỷ lệ trả lời dự kiến), hoặc ghi tỷ lệ đó vào tham số "
+            "`response_rate` để kế hoạch tính số phiếu phát."
+            if vi
+            else "The previous survey's file holds returned forms only (no `responded` "
+            "column), so **its response rate is unknown**: the sizes below are forms **to be "
+            "returned**; more must be sent (divide by the expected response rate), or give that "
+            "rate as the parameter `response_rate` and the plan counts the forms to send."
+        )
+    else:
+        q = number(100 * prev.response_rate, lang, 2)
+        how = {
+            "parameter": ("tham số `response_rate`", "the parameter `response_rate`"),
+            "data": ("như cuộc khảo sát trước: phiếu thu về trên phiếu phát",
+                     "as in the previous survey: forms returned of forms sent"),
+        }[prev.rate_source][0 if vi else 1]  # fmt: skip
+        rate = (
+            f"Tỷ lệ trả lời dự kiến **{q}%** ({how})."
+            if vi
+            else f"Expected response rate **{q}%** ({how})."
+        )
+    if vi:
         return (
             f"Hệ số tương quan nội cụm trong phường/xã ρ = **{r}** (từ {src}); độ lệch chuẩn "
-            f"của tỷ lệ hài lòng của một người {s} điểm; tỷ lệ trả lời dự kiến **{q}%** "
-            f"({'tham số' if rate_given else 'như cuộc khảo sát trước'})."
+            f"của tỷ lệ hài lòng của một người {s} điểm. {rate}"
         )
-    src = (
-        "the parameters"
-        if rho_given
-        else (f"the previous survey, {number(respondents, lang, 0)} respondents")
-    )
     return (
-        f"Intra-class correlation within wards ρ = **{r}** (from {src}); the SD of a "
-        f"person's share of satisfied answers {s} points; expected response rate **{q}%** "
-        f"({'the parameters' if rate_given else 'as in the previous survey'})."
+        f"Intra-class correlation within wards ρ = **{r}** (from {src}); the SD of a person's "
+        f"share of satisfied answers {s} points. {rate}"
     )
 
 
-def describe_sample(sample: pd.DataFrame, lang: str, seed: int) -> str:
-    """The drawn sample in one sentence."""
+def describe_sample(sample: pd.DataFrame, lang: str, seed: int, cluster: str = "psu") -> str:
+    """The drawn sample in one sentence; the weight total is an estimate of the frame's count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govsurvey.sampling.report import describe_sample
+    >>> s = pd.DataFrame({"psu": ["a", "a", "b"], "base_weight": [10.0, 10.0, 12.5]})
+    >>> "ước lượng" in describe_sample(s, "vi", 1)
+    True
+    """
     n = len(sample)
-    w = sample["psu"].nunique()
+    w = sample[cluster].nunique()
     tot = float(sample["base_weight"].sum())
     if lang == "vi":
         return (
             f"Mẫu được chọn với hạt giống ngẫu nhiên {seed} (chạy lại cho đúng mẫu này): "
             f"**{number(n, lang, 0)}** hồ sơ ở {w} phường/xã; tổng quyền số "
-            f"{number(tot, lang, 0)} bằng số hồ sơ của dàn chọn mẫu. Danh sách chỉ gồm mã "
-            "đơn vị và số hồ sơ, không có thông tin cá nhân."
+            f"{number(tot, lang, 0)} là một ước lượng của số hồ sơ của dàn chọn mẫu. Danh sách "
+            "chỉ gồm mã đơn vị và số hồ sơ, không có thông tin cá nhân."
         )
     return (
         f"The sample was drawn with random seed {seed} (a rerun gives this very sample): "

@@ -146,8 +146,10 @@ def test_a_bad_answer_is_set_missing_and_the_row_kept(monkeypatch) -> None:
             "kept, set missing: invalid_code",
             "kept, set missing: not_numeric",
             "kept, set missing: not_whole_number",
+            "respondents",
+            "nonrespondents",
         ],
-        "rows": [4, 4, 3, 1, 1],
+        "rows": [4, 4, 3, 1, 1, 4, 0],
     }
 
 

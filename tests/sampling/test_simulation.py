@@ -47,7 +47,10 @@ def test_truth_is_the_population_value(city, result):
 
 def test_unbiased_and_covering(result):
     s = result.summary
-    assert set(s["plan"]) == {"Stratified two-stage (SIPAS)", "Simple random sample of the city"}
+    assert set(s["plan"]) == {
+        "Stratified two-stage (SIPAS)",
+        "Simple random sample of the whole frame",
+    }
     assert (s["replications"] == REPS).all()
     for _, g in s.groupby("plan"):
         city = g[g["domain"] == "all"].iloc[0]
