@@ -5,18 +5,18 @@ rows.
 
 Every number a sentence states is in the table it describes: :func:`describe_units` reads the
 rows :func:`summary_table` shows, :func:`describe_forms` those :func:`forms_table` shows. Unit
-names are sorted in Vietnamese alphabetical order (:func:`vi_key`: a ă â b c d đ e ê … with the
-tones after the letters).
+names are sorted in Vietnamese alphabetical order (:func:`govsurvey.collation.vi_key`: a ă â b
+c d đ e ê … with the tones after the letters).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..collation import vi_key
 from ..publish import i18n
 from ..publish.i18n import DASH
 from ..publish.tables import Table, code_label, suppressed, variable_label
@@ -33,7 +33,6 @@ __all__ = [
     "summary_table",
     "text",
     "units_table",
-    "vi_key",
 ]
 
 TEXT: dict[str, dict[str, str]] = {
@@ -222,50 +221,6 @@ def text(key: str, lang: str, **fields: Any) -> str:
     'Số phiếu'
     """
     return i18n.phrase(TEXT, key, lang, **fields)
-
-
-# --- Vietnamese order -----------------------------------------------------------------------
-
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-_LETTER = {ch: i for i, ch in enumerate(_ALPHABET)}
-#: Tone marks (combining, after NFD) in the order dictionaries sort them: none, grave, hook,
-#: tilde, acute, dot below.
-_TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-#: Marks that make a letter of its own (ă â ê ô ơ ư).
-_SHAPE = {"\u0306", "\u0302", "\u031b"}
-
-
-def vi_key(name: Any) -> tuple:
-    """A sort key for Vietnamese alphabetical order: letters first (a < ă < â < b … d < đ),
-    then tones (none, huyền, hỏi, ngã, sắc, nặng), then case.
-
-    Examples
-    --------
-    >>> sorted(["Đống Đa", "Ba Vì", "Ân Thi", "An Khánh", "Dương Nội", "Ba Đình"], key=vi_key)
-    ['An Khánh', 'Ân Thi', 'Ba Đình', 'Ba Vì', 'Dương Nội', 'Đống Đa']
-    """
-    s = unicodedata.normalize("NFD", str(name))
-    letters: list[tuple[int, int]] = []
-    tones: list[int] = []
-    for ch in s:
-        low = ch.lower()
-        if ch in _SHAPE and letters:
-            base = unicodedata.normalize("NFC", _ALPHABET[letters[-1][0]] + ch)
-            if base in _LETTER:
-                letters[-1] = (_LETTER[base], letters[-1][1])
-            continue
-        if ch in _TONE:
-            if tones:
-                tones[-1] = _TONE[ch]
-            continue
-        if unicodedata.combining(ch):
-            continue
-        if low in _LETTER:
-            letters.append((_LETTER[low], 0))
-        else:  # spaces, digits, other letters: after the alphabet, by code point
-            letters.append((len(_ALPHABET) + ord(low), 0))
-        tones.append(0)
-    return tuple(x for x, _ in letters), tuple(tones), str(name)
 
 
 # --- the rule and the reasons ---------------------------------------------------------------
