@@ -188,23 +188,24 @@ def describe_simulation(
             else "No plans were compared (the parameter `plans` is empty)."
         )
     reps = int(summary["replications"].max())
+    nr = number(reps, lang, 0)
     lines = []
     c = number(100 * confidence, lang, 0)
     mc = number(200 * math.sqrt(confidence * (1 - confidence) / max(reps, 1)), lang, 2)
     if lang == "vi":
         lines.append(
-            f"Mỗi phương án được chọn mẫu {reps} lần từ một tổng thể dựng từ dàn chọn mẫu và "
+            f"Mỗi phương án được chọn mẫu {nr} lần từ một tổng thể dựng từ dàn chọn mẫu và "
             "câu trả lời của cuộc khảo sát trước (nên biết giá trị thật của nó) và ước lượng "
             f"bằng đúng phương pháp của báo cáo. Khoảng tin cậy {c}% nên "
-            f"chứa giá trị thật khoảng {c}% số lần; với {reps} lần mô phỏng, tỷ lệ bao phủ của "
+            f"chứa giá trị thật khoảng {c}% số lần; với {nr} lần mô phỏng, tỷ lệ bao phủ của "
             f"một quận/huyện tự nó dao động khoảng ±{mc} điểm phần trăm."
         )
     else:
         lines.append(
-            f"Each plan was drawn {reps} times from a population built from the ward frame and "
+            f"Each plan was drawn {nr} times from a population built from the ward frame and "
             "the previous survey's answers (so its true values are known) and estimated with "
             f"the report's own method. A {c}% interval should hold "
-            f"the true value about {c}% of the time; with {reps} samples one district's coverage "
+            f"the true value about {c}% of the time; with {nr} samples one district's coverage "
             f"itself varies by about ±{mc} percentage points."
         )
     for plan, g in summary.groupby("plan", sort=False):
@@ -227,4 +228,40 @@ def describe_simulation(
                 f"the time; districts ±{dm} points on average, {dc}% coverage; the largest "
                 f"district bias {db} points."
             )
-    return "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])
+    notes = [_se_ratio_note(plan, g, lang) for plan, g in summary.groupby("plan", sort=False)]
+    notes = [x for x in notes if x]
+    text = "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])
+    return text + ("\n\n" + " ".join(notes) if notes else "")
+
+
+def _se_ratio_note(plan: str, g: pd.DataFrame, lang: str) -> str:
+    """Why a plan's overall SE ratio lies outside 0.9–1.1, when its Monte Carlo interval does.
+
+    The numbers are those of the comparison table's "Estimated / actual SE" column.
+    """
+    city = g[g["domain"] == "all"]
+    if city.empty or "se_ratio_low" not in city:
+        return ""
+    r, lo, hi = (float(city[c].iloc[0]) for c in ("se_ratio", "se_ratio_low", "se_ratio_high"))
+    if not (lo > 1.1 or hi < 0.9):
+        return ""
+    rs, los, his = (number(x, lang, 2) for x in (r, lo, hi))
+    band = f"{number(0.9, lang, 2)}–{number(1.1, lang, 2)}"
+    if lang == "vi":
+        side = "rộng hơn cần thiết (thận trọng)" if lo > 1.1 else "hẹp hơn thực tế (quá lạc quan)"
+        return (
+            f"Với **{plan}**, sai số chuẩn ước lượng bằng {rs} lần độ biến động thật của các "
+            f"ước lượng (khoảng Monte Carlo {los}–{his}), ngoài khoảng {band}: khoảng tin cậy "
+            f"của phương án này {side}. Công thức phương sai của báo cáo coi các phường/xã "
+            "được chọn có hoàn lại; cách chọn của phương án này (chọn hệ thống theo quy mô) "
+            "khác điều đó và không có ước lượng phương sai không chệch, nên sai số của nó chỉ "
+            "là gần đúng."
+        )
+    side = "wider than needed (conservative)" if lo > 1.1 else "narrower than they should be"
+    return (
+        f"For **{plan}**, the estimated SE is {rs} times the real variability of the estimates "
+        f"(Monte Carlo interval {los}–{his}), outside {band}: this plan's intervals are "
+        f"{side}. The report's variance formula treats the wards as drawn with replacement; "
+        "this plan draws them otherwise (systematically, by size), a draw with no unbiased "
+        "variance estimator, so its margins are approximate."
+    )

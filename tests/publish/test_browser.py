@@ -163,7 +163,7 @@ def province_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
     names = {v: f"Huyện Sông {i:02d}" for i, v in enumerate(sorted(d["district"].unique()))}
     d = d.assign(district=d["district"].map(names), respondent_id=range(1, 301))
     d = d.drop(columns=["base_weight", "stratum", "psu", "fpc1", "fpc2", "responded"])
-    d.iloc[3, d.columns.get_loc("C5_2")] = "Không biết"  # words where a code is expected
+    d.iloc[3, d.columns.get_loc("C5_2")] = "rất ổn"  # words that are neither a code nor a label
     d.to_csv(tmp / "province.csv", index=False)
     none = dict.fromkeys(
         [
