@@ -141,7 +141,7 @@ def desk_months(
     >>> from govsurvey.design import Design
     >>> from govsurvey.synth.over_time import simulate_desks
     >>> from govsurvey.trends import compile_months
-    >>> sim = simulate_desks(seed=1, desks=8, months=6, days=8, days_spread=4)
+    >>> sim = simulate_desks(seed=1, desks=8, months=6, days=8, declining=None)
     >>> d = Design(sim.forms, weights="weight", strata="stratum", psu="psu")
     >>> out = desk_months(compile_months(d, "sipas-2017", "desk", "date"))
     >>> out.shape[0], sorted(set(out["method"])) <= ["direct", "fh", "suppressed"]
