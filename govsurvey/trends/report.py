@@ -303,6 +303,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_basis": {"vi": "Căn cứ", "en": "Basis"},
     "col_estimate": {"vi": "Ước lượng", "en": "Estimate"},
     "col_month": {"vi": "Tháng", "en": "Month"},
+    "col_desk": {"vi": "Bộ phận một cửa", "en": "Desk"},
     "col_period": {"vi": "Kỳ", "en": "Period"},
     "col_n": {"vi": "Số phiếu", "en": "Forms"},
     "col_centre": {"vi": "Chung", "en": "Overall"},
@@ -622,6 +623,8 @@ def desks_tables(
         frame=f,
         unit=g.attrs.get("unit", "desk"),
     )
+    # a desk column the instrument has no label for is headed "Desk" / "Bộ phận một cửa"
+    units.frame = units.frame.rename(columns={g.attrs.get("unit", "desk"): text("col_desk", lang)})
     return summary, units
 
 
