@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ..errors import short
 
 __all__ = ["TrendsOwnParams"]
 
 _MONTH = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
+_CODE = re.compile(r"SIPAS|C[0-9]+(\.[0-9]+)?")
 
 
 class TrendsOwnParams(BaseModel):
@@ -78,6 +89,94 @@ class TrendsOwnParams(BaseModel):
     funnel_tolerance: float = Field(
         5.0, gt=0, le=50, description="points: a month is judged when its interval is this narrow"
     )
+
+    desk_small_area: bool = Field(
+        True,
+        description="publish each desk's month by the small-area rule: direct where precise "
+        "enough, Fay-Herriot model-based otherwise (false: no such section)",
+    )
+    desk_code: str = Field(
+        "SIPAS", description="the figure published per desk-month: SIPAS, C1..C5 or a criterion"
+    )
+    desk_max_cv: float = Field(
+        0.05, description="largest CV of a published direct desk-month, a fraction in (0, 1]"
+    )
+    desk_max_model_cv: float = Field(
+        0.10, description="largest CV (root MSE / estimate) of a published model-based one"
+    )
+    desk_covariates: list[Literal["previous", "area", "log_forms"]] = Field(
+        ["previous"],
+        description="the model's covariates: previous (the desk's own previous months), area "
+        "(its district, desk_area), log_forms (the month's forms)",
+    )
+    desk_history: int = Field(
+        3, description="months of the desk's past the 'previous' covariate averages (1-12)"
+    )
+    desk_area: str | None = Field(
+        "district",
+        description="column of the desk forms naming each desk's district",
+        validate_default=True,
+    )
+    desk_method: Literal["reml", "ml", "fh"] = Field(
+        "reml", description="model variance estimator of the desk-months: reml, ml or fh"
+    )
+    desk_transform: Literal["logit", "arcsin"] | None = Field(
+        None, description="scale the desk-month model is fitted on: null (percent), logit, arcsin"
+    )
+    desk_max_residual: float = Field(
+        3.0,
+        description="standardised residual beyond which a desk-month is named as departing "
+        "from the model",
+    )
+
+    @field_validator("desk_code")
+    @classmethod
+    def _desk_code(cls, v: str) -> str:
+        if not _CODE.fullmatch(v):
+            raise ValueError(
+                f"is {short(v, 20)}, not an index code: use SIPAS, a component (C1..C5) or a "
+                "criterion (e.g. C2.3)"
+            )
+        return v
+
+    @field_validator("desk_max_cv", "desk_max_model_cv")
+    @classmethod
+    def _desk_cv(cls, v: float) -> float:
+        if not (math.isfinite(v) and 0 < v <= 1):
+            raise ValueError(
+                f"must be a fraction above 0 and at most 1 (0.05 = a CV of 5%), not {short(v, 20)}"
+            )
+        return v
+
+    @field_validator("desk_history")
+    @classmethod
+    def _desk_history(cls, v: int) -> int:
+        if not 1 <= v <= 12:
+            raise ValueError(f"must be a whole number of months from 1 to 12, not {v}")
+        return v
+
+    @field_validator("desk_covariates")
+    @classmethod
+    def _desk_covariates(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("names a covariate twice: give each once")
+        return v
+
+    @field_validator("desk_area")
+    @classmethod
+    def _desk_area(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("is empty: name a column, or null to leave it out")
+        if v is None and "area" in (info.data.get("desk_covariates") or []):
+            raise ValueError("is null, but desk_covariates has 'area': name the district column")
+        return v
+
+    @field_validator("desk_max_residual")
+    @classmethod
+    def _desk_residual(cls, v: float) -> float:
+        if not (math.isfinite(v) and v > 0):
+            raise ValueError(f"must be a positive number of standard deviations, not {v}")
+        return v
 
     @field_validator("dated_targets")
     @classmethod

@@ -467,6 +467,7 @@ def describe_units(
     frame: pd.DataFrame | None = None,
     table_number: int | str = "",
     benchmark_by: str | None = None,
+    method_text: str | None = None,
 ) -> str:
     """The small-units section's sentences, from the rows :func:`summary_table` shows.
 
@@ -488,6 +489,9 @@ def describe_units(
         The number of the summary table the counts are in.
     benchmark_by : str, optional
         The larger area's name in ``lang`` when the units are benchmarked to it.
+    method_text : str, optional
+        The first paragraph (how the figures are chosen) in place of the frame-based one,
+        for units whose model has other covariates (the desk-months of notebook 05).
 
     Returns
     -------
@@ -511,7 +515,7 @@ def describe_units(
     }
     bench = text("bench", lang, by=benchmark_by) if benchmark_by else ""
     method = str(model.get("method", "reml")).upper()
-    parts = [text("method", lang, unit_l=unit_name, method=method, bench=bench)]
+    parts = [method_text or text("method", lang, unit_l=unit_name, method=method, bench=bench)]
     a = rows["direct"][0]
     b = rows["fh"][0]
     c = sum(rows[k][0] for k in ("small", "imprecise", "hidden"))

@@ -14,11 +14,15 @@ import pandas as pd
 
 from ..publish import i18n
 from ..publish.tables import Table, code_label
+from ..small_area import report as sa_report
+from ..small_area.rule import LABELS
 
 __all__ = [
     "TEXT",
     "change_table",
+    "desks_tables",
     "describe_change",
+    "describe_desks",
     "describe_funnel",
     "describe_progress",
     "describe_rank_change",
@@ -200,6 +204,69 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "SIPAS theo quý (từ các tổng hằng tháng)",
         "en": "SIPAS by quarter (rolled up from the monthly sums)",
     },
+    "h_desks": {
+        "vi": "8. Kết quả hằng tháng của từng bộ phận một cửa: ước lượng trực tiếp và ước "
+        "lượng mô hình",
+        "en": "8. Each desk's month: direct and model-based estimates",
+    },
+    "desks_method": {
+        "vi": "Mỗi tháng một bộ phận một cửa chỉ có vài chục phiếu ({lo}–{hi} phiếu trong "
+        "tháng {month}) nên ước lượng trực tiếp thường có khoảng tin cậy rộng. Kết quả tháng "
+        "của mỗi bộ phận được công bố bằng ước lượng trực tiếp khi CV không quá {cv}; nếu "
+        "không, bằng ước lượng mô hình (Fay–Herriot, {method}) khi CV không quá {mcv}, mượn "
+        "thông tin từ các tháng và bộ phận khác qua {covariates}, với khoảng tin cậy tính từ "
+        "sai số bình phương trung bình (MSE); và không công bố khi cả hai đều không đủ chính "
+        "xác hoặc tháng có ít hơn {min_cell} phiếu.",
+        "en": "A desk's month holds a few dozen forms ({lo}–{hi} in {month}), so its direct "
+        "estimate is often wide. Each desk-month is published with its direct estimate where "
+        "its CV is at most {cv}; otherwise with a model-based estimate (Fay–Herriot, {method}) "
+        "where its CV is at most {mcv}, which borrows strength from the other desk-months "
+        "through {covariates}, with its interval from the mean squared error (MSE); and not at "
+        "all where neither is precise enough or the month has fewer than {min_cell} forms.",
+    },
+    "cov_previous": {
+        "vi": "kết quả trực tiếp của chính bộ phận trong {h} tháng trước",
+        "en": "the desk's own direct estimates of its previous {h} months",
+    },
+    "cov_area": {"vi": "quận, huyện của bộ phận", "en": "the desk's district"},
+    "cov_log_forms": {"vi": "số phiếu của tháng", "en": "the month's number of forms"},
+    "and": {"vi": "và", "en": "and"},
+    "desks_range": {
+        "vi": "Trong tháng {month}, số liệu công bố thấp nhất là của {low}, {low_v} ({low_l}); "
+        "cao nhất là của {high}, {high_v} ({high_l}) (Bảng {tab}).",
+        "en": "In {month}, the lowest published figure is {low}'s, {low_v} ({low_l}); the "
+        "highest is {high}'s, {high_v} ({high_l}) (Table {tab}).",
+    },
+    "desks_outlying": {
+        "vi": "Kết quả tháng {month} của {names} lệch khỏi dự báo của mô hình quá {r} độ lệch "
+        "chuẩn: mô hình kéo số liệu về phía dự báo, nên bộ phận này có thể còn cách xa các "
+        "bộ phận khác hơn ước lượng mô hình cho thấy; biểu đồ hình phễu ở trên đánh giá nó "
+        "bằng ước lượng trực tiếp.",
+        "en": "In {month}, {names} departs from the model's prediction by more than {r} "
+        "standard deviations: the model pulls such a month towards its prediction, so the desk "
+        "is probably further from the others than its model-based figure shows; the funnel "
+        "chart above judges it on its direct estimate.",
+    },
+    "desks_none_outlying": {
+        "vi": "Trong tháng {month}, không bộ phận nào lệch khỏi dự báo của mô hình quá {r} độ "
+        "lệch chuẩn.",
+        "en": "In {month}, no desk departs from the model's prediction by more than {r} "
+        "standard deviations.",
+    },
+    "tab_desks": {
+        "vi": "{code} theo bộ phận một cửa, tháng {month}: số liệu công bố và loại ước lượng",
+        "en": "{code} by desk, {month}: the published figure and what it is",
+    },
+    "tab_desks_summary": {
+        "vi": "Bộ phận một cửa, tháng {month}: cách công bố từng số liệu",
+        "en": "Desks, {month}: how each figure is published",
+    },
+    "fig_desks": {
+        "vi": "{code} theo bộ phận một cửa, tháng {month}: ước lượng trực tiếp và ước lượng mô "
+        "hình với khoảng tin cậy {level}, bộ phận xếp theo ước lượng trực tiếp",
+        "en": "{code} by desk, {month}: direct and model-based estimates with their {level} "
+        "intervals, desks ordered by the direct estimate",
+    },
     "h_verify": {"vi": "Kiểm chứng", "en": "How to check these figures"},
     "verify": {
         "vi": "Mọi số liệu trong báo cáo được ghi trong figures.json; `govsurvey verify` chạy "
@@ -236,6 +303,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_basis": {"vi": "Căn cứ", "en": "Basis"},
     "col_estimate": {"vi": "Ước lượng", "en": "Estimate"},
     "col_month": {"vi": "Tháng", "en": "Month"},
+    "col_desk": {"vi": "Bộ phận một cửa", "en": "Desk"},
     "col_period": {"vi": "Kỳ", "en": "Period"},
     "col_n": {"vi": "Số phiếu", "en": "Forms"},
     "col_centre": {"vi": "Chung", "en": "Overall"},
@@ -501,3 +569,148 @@ def funnel_table(fu: pd.DataFrame, unit: str, lang: str, caption: str) -> Table:
         }
     )
     return Table(frame, caption, numeric=[text("col_estimate", lang), text("col_centre", lang)])
+
+
+# --- desk-months by the small-area rule ---------------------------------------------------
+
+
+def _covariates(covariates: list[str], history: int, lang: str) -> str:
+    words = [text(f"cov_{c}", lang, h=history) for c in covariates]
+    if len(words) <= 1:
+        return words[0] if words else ""
+    return ", ".join(words[:-1]) + f" {text('and', lang)} " + words[-1]
+
+
+def desks_tables(
+    guarded: pd.DataFrame,
+    instrument: Any,
+    lang: str,
+    month: str,
+    min_cell: int = 30,
+    frame: pd.DataFrame | None = None,
+) -> tuple[Table, Table]:
+    """The summary and the per-desk tables of one month of :func:`~govsurvey.trends.desk_months`.
+
+    Both are :mod:`govsurvey.small_area.report`'s (as notebook 03's wards), each figure
+    labelled "ước lượng trực tiếp" / "direct" or "ước lượng mô hình" / "model-based".
+
+    Parameters
+    ----------
+    guarded : pandas.DataFrame
+        ``desk_months``' rows of ``month`` after the guard (``Publisher.record``).
+    instrument : Instrument
+    lang : {"vi", "en"}
+    month : str
+    min_cell : int
+    frame : pandas.DataFrame, optional
+        The same rows before the guard.
+
+    Returns
+    -------
+    (Table, Table)
+    """
+    g, f = _one_month(guarded, month), None if frame is None else _one_month(frame, month)
+    code = str(g["code"].iloc[0]) if len(g) else "SIPAS"
+    summary = sa_report.summary_table(
+        g, lang, text("tab_desks_summary", lang, month=month), min_cell, frame=f
+    )
+    units = sa_report.units_table(
+        g,
+        instrument,
+        lang,
+        text("tab_desks", lang, code=code_label(instrument, code, lang), month=month),
+        min_cell,
+        frame=f,
+        unit=g.attrs.get("unit", "desk"),
+    )
+    # a desk column the instrument has no label for is headed "Desk" / "Bộ phận một cửa"
+    units.frame = units.frame.rename(columns={g.attrs.get("unit", "desk"): text("col_desk", lang)})
+    return summary, units
+
+
+def _one_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    out = frame[frame["period"].astype(str) == str(month)].drop(columns=["period"])
+    out = out.reset_index(drop=True)
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def describe_desks(
+    guarded: pd.DataFrame,
+    lang: str,
+    month: str,
+    min_cell: int = 30,
+    frame: pd.DataFrame | None = None,
+    table_number: int | str = "",
+    units_table_number: int | str = "",
+) -> str:
+    """The desk-months section's sentences for ``month``, from the rows its tables show.
+
+    How each desk-month is published (the rule, the model and its covariates), how many desks
+    are direct, model-based and not published, the model's gain (the small-area report's own
+    sentences, with the counts of :func:`desks_tables`' summary table), the lowest and the
+    highest published desk of the month (in its per-desk table), the desks whose month departs
+    from the model, and the caveat.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"desk": ["A", "B", "C"], "period": "2025-12", "code": "SIPAS",
+    ...     "estimate": [88.0, 63.3, 86.0], "se": [2.0, 1.8, 2.1], "method": ["direct", "fh",
+    ...     "direct"], "direct_se": [2.0, 4.2, 2.1], "n": [60, 60, 45],
+    ...     "outlying": [False, True, False], "suppressed": False})
+    >>> g.attrs.update(rule={"max_cv": 0.05, "max_model_cv": 0.1}, unit="desk", history=3,
+    ...                covariates=["previous"], max_residual=3.0, model={"method": "reml"})
+    >>> print(describe_desks(g, "en", "2025-12", table_number=8,
+    ...                      units_table_number=9).split("\\n\\n")[2])
+    In 2025-12, the lowest published figure is B's, 63.30% (model-based); the highest is A's, 88.00% (direct) (Table 9). In 2025-12, B departs from the model's prediction by more than 3 standard deviations: the model pulls such a month towards its prediction, so the desk is probably further from the others than its model-based figure shows; the funnel chart above judges it on its direct estimate.
+    """  # noqa: E501
+    g = _one_month(guarded, month)
+    f = None if frame is None else _one_month(frame, month)
+    a = g.attrs
+    unit = a.get("unit", "desk")
+    rule = a.get("rule") or {"max_cv": 0.05, "max_model_cv": 0.10}
+    model = a.get("model") or {}
+    n = pd.to_numeric((f if f is not None else g)["n"], errors="coerce")
+    method = text(
+        "desks_method",
+        lang,
+        lo=i18n.integer(n.min(), lang) if n.notna().any() else i18n.DASH,
+        hi=i18n.integer(n.max(), lang) if n.notna().any() else i18n.DASH,
+        month=month,
+        cv=i18n.level_pct(rule["max_cv"], lang),
+        mcv=i18n.level_pct(rule["max_model_cv"], lang),
+        method=str(model.get("method", "reml")).upper(),
+        covariates=_covariates(list(a.get("covariates", ["previous"])), a.get("history", 3), lang),
+        min_cell=i18n.integer(min_cell, lang),
+    )
+    parts = sa_report.describe_units(
+        g, lang, unit, min_cell, frame=f, table_number=table_number, method_text=method
+    ).split("\n\n")
+    sup = g["suppressed"].to_numpy(dtype=bool) if "suppressed" in g else np.zeros(len(g), bool)
+    shown = g[~sup & g["method"].isin(["direct", "fh", "synthetic"]).to_numpy()]
+    extra = []
+    if len(shown):
+        est = pd.to_numeric(shown["estimate"]).to_numpy(dtype=float)
+        lo, hi = shown.iloc[int(np.argmin(est))], shown.iloc[int(np.argmax(est))]
+        extra.append(
+            text(
+                "desks_range",
+                lang,
+                month=month,
+                low=lo[unit],
+                low_v=i18n.pct(lo["estimate"], lang),
+                low_l=LABELS[lo["method"]][lang],
+                high=hi[unit],
+                high_v=i18n.pct(hi["estimate"], lang),
+                high_l=LABELS[hi["method"]][lang],
+                tab=units_table_number,
+            )
+        )
+        out = shown[shown["outlying"].astype(bool).to_numpy()] if "outlying" in shown else shown[:0]
+        r = i18n.num(a.get("max_residual", 3.0), lang, 0)
+        if len(out):
+            names = ", ".join(map(str, out[unit]))
+            extra.append(text("desks_outlying", lang, month=month, names=names, r=r))
+        else:
+            extra.append(text("desks_none_outlying", lang, month=month, r=r))
+    return "\n\n".join([*parts[:2], " ".join(extra), *parts[2:]])
