@@ -26,6 +26,7 @@ from govsurvey.cli import main
 from govsurvey.config.params import validate_params
 from govsurvey.config.preflight import baseline_spec, check_run
 from govsurvey.publish import i18n
+from govsurvey.publish.tables import code_label
 
 ROOT = Path(__file__).resolve().parents[1]
 WAVES = ROOT / "data" / "synthetic" / "waves.csv"
@@ -306,7 +307,7 @@ def test_the_report_says_where_the_baseline_comes_from_and_its_se(baseline_run):
         item = i18n.text(
             "base_from_file_item",
             lang,
-            label=gs.publish.tables.code_label(INST, r["code"], lang),
+            label=code_label(INST, r["code"], lang),
             code=r["code"],
             before=i18n.pct(r["estimate_before"], lang),
             se=i18n.num(r["se_before"], lang),
