@@ -331,3 +331,25 @@ def test_the_baseline_run_verifies(baseline_run, capsys):
     assert main(["verify", str(folder), "--language", lang]) == 0
     out = capsys.readouterr().out
     assert {"vi": "giống hệt", "en": "identical"}[lang] in out
+
+
+def test_this_years_weighted_design_keeps_its_published_se():
+    """Notebook 03's design after a nonresponse step keeps its nonrespondents at weight 0 (and
+    their share of the adjustment in the variance): the table's figures of this year equal the
+    published index exactly, and the baseline's those of its own design."""
+    inst = INST
+    resp = gs.read_responses(ROOT / "data" / "synthetic" / "responses.csv", instrument=inst)
+    spec = dict(
+        weights="base_weight", strata="stratum", psu=["psu", "respondent_id"], fpc=["fpc1", "fpc2"]
+    )
+    now = gs.weighting.apply(
+        gs.Design(resp.data, **spec), method="nonresponse", response="responded",
+        cells=["mode", "area"],
+    )  # fmt: skip
+    assert (now.weight_values == 0).any()
+    prev = gs.Design(resp.respondents, **spec)
+    t = gs.baseline_change(prev, now, inst, ["SIPAS", "C5", "C5.1"])
+    for design, side in ((now, "after"), (prev, "before")):
+        idx = gs.sipas_index(design, inst).set_index("code").loc[t["code"]]
+        np.testing.assert_allclose(t[f"estimate_{side}"], idx["estimate"], rtol=1e-12)
+        np.testing.assert_allclose(t[f"se_{side}"], idx["se"], rtol=1e-12)
