@@ -353,3 +353,19 @@ def test_this_years_weighted_design_keeps_its_published_se():
         idx = gs.sipas_index(design, inst).set_index("code").loc[t["code"]]
         np.testing.assert_allclose(t[f"estimate_{side}"], idx["estimate"], rtol=1e-12)
         np.testing.assert_allclose(t[f"se_{side}"], idx["se"], rtol=1e-12)
+
+
+def test_shared_wards_whose_ids_never_match_are_one_clear_message(files):
+    # the embedded waves draw their wards afresh each year: no ward id recurs
+    raw = base_params(files, baseline_shared_psus=True)
+    text = one_problem(raw, files, preflight=True)
+    assert "no PSU id of the baseline survey ('psu') appears in this year's ('psu')" in text
+    assert "baseline_shared_psus: false" in text
+
+
+def test_shared_wards_that_recur_pass(files, tmp_path):
+    w = pd.read_csv(files / "khao-sat-2021.csv", dtype=str)
+    w.to_csv(tmp_path / "khao-sat-2022.csv", index=False)  # the same wards again
+    raw = base_params(files, baseline_shared_psus=True)
+    raw["responses"] = str(tmp_path / "khao-sat-2022.csv")
+    check_run(validate_params(raw, base=files, notebooks="03"), ["03"], given=set(raw))

@@ -443,9 +443,12 @@ def baseline_spec(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _baseline_problems(params: dict[str, Any], inst: Instrument) -> list[Problem]:
+def _baseline_problems(
+    params: dict[str, Any], inst: Instrument, current: pd.DataFrame
+) -> list[Problem]:
     """Last year's survey file (``baseline_responses``): readable as ``responses`` is, with
-    the columns of its design, no personal column in a design role, codes of the instrument."""
+    the columns of its design, no personal column in a design role, codes of the instrument;
+    with ``baseline_shared_psus``, PSU ids that this year's file shares."""
     key, path = "baseline_responses", params["baseline_responses"]
     spec = baseline_spec(params)
     problems: list[Problem] = []
@@ -521,6 +524,33 @@ def _baseline_problems(params: dict[str, Any], inst: Instrument) -> list[Problem
                 ),
             )
         )
+    psu_prev, psu_now = _names(spec["psu"])[:1], _names(params.get("psu"))[:1]
+    if params.get("baseline_shared_psus") and not problems:
+        if not psu_prev or not psu_now or psu_now[0] not in current.columns:
+            problems.append(
+                Problem(
+                    what="parameter 'baseline_shared_psus' is true, but the two surveys do not "
+                    "both declare a PSU column (psu)",
+                    fix="name the ward (PSU) column of both surveys (psu, and baseline_design's "
+                    "psu), or set baseline_shared_psus: false (independent samples)",
+                    file=path,
+                )
+            )
+        else:
+            before = set(prev.data[psu_prev[0]].dropna().astype(str))
+            now = set(current[psu_now[0]].dropna().astype(str))
+            if not before & now:
+                problems.append(
+                    Problem(
+                        what="parameter 'baseline_shared_psus' is true, but no PSU id of "
+                        f"the baseline survey ({psu_prev[0]!r}) appears in this year's "
+                        f"({psu_now[0]!r})",
+                        fix="give both files the same ward codes in their PSU columns, or set "
+                        "baseline_shared_psus: false (independent samples)",
+                        file=path,
+                        column=psu_prev[0],
+                    )
+                )
     return problems
 
 
@@ -610,9 +640,9 @@ def check_run(
                 )
     if problems:
         raise InputError(problems)
-    if params.get("baseline_responses") and "03" in ids:
-        problems += _baseline_problems(params, inst)
     resp = read_responses(params["responses"], inst, on_error="exclude")
+    if params.get("baseline_responses") and "03" in ids:
+        problems += _baseline_problems(params, inst, resp.data)
     have = set(map(str, resp.data.columns))
     needed = {k: _names(params.get(k)) for k in ("weight", "strata", "psu", "fpc")}
     for key in (
