@@ -67,6 +67,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "fay_herriot": (".small_area", "fay_herriot"),
     # change over time
     "Waves": (".trends", "Waves"),
+    "baseline_change": (".trends.baseline", "baseline_change"),
     # publishing
     "Publisher": (".publish.guard", "Publisher"),
     "run": (".publish.run", "run"),

@@ -381,6 +381,26 @@ class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
     baseline_se: dict[str, float] | None = Field(
         None, description="code -> standard error of the baseline (0 when absent)"
     )
+    baseline_responses: str | None = Field(
+        None,
+        description="last year's survey file of the same instrument (csv, xlsx, sav or "
+        "parquet): the baseline figures and their SEs are estimated from it (not with baseline)",
+    )
+    baseline_design: dict[str, str | list[str] | None] | None = Field(
+        None,
+        description="the baseline survey's design {weight, strata, psu, fpc} as that survey "
+        "declares it (omit: the same columns as this year's weight, strata, psu and fpc)",
+    )
+    baseline_codes: list[str] | None = Field(
+        None,
+        description="codes compared with the baseline survey, e.g. [C5, C5.1, C5.2] "
+        "(omit: SIPAS and every component)",
+    )
+    baseline_shared_psus: bool = Field(
+        False,
+        description="true when the baseline survey surveyed the same wards (PSUs): their "
+        "covariance enters the change's SE (false: independent samples)",
+    )
     gain: float | None = Field(None, ge=0, le=100, description="minimum rise over the baseline")
     gain_high: float | None = Field(None, ge=0, le=100, description="upper end of a stated range")
     gain_unit: Literal["points", "relative"] | None = Field(
@@ -415,6 +435,46 @@ class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
                 raise ValueError(f"gives {code} the SE {short(se, 20)}, outside 0–50")
         return v
 
+    @field_validator("baseline_design")
+    @classmethod
+    def _baseline_design(
+        cls, v: dict[str, str | list[str] | None] | None
+    ) -> dict[str, str | list[str] | None] | None:
+        if v is None:
+            return None
+        roles = ("weight", "strata", "psu", "fpc")
+        for key, value in v.items():
+            if key not in roles:
+                raise ValueError(
+                    f"has the key {short(key, 20)}: the baseline's design takes "
+                    "weight, strata, psu and fpc only"
+                )
+            if isinstance(value, list) and (
+                key in ("weight", "strata") or not 1 <= len(value) <= 2
+            ):
+                raise ValueError(
+                    f"gives {key} a list: weight and strata are one column, psu and fpc one "
+                    "column or a list of two (one per stage)"
+                )
+        return v
+
+    @field_validator("baseline_codes")
+    @classmethod
+    def _baseline_codes(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return None
+        if not v:
+            raise ValueError("is empty: name the codes to compare, e.g. [C5], or omit it")
+        for code in v:
+            if not _CODE.fullmatch(str(code)):
+                raise ValueError(
+                    f"names {short(code, 20)}, which is not an index code "
+                    "(SIPAS, C1..C5 or a criterion such as C5.1)"
+                )
+        if len(set(v)) < len(v):
+            raise ValueError("names a code twice: name each code once")
+        return v
+
     @field_validator("unit_targets")
     @classmethod
     def _unit_targets(cls, v: dict[str, float] | None) -> dict[str, float] | None:
@@ -430,8 +490,39 @@ class IndexParams(SharedParams, PublishedWeighting, SmallAreaOwnParams):
     @model_validator(mode="after")
     def _coherent(self) -> IndexParams:
         problems = []
-        if (self.gain is not None or self.gain_high is not None) and not self.baseline:
-            problems.append("a gain is given without a baseline: add `baseline: {C5: 79.73}`")
+        from_file = bool(self.baseline_responses)
+        if from_file and self.baseline:
+            problems.append(
+                "both baseline (typed values) and baseline_responses (last year's survey file) "
+                "are given: keep baseline_responses (the baseline's SE is then known) and "
+                "remove baseline, or remove baseline_responses"
+            )
+        if from_file and self.baseline_se:
+            problems.append(
+                "baseline_se is given with baseline_responses: the baseline's SEs are "
+                "estimated from that file; remove baseline_se"
+            )
+        if not from_file:
+            given = [
+                k for k in ("baseline_design", "baseline_codes") if getattr(self, k) is not None
+            ] + (["baseline_shared_psus"] if self.baseline_shared_psus else [])
+            if given:
+                problems.append(
+                    f"{', '.join(given)} given without baseline_responses: they describe last "
+                    "year's survey file; add baseline_responses or remove them"
+                )
+        if from_file and self.baseline_year is None:
+            problems.append(
+                "baseline_responses is given without baseline_year: add the year of that "
+                "survey, e.g. 2021"
+            )
+        if (self.gain is not None or self.gain_high is not None) and not (
+            self.baseline or from_file
+        ):
+            problems.append(
+                "a gain is given without a baseline: add `baseline: {C5: 79.73}` or "
+                "`baseline_responses:` (last year's survey file)"
+            )
         if self.gain is not None and self.gain_unit is None:
             problems.append(
                 "a gain is given without its unit: set `gain_unit: points` (percentage points) "
@@ -608,7 +699,16 @@ def _parameters() -> dict[str, Parameter]:
 PARAMETERS: dict[str, Parameter] = _parameters()
 
 #: Parameters that name input files: resolved against the parameters file, hashed in manifests.
-INPUT_FILES = ("responses", "frame", "truth", "ward_frame", "waves", "desk_forms", "waves_truth")
+INPUT_FILES = (
+    "responses",
+    "frame",
+    "truth",
+    "ward_frame",
+    "waves",
+    "desk_forms",
+    "waves_truth",
+    "baseline_responses",
+)
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:

@@ -20,6 +20,7 @@ notebook with one clear :class:`~govsurvey.errors.InputError` (exit 2), never in
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import math
 import os
@@ -40,6 +41,7 @@ from .instrument import Instrument, load_instrument
 __all__ = [
     "MAX_COUNT",
     "PERSONAL_ROLES",
+    "baseline_spec",
     "check_run",
     "parameter_problems",
     "path_problem",
@@ -81,6 +83,7 @@ _WHAT = {
     "frame": "the population frame",
     "truth": "the file of known population values",
     "ward_frame": "the frame of wards",
+    "baseline_responses": "last year's survey file (the baseline)",
     "instrument": "the instrument file (YAML)",
 }
 _FRAME_METHODS = ("poststratify", "rake", "calibrate", "nonresponse+rake", "nonresponse+calibrate")
@@ -417,6 +420,140 @@ def _counts(key: str, path: str, frame: pd.DataFrame, column: str, positive: boo
     ]
 
 
+def baseline_spec(params: dict[str, Any]) -> dict[str, Any]:
+    """The baseline survey's design keys: ``baseline_design`` when given, else this year's.
+
+    In ``baseline_design`` a key left out is none (no weight column: equal weights; no strata),
+    as at the top level.
+
+    Examples
+    --------
+    >>> baseline_spec({"weight": "w", "strata": "s", "psu": "p", "fpc": None})
+    {'weights': 'w', 'strata': 's', 'psu': 'p', 'fpc': None}
+    >>> baseline_spec({"weight": "w", "baseline_design": {"psu": "ward"}})
+    {'weights': None, 'strata': None, 'psu': 'ward', 'fpc': None}
+    """
+    own = params.get("baseline_design")
+    src = own if own is not None else params
+    return {
+        "weights": src.get("weight"),
+        "strata": src.get("strata"),
+        "psu": src.get("psu"),
+        "fpc": src.get("fpc"),
+    }
+
+
+def _baseline_problems(
+    params: dict[str, Any], inst: Instrument, current: pd.DataFrame
+) -> list[Problem]:
+    """Last year's survey file (``baseline_responses``): readable as ``responses`` is, with
+    the columns of its design, no personal column in a design role, codes of the instrument;
+    with ``baseline_shared_psus``, PSU ids that this year's file shares."""
+    key, path = "baseline_responses", params["baseline_responses"]
+    spec = baseline_spec(params)
+    problems: list[Problem] = []
+    personal = set(inst.personal_columns)
+    roles = {"weights": "weight", "strata": "strata", "psu": "psu", "fpc": "fpc"}
+    role_key = "baseline_design" if params.get("baseline_design") is not None else None
+    for arg, col_key in roles.items():
+        for col in dict.fromkeys(_names(spec[arg])):
+            if col in personal and role_key:  # this year's keys are checked as they are
+                problems.append(
+                    Problem(
+                        what=f"parameter 'baseline_design' names the personal column {col!r} "
+                        f"as {PERSONAL_ROLES[col_key]} of the baseline survey; a personal "
+                        "column (name, phone, address, ID number) never takes part in an "
+                        "analysis",
+                        fix=f"remove {col!r} from 'baseline_design'",
+                    )
+                )
+    codes = {"SIPAS", *(c.code for c in inst.components), *(c.code for c in inst.criteria)}
+    for code in params.get("baseline_codes") or []:
+        if code not in codes:
+            problems.append(
+                Problem(
+                    what=f"parameter 'baseline_codes' names {short(code, 20)}, which is not a "
+                    f"code of instrument {inst.name!r}",
+                    fix="use SIPAS, a component (C1…) or a criterion (C5.1…) of the instrument",
+                )
+            )
+    if problems:
+        return problems
+    try:
+        prev = read_responses(path, inst, on_error="exclude")
+    except InputError as err:
+        return [
+            Problem(
+                what=f"parameter '{key}': {p.what}",
+                fix=p.fix,
+                file=p.file or path,
+                row=p.row,
+                column=p.column,
+                value=p.value,
+            )
+            for p in err.problems
+        ]
+    if prev.n_kept == 0 or len(prev.respondents) == 0:
+        return [
+            Problem(
+                what=f"parameter '{key}': the baseline survey has no respondents "
+                "(every form was excluded or none was returned)",
+                fix="name last year's survey file with its answered forms",
+                file=path,
+            )
+        ]
+    shown_key = "baseline_design" if role_key else None
+    needed = {
+        (shown_key or col_key): _names(spec[arg])
+        for arg, col_key in roles.items()
+        if _names(spec[arg])
+    }
+    if shown_key:
+        needed = {"baseline_design": [c for cols in needed.values() for c in cols]}
+    have = pd.DataFrame(columns=sorted(map(str, prev.data.columns)))
+    for p in _missing_columns(key, path, have, needed):
+        problems.append(
+            dataclasses.replace(
+                p,
+                what=p.what
+                + (
+                    ""
+                    if shown_key
+                    else " (the baseline survey takes this year's "
+                    "design keys; give it its own with baseline_design)"
+                ),
+            )
+        )
+    psu_prev, psu_now = _names(spec["psu"])[:1], _names(params.get("psu"))[:1]
+    if params.get("baseline_shared_psus") and not problems:
+        if not psu_prev or not psu_now or psu_now[0] not in current.columns:
+            problems.append(
+                Problem(
+                    what="parameter 'baseline_shared_psus' is true, but the two surveys do not "
+                    "both declare a PSU column (psu)",
+                    fix="name the ward (PSU) column of both surveys (psu, and baseline_design's "
+                    "psu), or set baseline_shared_psus: false (independent samples)",
+                    file=path,
+                )
+            )
+        else:
+            before = set(prev.data[psu_prev[0]].dropna().astype(str))
+            now = set(current[psu_now[0]].dropna().astype(str))
+            if not before & now:
+                problems.append(
+                    Problem(
+                        what="parameter 'baseline_shared_psus' is true, but no PSU id of "
+                        f"the baseline survey ({psu_prev[0]!r}) appears in this year's "
+                        f"({psu_now[0]!r})",
+                        fix="give both files the same ward codes in their PSU columns, or set "
+                        "baseline_shared_psus: false (independent samples)",
+                        file=path,
+                        column=psu_prev[0],
+                    )
+                )
+    return problems
+
+
 def _given(params: dict[str, Any], given: set[str] | None, key: str) -> bool:
     return given is None or key in given
 
@@ -504,6 +641,8 @@ def check_run(
     if problems:
         raise InputError(problems)
     resp = read_responses(params["responses"], inst, on_error="exclude")
+    if params.get("baseline_responses") and "03" in ids:
+        problems += _baseline_problems(params, inst, resp.data)
     have = set(map(str, resp.data.columns))
     needed = {k: _names(params.get(k)) for k in ("weight", "strata", "psu", "fpc")}
     for key in (

@@ -565,6 +565,42 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Giá trị năm gốc được coi là đã biết (không có sai số chuẩn).",
         "en": "The baseline values are taken as known (no standard error).",
     },
+    "base_from_file": {
+        "vi": (
+            "Số liệu năm gốc {year} được ước lượng từ tệp khảo sát năm trước `{file}`, với "
+            "thiết kế mẫu của chính cuộc khảo sát đó, nên sai số chuẩn của năm gốc nay đã "
+            "biết: {items}."
+        ),
+        "en": (
+            "The baseline figures of {year} are estimated from last year's survey file "
+            "`{file}`, with that survey's own design, so the baseline's SE is now known: "
+            "{items}."
+        ),
+    },
+    "base_from_file_item": {
+        "vi": "{label} ({code}) {before} (sai số chuẩn {se}; {n} phiếu)",
+        "en": "{label} ({code}) {before} (SE {se}; {n} forms)",
+    },
+    "base_independent": {
+        "vi": (
+            "Sai số chuẩn của mỗi thay đổi dưới đây gộp sai số của cả hai năm; hai cuộc khảo "
+            "sát được coi là hai mẫu độc lập."
+        ),
+        "en": (
+            "The SE of each change below combines both years' SEs; the two surveys are "
+            "taken as independent samples."
+        ),
+    },
+    "base_shared": {
+        "vi": (
+            "Sai số chuẩn của mỗi thay đổi dưới đây gộp sai số của cả hai năm và hiệp phương "
+            "sai giữa chúng: các phường được khảo sát ở cả hai năm là cùng một đơn vị mẫu."
+        ),
+        "en": (
+            "The SE of each change below combines both years' SEs and their covariance: the "
+            "wards surveyed in both years are the same sampling units."
+        ),
+    },
     # --- truth ------------------------------------------------------------------------------
     "truth_text": {
         "vi": (

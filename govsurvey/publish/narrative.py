@@ -9,6 +9,7 @@ are printed with the one-sided bound the test used. Every sentence comes from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "describe_ranking",
     "describe_level_targets",
     "describe_baseline",
+    "describe_baseline_source",
     "describe_unit_targets",
     "describe_truth",
 ]
@@ -591,6 +593,52 @@ def describe_baseline(
     if not baseline_se_given:
         out.append(text("base_se_zero", lang))
     return "\n\n".join(out)
+
+
+def describe_baseline_source(
+    test: pd.DataFrame,
+    instrument: Any,
+    lang: str,
+    year: int | None,
+    file: str,
+    shared_psus: bool = False,
+) -> str:
+    """Where the baseline comes from when last year's survey file is given, and its SEs.
+
+    Read from the rows of :func:`govsurvey.trends.baseline.baseline_change` (the rows the
+    table shows): each code's baseline value, SE and forms; ``file`` is shown by its name.
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> from govsurvey.publish.narrative import describe_baseline_source
+    >>> t = pd.DataFrame({"code": ["C5"], "estimate_before": [79.73], "se_before": [0.85],
+    ...                   "n_before": [3600.0]})
+    >>> print(describe_baseline_source(t, gs.load_instrument("sipas-2017"), "en", 2021,
+    ...                                "/data/khao-sat-2021.csv"))  # doctest: +ELLIPSIS
+    The baseline figures of 2021 are estimated from last year's survey file `khao-sat-2021.csv`, ...
+    """
+    rows = test.drop_duplicates(subset=["code"])
+    items = [
+        text(
+            "base_from_file_item",
+            lang,
+            label=code_label(instrument, r["code"], lang),
+            code=r["code"],
+            before=i18n.pct(r["estimate_before"], lang),
+            se=i18n.num(r["se_before"], lang),
+            n=i18n.integer(r["n_before"], lang),
+        )
+        for _, r in rows.iterrows()
+    ]
+    head = text(
+        "base_from_file",
+        lang,
+        year=year if year is not None else "",
+        file=Path(str(file)).name,
+        items="; ".join(items),
+    )
+    return head + " " + text("base_shared" if shared_psus else "base_independent", lang)
 
 
 def describe_truth(

@@ -48,6 +48,7 @@ class _Stacked:
 
     rows: list[np.ndarray]
     chains: list[tuple]
+    weights: np.ndarray  # the combined design's weights, one per row
 
     def adjust(self, z: np.ndarray) -> np.ndarray:
         out = np.array(z, dtype=float, copy=True)
@@ -56,6 +57,27 @@ class _Stacked:
             for cal in chain:
                 part = np.asarray(cal.adjust(part), dtype=float)
             out[rows] = part
+        return out
+
+    def adjust_weighted(self, z: np.ndarray) -> np.ndarray:
+        """Weighted influence ``w z`` after each period's calibrations, as ``Design._adjust``.
+
+        A nonresponse step's ``adjust_weighted`` gives its nonrespondents (weight 0) their
+        share of the class's adjustment, which ``adjust`` (per unit of weight) cannot carry.
+        """
+        out = np.asarray(z, dtype=float) * self.weights[:, None]
+        for rows, chain in zip(self.rows, self.chains, strict=True):
+            if not chain:
+                continue
+            *first, last = chain
+            part = np.asarray(z[rows], dtype=float)
+            for cal in first:
+                part = np.asarray(cal.adjust(part), dtype=float)
+            weighted = getattr(last, "adjust_weighted", None)
+            if weighted is not None:
+                out[rows] = np.asarray(weighted(part), dtype=float)
+            else:
+                out[rows] = np.asarray(last.adjust(part), dtype=float) * self.weights[rows, None]
         return out
 
 
@@ -372,18 +394,22 @@ class Waves:
         self._rows = [np.flatnonzero(design_cols[P_COL].to_numpy() == t) for t in range(len(ds))]
         psus = ["_gs_p"] + (["_gs_u"] if n_stages == 2 else [])
         fpcs = [f"_gs_f{k}" for k in range(n_stages)] if ds[0].fpc else None
+        w = design_cols["_gs_w"].to_numpy(dtype=float)
+        # a weighted period keeps its nonrespondents with weight 0 (their PSUs still count):
+        # the combined design is then built first and given the periods' weights after
+        zero = bool((w == 0).any())
         combined = Design(
             self.data,
-            weights="_gs_w",
+            weights=None if zero else "_gs_w",
             strata="_gs_s",
             psu=psus,
             fpc=fpcs,
             lonely_psu=rules.pop(),
         )
         chains = [d.calibration for d in ds]
-        if any(chains):
+        if any(chains) or zero:
             combined = combined.with_weights(
-                combined.weight_values, calibration=_Stacked(self._rows, chains)
+                w, calibration=_Stacked(self._rows, chains, w) if any(chains) else None
             )
         return combined
 
