@@ -24,6 +24,7 @@ __all__ = [
     "unit_targets",
     "rank_index",
     "welch_df",
+    "one_sided",
     "rao_scott",
 ]
 
@@ -68,7 +69,7 @@ def _need(frame: pd.DataFrame, cols: Sequence[str], fn: str, what: str) -> None:
         )
 
 
-def _one_sided(
+def one_sided(
     est: np.ndarray, se: np.ndarray, df: np.ndarray, threshold: np.ndarray | float, level: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One-sided tests of H0: θ ≤ threshold (and of θ ≥ threshold) at ``level``.
@@ -77,6 +78,13 @@ def _one_sided(
     ``level`` and a verdict read from those same bounds: "achieved" (lower bound above the
     threshold), "not achieved" (upper bound below it), "not determined" otherwise, "not
     estimable" when θ or its SE is missing. A value with SE 0 is known: its bounds are itself.
+
+    Examples
+    --------
+    >>> from govsurvey.inference import one_sided
+    >>> p, lo, hi, verdict = one_sided([86.0], [0.5], [30], 85.0, 0.95)
+    >>> round(float(lo[0]), 3), verdict[0]
+    (85.152, 'achieved')
     """
     est = np.asarray(est, float)
     se = np.asarray(se, float)
@@ -203,7 +211,7 @@ def compare_index(
     out["ci_low"] = change - q * se
     out["ci_high"] = change + q * se
     out["df"] = df
-    p, lo, hi, verdict = _one_sided(change, se, df, 0.0, level)
+    p, lo, hi, verdict = one_sided(change, se, df, 0.0, level)
     out["lower_bound"], out["upper_bound"], out["p_rise"], out["rise_verdict"] = lo, hi, p, verdict
     method = "difference of independent estimates, Welch–Satterthwaite df, one-sided t tests"
     if gain is not None:
@@ -214,7 +222,7 @@ def compare_index(
         contrast = ea - factor * eb - shift
         se_c = np.hypot(sa, factor * sb)
         df_c = welch_df(factor * sb, db, sa, da)
-        p, lo, hi, verdict = _one_sided(contrast, se_c, df_c, 0.0, level)
+        p, lo, hi, verdict = one_sided(contrast, se_c, df_c, 0.0, level)
         threshold = factor * eb + shift - eb  # the rise asked for, in points
         out["gain"] = g
         out["gain_unit"] = gain_unit
@@ -266,7 +274,7 @@ def target_test(
     out["target"] = target
     df = out["df"].to_numpy(float) if "df" in out else np.full(len(out), np.inf)
     out["gap"] = out["estimate"] - out["target"]
-    p, lo, hi, verdict = _one_sided(
+    p, lo, hi, verdict = one_sided(
         out["estimate"].to_numpy(float),
         out["se"].to_numpy(float),
         df,

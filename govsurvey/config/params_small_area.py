@@ -30,7 +30,7 @@ class SmallAreaOwnParams(BaseModel):
     --------
     >>> p = SmallAreaOwnParams()
     >>> p.small_area_unit, p.small_area_key, p.small_area_code, p.small_area_max_cv
-    ('ward', 'psu', 'SIPAS', 0.05)
+    (None, 'psu', 'SIPAS', 0.05)
     >>> from pydantic import ValidationError
     >>> try:
     ...     SmallAreaOwnParams(small_area_max_cv=5)
@@ -42,7 +42,7 @@ class SmallAreaOwnParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     small_area_unit: str | None = Field(
-        "ward",
+        None,
         description="column of the responses naming the small units published by the "
         "small-area rule, finer than the strata (e.g. ward); null: no small-area section",
     )

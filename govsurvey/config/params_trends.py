@@ -47,11 +47,11 @@ class TrendsOwnParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     waves: str | None = Field(
-        "../data/synthetic/waves.csv",
+        None,
         description="one file of every period's forms, with a period column (omit: no waves)",
     )
     waves_truth: str | None = Field(
-        "../data/synthetic/truth_waves.csv",
+        None,
         description="true values of the waves' figures (synthetic data only; omit otherwise)",
     )
     period: str = Field("year", description="the waves file's period column (a year)")
@@ -74,7 +74,7 @@ class TrendsOwnParams(BaseModel):
         None, description="the unit (of trend_unit) the dated targets are for; omit: everyone"
     )
     desk_forms: str | None = Field(
-        "../data/synthetic/desk_forms.csv",
+        None,
         description="the dated forms of the one-stop desks (omit: no monthly compilation)",
     )
     desk_unit: str = Field("desk", description="the reporting unit column of the desk forms")

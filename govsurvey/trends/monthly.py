@@ -30,7 +30,7 @@ from ..design.engine import check_columns, compress
 from ..errors import InputError
 from ..index import IndexModel, index_model
 from ..results import domain_name
-from .waves import _population
+from .waves import stage_population
 
 __all__ = ["MonthlySums", "compile_months"]
 
@@ -528,7 +528,7 @@ def compile_months(
         }
     )
     if design.fpc:
-        out["fpc"] = _population(design, 0)[first]
+        out["fpc"] = stage_population(design, 0)[first]
     out["forms"] = forms
     crit = model.crit
     num = pd.DataFrame(

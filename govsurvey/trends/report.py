@@ -50,6 +50,14 @@ TEXT: dict[str, dict[str, str]] = {
         "confidence interval. The monthly results of the one-stop desks are compiled from sums "
         "per sampling unit; cells with fewer than {min_cell} forms are not published.",
     },
+    "nothing": {
+        "vi": "Lần chạy này không nêu tệp các đợt khảo sát (`waves:`) hay tệp phiếu theo ngày "
+        "của bộ phận một cửa (`desk_forms:`), nên báo cáo này không có số liệu nào. Nêu một "
+        "trong hai tệp trong tệp tham số rồi chạy lại.",
+        "en": "This run names no file of survey waves (`waves:`) and no file of dated one-stop "
+        "desk forms (`desk_forms:`), so this report has no figures. Name either file in the "
+        "parameters and run again.",
+    },
     "h_waves": {"vi": "1. Các đợt khảo sát", "en": "1. The survey waves"},
     "waves": {
         "vi": "{periods} đợt khảo sát ({first}–{last}), {n} phiếu hợp lệ; các đợt {how}.",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..config.instrument import Instrument
 from ..errors import InputError
-from ..inference import _one_sided
+from ..inference import one_sided
 from .waves import Waves
 
 __all__ = ["progress"]
@@ -153,7 +153,7 @@ def progress(
                 pr = pr[pr[unit].astype(str) == str(u)]
             est, se, df = (float(pr[c].iloc[0]) for c in ("estimate", "se", "df"))
             basis = "trend"
-        p_, lo, hi, verdict = _one_sided(
+        p_, lo, hi, verdict = one_sided(
             np.array([est]), np.array([se]), np.array([df]), tgt, confidence
         )
         v = str(verdict[0])

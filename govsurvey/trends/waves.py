@@ -30,7 +30,7 @@ from ..design import Design, group_sum
 from ..design.engine import Columns, as_list, make_domains
 from ..errors import InputError
 from ..index import IndexModel, index_model
-from ..inference import _one_sided, welch_df
+from ..inference import one_sided, welch_df
 from ..results import domain_name, t_quantile
 
 __all__ = ["Waves", "common_instrument"]
@@ -166,8 +166,16 @@ def _labels(data: pd.DataFrame, col: str | None, n: int) -> np.ndarray:
     return data[col].astype(str).to_numpy(dtype=object)
 
 
-def _population(d: Design, k: int) -> np.ndarray:
-    """Per-row population count of stage ``k`` (R's rule: fractions become counts ``n / f``)."""
+def stage_population(d: Design, k: int) -> np.ndarray:
+    """Per-row population count of stage ``k`` (R's rule: fractions become counts ``n / f``).
+
+    Examples
+    --------
+    >>> import pandas as pd, govsurvey as gs
+    >>> df = pd.DataFrame({"s": [1, 1, 2, 2], "f": [0.5, 0.5, 0.25, 0.25]})
+    >>> stage_population(gs.Design(df, strata="s", fpc="f"), 0).tolist()
+    [4.0, 4.0, 8.0, 8.0]
+    """
     col = d.fpc[k]
     v = d.data[col].to_numpy(dtype=float)
     st = d.stages[k]
@@ -379,7 +387,7 @@ class Waves:
             if n_stages == 2:
                 part["_gs_u"] = t * 10**12 + d.stages[1].unit.astype(np.int64)
             for k in range(n_stages if d.fpc else 0):
-                part[f"_gs_f{k}"] = _population(d, k)
+                part[f"_gs_f{k}"] = stage_population(d, k)
             parts.append(part)
         design_cols = pd.concat(parts, ignore_index=True)
         if self.shared_psus:
@@ -719,7 +727,7 @@ class Waves:
         out["n_start"] = s.N[a].ravel().astype(np.int64)
         out["n_end"] = s.N[b].ravel().astype(np.int64)
         out["unit"] = unit
-        p, lo, hi, verdict = _one_sided(
+        p, lo, hi, verdict = one_sided(
             out["estimate"].to_numpy(),
             out["se"].to_numpy(),
             out["df"].to_numpy(),
@@ -729,7 +737,7 @@ class Waves:
         out["lower_bound"], out["upper_bound"] = lo, hi
         out["p_rise"], out["rise_verdict"] = p, verdict
         if gain is not None:
-            p, lo, hi, verdict = _one_sided(
+            p, lo, hi, verdict = one_sided(
                 out["estimate"].to_numpy(),
                 out["se"].to_numpy(),
                 out["df"].to_numpy(),
@@ -824,7 +832,7 @@ class Waves:
         out = self._frame(s, est, var, df, confidence)
         out["n"] = (s.N * mask).sum(axis=0).ravel().astype(np.int64)
         out["periods"] = cnt.ravel().astype(np.int64)
-        p, lo, hi, verdict = _one_sided(
+        p, lo, hi, verdict = one_sided(
             out["estimate"].to_numpy(),
             out["se"].to_numpy(),
             out["df"].to_numpy(),

@@ -475,8 +475,9 @@ VALUES = [
         (
             "govsurvey: {d}/p.yaml: parameter 'city_seed' is above 4,294,967,295, the largest "
             "seed: a seed is a 32-bit number, as the random generators (numpy, R) take it; use "
-            "e.g. 2024. Fix: set 'city_seed' to seed of the synthetic city the plans are "
-            "simulated on (0 to 4,294,967,295)"
+            "e.g. 2024. Fix: set 'city_seed' to seed of the population the plans are simulated "
+            "on (built from the ward frame and the previous survey's answers; 0 to "
+            "4,294,967,295)"
         ),
     ),
     (

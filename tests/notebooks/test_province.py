@@ -71,7 +71,11 @@ def en(tmp_path_factory):
 def test_every_notebook_completes_quietly(which, request):
     run, stderr = request.getfixturevalue(which)
     manifest = json.loads((run / "manifest.json").read_text("utf-8"))
-    assert manifest["notebooks"] == ["01", "02", "03", "04"]
+    assert manifest["notebooks"] == ["01", "02", "03", "04", "05"]
+    # no waves and no desk forms named: report 05 says so and shows no embedded data
+    t05 = _text(run / "05_trends.html")
+    assert "no figures" in t05 or "không có số liệu" in t05
+    assert "Thanh Xuân" not in t05 and "Chương Mỹ" not in t05
     for page in sorted(run.glob("0[1-4]_*.html")):
         assert "Traceback" not in page.read_text("utf-8"), page.name
         assert _title(page) not in ("Notebook", "", page.stem), page.name

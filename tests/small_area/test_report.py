@@ -14,6 +14,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import govsurvey as gs
 from govsurvey.collation import vi_key
@@ -33,6 +34,8 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "synthetic"
 INST = gs.load_instrument("sipas-2017")
+#: the small-area keys of a run that names its wards (as params/default.yaml does)
+WARDS = {**SMALL_AREA_DEFAULTS, "small_area_unit": "ward", "small_area_key": "psu"}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -54,11 +57,16 @@ def test_defaults_are_notebook_03s_and_valid(responses_file):
     assert set(SMALL_AREA_DEFAULTS) <= set(IndexParams.model_fields)
     p = validate_params({"responses": responses_file}, notebooks="03")
     assert {k: p[k] for k in SMALL_AREA_DEFAULTS} == SMALL_AREA_DEFAULTS
-    assert p["small_area_unit"] == "ward" and p["small_area_transform"] == "logit"
-    # the parameters cell proposed for notebook 03 holds exactly these defaults
+    # no section unless a run names its small units: a province's file need not code wards
+    assert p["small_area_unit"] is None and p["small_area_transform"] == "logit"
+    # the parameters cell proposed for notebook 03 holds the default run's values: the model's
+    # defaults with the embedded data's wards named (params/default.yaml)
+    default = yaml.safe_load((ROOT / "params" / "default.yaml").read_text())
+    assert (default["small_area_unit"], default["small_area_key"]) == ("ward", "psu")
     ns: dict = {}
     exec(cells.NB03_PARAMETERS, ns)  # noqa: S102 - our own cell
-    assert {k: ns[k] for k in SMALL_AREA_DEFAULTS} == SMALL_AREA_DEFAULTS
+    expected = {k: default.get(k, v) for k, v in SMALL_AREA_DEFAULTS.items()}
+    assert {k: ns[k] for k in SMALL_AREA_DEFAULTS} == expected
 
 
 @pytest.mark.parametrize(
@@ -106,7 +114,7 @@ def data_and_frame():
 )
 def test_checks_against_the_data_are_one_clear_message(data_and_frame, change, key, words):
     data, frame = data_and_frame
-    p = {**SMALL_AREA_DEFAULTS, "strata": "stratum", "min_cell": 30, **change}
+    p = {**WARDS, "strata": "stratum", "min_cell": 30, **change}
     with pytest.raises(gs.InputError) as err:
         check_small_area(p, data, frame, INST, file="params/x.yaml")
     msg = _one(err.value, f"'{key}'")
@@ -118,7 +126,7 @@ def test_a_code_naming_two_units_is_refused(data_and_frame):
     two = data.copy()
     two.loc[two.index[:2], "psu"] = two["psu"].iloc[0]
     two.loc[two.index[1], "ward"] = "Phường Khác"
-    p = {**SMALL_AREA_DEFAULTS, "strata": "stratum", "min_cell": 30}
+    p = {**WARDS, "strata": "stratum", "min_cell": 30}
     with pytest.raises(gs.InputError) as err:
         check_small_area(p, two, frame, INST)
     assert "names more than one ward" in _one(err.value, "'small_area_key'")
@@ -447,8 +455,9 @@ def test_the_cells_insert_with_nbformat_and_declare_their_parameters(tmp_path):
     at = next(i for i, c in enumerate(b03.cells) if c.source.startswith('if P["unit_targets"]:'))
     assert b03.cells[at + 1].source == cells.NB03_CELL.rstrip("\n")
     declared = pm.inspect_notebook(str(tmp_path / "03_satisfaction_index.ipynb"))
-    for k, v in SMALL_AREA_DEFAULTS.items():
-        assert eval(declared[k]["default"]) == v == PARAMETERS[k].default  # noqa: S307
+    for k, v in WARDS.items():
+        assert eval(declared[k]["default"]) == v  # noqa: S307
+        assert PARAMETERS[k].default == SMALL_AREA_DEFAULTS[k]
     b01 = nbformat.read(tmp_path / "01_sampling_design.ipynb", as_version=4)
     at = next(i for i, c in enumerate(b01.cells) if "## {T('h_plan')}" in c.source)
     assert b01.cells[at + 1].source == cells.NB01_CELL.rstrip("\n")
