@@ -64,6 +64,19 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
+class _PassedOnPurpose(logging.Filter):
+    """Drop papermill's "Passed unknown parameter" warnings: a run passes each notebook every
+    key of its model on purpose (:func:`notebook_parameters`), listed in its parameters cell or
+    not, so the warning would only be noise on the publisher's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
+_PAPERMILL_FILTER = _PassedOnPurpose()
+logging.getLogger("papermill").addFilter(_PAPERMILL_FILTER)
+
 MANIFEST_VERSION = 2
 _INSTALLERS = {"pip", "setuptools", "wheel"}
 
