@@ -25,6 +25,7 @@ from .tables import Table, code_label, value_label
 __all__ = [
     "Numbering",
     "figure_html",
+    "locale_ticks",
     "alt_components",
     "alt_domain",
     "alt_heatmap",
@@ -64,6 +65,52 @@ def figure_html(fig: Any, label: str, caption: str, alt: str, dpi: int = 110) ->
     )
 
 
+def _decimals(locs: np.ndarray) -> int:
+    """The fewest decimals (0 to 6) that write every tick location exactly."""
+    locs = np.asarray(locs, dtype=float)
+    locs = locs[np.isfinite(locs)]
+    for d in range(7):
+        if np.allclose(np.round(locs, d), locs, rtol=0, atol=1e-9 * max(1.0, np.abs(locs).max())):
+            return d
+    return 6
+
+
+def locale_ticks(fig: Any, lang: str) -> Any:
+    """Write a figure's numeric tick labels as the report's language writes numbers.
+
+    Every axis whose labels matplotlib formats by default (a ``ScalarFormatter``) gets the
+    formatter of :func:`govsurvey.publish.i18n.num` with as many decimals as its ticks need:
+    ``57,5`` and ``1.000`` in Vietnamese, ``57.5`` and ``1,000`` in English. Axes with labels
+    of their own (categories, a formatter set by a plot) are left as they are.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([55, 72.5], [0, 1])
+    >>> _ = ax.set_xticks([55, 57.5, 60])
+    >>> _ = locale_ticks(fig, "vi")
+    >>> [ax.xaxis.get_major_formatter()(v, i) for i, v in enumerate([55, 57.5, 60])]
+    ['55,0', '57,5', '60,0']
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is not ScalarFormatter:
+                continue
+
+            def fmt(v: float, pos: Any = None, axis: Any = axis) -> str:
+                d = _decimals(axis.get_majorticklocs())
+                return i18n.num(v, lang, d).replace("-", "\u2212")
+
+            axis.set_major_formatter(FuncFormatter(fmt))
+    return fig
+
+
 @dataclass
 class Numbering:
     """Numbers a report's figures and tables in order, in the report language.
@@ -96,7 +143,7 @@ class Numbering:
         """The next numbered figure as displayable HTML (IPython), with caption and alt text."""
         from IPython.display import HTML
 
-        return HTML(figure_html(fig, self.next_figure(), caption, alt))
+        return HTML(figure_html(locale_ticks(fig, self.lang), self.next_figure(), caption, alt))
 
     def table(self, table: Table) -> Table:
         """Give ``table`` the next table number and return it (for ``display``)."""
