@@ -74,6 +74,11 @@ class WeightingParams(BaseModel):
     trim_upper: float | None = Field(
         None, gt=1.0, le=20.0, description="trim final weights at this multiple of their mean"
     )
+    rake_failure: Literal["error", "keep"] = Field(
+        "error",
+        description='a rake whose margins cannot all be met: "error" stops the run naming the '
+        'margin that fails; "keep" publishes its last weights, the failing margins stated',
+    )
 
     @field_validator("bounds", mode="before")
     @classmethod
@@ -225,4 +230,5 @@ def weighting_arguments(params: dict) -> dict:
         "calfun": p["calfun"],
         "bounds": None if p["bounds"] is None else tuple(p["bounds"]),
         "trim_upper": p["trim_upper"],
+        "rake_failure": p["rake_failure"],
     }
