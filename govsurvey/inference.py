@@ -84,7 +84,7 @@ def one_sided(
     >>> from govsurvey.inference import one_sided
     >>> p, lo, hi, verdict = one_sided([86.0], [0.5], [30], 85.0, 0.95)
     >>> round(float(lo[0]), 3), verdict[0]
-    (85.152, 'achieved')
+    (85.151, 'achieved')
     """
     est = np.asarray(est, float)
     se = np.asarray(se, float)
