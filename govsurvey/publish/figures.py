@@ -80,8 +80,9 @@ def locale_ticks(fig: Any, lang: str) -> Any:
 
     Every axis whose labels matplotlib formats by default (a ``ScalarFormatter``) gets the
     formatter of :func:`govsurvey.publish.i18n.num` with as many decimals as its ticks need:
-    ``57,5`` and ``1.000`` in Vietnamese, ``57.5`` and ``1,000`` in English. Axes with labels
-    of their own (categories, a formatter set by a plot) are left as they are.
+    ``57,5`` and ``20.000`` in Vietnamese, ``57.5`` and ``20,000`` in English; a tick below
+    10,000 has no group separator (a year reads 2021). Axes with labels of their own
+    (categories, a formatter set by a plot) are left as they are.
 
     Examples
     --------
@@ -94,6 +95,12 @@ def locale_ticks(fig: Any, lang: str) -> Any:
     >>> _ = locale_ticks(fig, "vi")
     >>> [ax.xaxis.get_major_formatter()(v, i) for i, v in enumerate([55, 57.5, 60])]
     ['55,0', '57,5', '60,0']
+    >>> _ = ax.set_xticks([2021, 2022, 2023])
+    >>> [ax.xaxis.get_major_formatter()(v, i) for i, v in enumerate([2021, 2022, 2023])]
+    ['2021', '2022', '2023']
+    >>> _ = ax.set_yticks([0, 20000, 40000])
+    >>> [ax.yaxis.get_major_formatter()(v, i) for i, v in enumerate([0, 20000, 40000])]
+    ['0', '20.000', '40.000']
     >>> plt.close(fig)
     """
     from matplotlib.ticker import FuncFormatter, ScalarFormatter
@@ -105,7 +112,10 @@ def locale_ticks(fig: Any, lang: str) -> Any:
 
             def fmt(v: float, pos: Any = None, axis: Any = axis) -> str:
                 d = _decimals(axis.get_majorticklocs())
-                return i18n.num(v, lang, d).replace("-", "\u2212")
+                s = i18n.num(v, lang, d)
+                if abs(v) < 10_000:  # no group separator in a four-digit tick (a year: 2021)
+                    s = s.replace("." if lang == "vi" else ",", "")
+                return s.replace("-", "\u2212")
 
             axis.set_major_formatter(FuncFormatter(fmt))
     return fig
