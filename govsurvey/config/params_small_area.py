@@ -18,9 +18,46 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError, Problem, short
 
-__all__ = ["SMALL_AREA_DEFAULTS", "SmallAreaOwnParams", "check_small_area"]
+__all__ = [
+    "SMALL_AREA_DEFAULTS",
+    "SmallAreaOwnParams",
+    "check_small_area",
+    "index_code",
+    "cv_fraction",
+]
 
 _CODE = re.compile(r"SIPAS|C[0-9]+(\.[0-9]+)?")
+
+
+def index_code(v: str) -> str:
+    """``v`` if it reads as an index code (SIPAS, C2, C2.3); the validators' one rule.
+
+    Examples
+    --------
+    >>> index_code("C2.3")
+    'C2.3'
+    """
+    if not _CODE.fullmatch(v):
+        raise ValueError(
+            f"is {short(v, 20)}, not an index code: use SIPAS, a component (C1..C5) or a "
+            "criterion (e.g. C2.3)"
+        )
+    return v
+
+
+def cv_fraction(v: float) -> float:
+    """``v`` if it is a CV threshold, a fraction in (0, 1]; the validators' one rule.
+
+    Examples
+    --------
+    >>> cv_fraction(0.05)
+    0.05
+    """
+    if not (math.isfinite(v) and 0 < v <= 1):
+        raise ValueError(
+            f"must be a fraction above 0 and at most 1 (0.05 = a CV of 5%), not {short(v, 20)}"
+        )
+    return v
 
 
 class SmallAreaOwnParams(BaseModel):
@@ -92,21 +129,12 @@ class SmallAreaOwnParams(BaseModel):
     @field_validator("small_area_code")
     @classmethod
     def _code(cls, v: str) -> str:
-        if not _CODE.fullmatch(v):
-            raise ValueError(
-                f"is {short(v, 20)}, not an index code: use SIPAS, a component (C1..C5) or a "
-                "criterion (e.g. C2.3)"
-            )
-        return v
+        return index_code(v)
 
     @field_validator("small_area_max_cv", "small_area_max_model_cv")
     @classmethod
     def _cv(cls, v: float) -> float:
-        if not (math.isfinite(v) and 0 < v <= 1):
-            raise ValueError(
-                f"must be a fraction above 0 and at most 1 (0.05 = a CV of 5%), not {short(v, 20)}"
-            )
-        return v
+        return cv_fraction(v)
 
     @field_validator("small_area_min_effective_n")
     @classmethod

@@ -20,12 +20,11 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import short
+from .params_small_area import cv_fraction, index_code
 
 __all__ = ["TrendsOwnParams"]
 
 _MONTH = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
-_CODE = re.compile(r"SIPAS|C[0-9]+(\.[0-9]+)?")
 
 
 class TrendsOwnParams(BaseModel):
@@ -132,21 +131,12 @@ class TrendsOwnParams(BaseModel):
     @field_validator("desk_code")
     @classmethod
     def _desk_code(cls, v: str) -> str:
-        if not _CODE.fullmatch(v):
-            raise ValueError(
-                f"is {short(v, 20)}, not an index code: use SIPAS, a component (C1..C5) or a "
-                "criterion (e.g. C2.3)"
-            )
-        return v
+        return index_code(v)
 
     @field_validator("desk_max_cv", "desk_max_model_cv")
     @classmethod
     def _desk_cv(cls, v: float) -> float:
-        if not (math.isfinite(v) and 0 < v <= 1):
-            raise ValueError(
-                f"must be a fraction above 0 and at most 1 (0.05 = a CV of 5%), not {short(v, 20)}"
-            )
-        return v
+        return cv_fraction(v)
 
     @field_validator("desk_history")
     @classmethod
