@@ -122,14 +122,15 @@ def service_facts(
     by : str or list of str, optional
         Domain columns (district, field, …).
     min_cell : int, default 30
-        A domain with fewer respondents answering the item gets NaN and a ``note``.
+        A domain with fewer respondents answering the item gets NaN and ``status``
+        ``"small_cell"``.
     level : float
 
     Returns
     -------
     pandas.DataFrame
-        ``[*by, variable, estimate, se, ci_low, ci_high, df, n, note]`` (``variable`` = the
-        fact); estimates are
+        ``[*by, variable, estimate, se, ci_low, ci_high, df, n, status]`` (``variable`` = the
+        fact; ``status`` ``"estimated"`` or ``"small_cell"``); estimates are
         percentages with logit intervals.
 
     Examples
@@ -168,7 +169,6 @@ def service_facts(
     se = res["se"].to_numpy(float)
     lo, hi = logit_interval(p, se, res["df"].to_numpy(float), level)
     small = res["n_applies"].to_numpy() < min_cell
-    note = np.where(small, f"fewer than {min_cell} respondents: not estimated", "")
     out = res[by_cols].copy()
     out["variable"] = res["variable"].to_numpy()
     out["estimate"] = np.where(small, np.nan, 100 * p)
@@ -177,7 +177,7 @@ def service_facts(
     out["ci_high"] = np.where(small, np.nan, 100 * hi)
     out["df"] = res["df"].to_numpy(float)
     out["n"] = res["n_applies"].to_numpy()
-    out["note"] = note
+    out["status"] = np.where(small, "small_cell", "estimated")
     return out.reset_index(drop=True)
 
 
@@ -208,11 +208,13 @@ def fact_effects(
     -------
     pandas.DataFrame
         ``[variable, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without,
-        note, adjusted, adjusted_ci_low, adjusted_ci_high]`` (``variable`` = the fact).
+        status, adjusted, adjusted_ci_low, adjusted_ci_high]`` (``variable`` = the fact).
         ``adjusted`` is the fact's coefficient in one model with all the facts that apply to
         everyone (trips, late, harassment, informal payment), i.e. the gap with the others
         held fixed; NaN for the apology, which applies only to late results.:
         ``share_with`` / ``share_without`` are the percentages satisfied in the two groups.
+        ``status`` is ``"estimated"``, or ``"no_variation"`` when everyone gave the same
+        answer (no comparison).
 
     Examples
     --------
@@ -259,7 +261,7 @@ def fact_effects(
                     "n": int(used.sum()),
                     "share_with": np.nan,
                     "share_without": np.nan,
-                    "note": "everyone answered the same: no comparison",
+                    "status": "no_variation",
                 }
             )
             continue
@@ -272,14 +274,14 @@ def fact_effects(
                 "n": int(used.sum()),
                 "share_with": b0 + b1,
                 "share_without": b0,
-                "note": "",
+                "status": "estimated",
             }
         )
     out = pd.DataFrame(rows)
     joint = [
         f
         for f in FACTS
-        if f != "no_apology_when_late" and out.set_index("variable").loc[f, "note"] == ""
+        if f != "no_apology_when_late" and out.set_index("variable").loc[f, "status"] == "estimated"
     ]
     adj = {f: (np.nan, np.nan, np.nan) for f in FACTS}
     if len(joint) >= 2:

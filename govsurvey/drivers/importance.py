@@ -257,17 +257,22 @@ def relative_importance(
         (domains keep the full design: each domain's replicate estimates use the replicate
         weights of its own rows).
     min_cell : int, default 30
-        With ``by``: a domain with fewer respondents having every variable gets NaN figures and
-        a ``note`` (so does a domain where a variable is constant or the predictors collinear).
+        With ``by``: a domain with fewer respondents having every variable (or fewer than the
+        terms plus 3) gets NaN figures and ``status`` ``"small_cell"``; a domain where a
+        variable is constant gets ``"constant"``, one where the predictors are collinear
+        ``"collinear"``.
 
     Returns
     -------
     pandas.DataFrame
         ``[*by, term, estimate, se, ci_low, ci_high, share, share_se, share_ci_low,
-        share_ci_high, rank, df, n]`` (with ``by`` also ``r2`` and ``note``): ``estimate`` is
+        share_ci_high, rank, df, n]`` (with ``by`` also ``r2``, ``status`` and
+        ``lost_replicates``, the replicates without data in the domain that its interval leaves
+        out; ``status`` is ``"estimated"`` or why not): ``estimate`` is
         the term's part of R² (the parts sum to the weighted R²), ``share`` its fraction of R²,
         ``rank`` 1 for the most important (within its domain). ``attrs`` holds ``r2`` and
-        ``r2_se`` (without ``by``), ``method``, ``replicates``, ``level`` and ``formula``.
+        ``r2_se`` (without ``by``), ``method``, ``replicates``, ``level``, ``formula`` and
+        ``min_n``, the fewest respondents a domain needs (``max(min_cell, terms + 3)``).
 
     Raises
     ------
@@ -333,14 +338,14 @@ def relative_importance(
     Z = np.column_stack([y, X])[used]
     C = weighted_covariances(Z, W, g[used], G)  # (G, B, q, q)
     n_dom = np.bincount(g[used], minlength=G)
-    note = np.full(G, "", dtype=object)
+    status = np.full(G, "estimated", dtype=object)
     if by is not None:
-        note = _domain_notes(C[:, 0], n_dom, min_cell, p)
-        C = np.where((note == "")[:, None, None, None], C, np.eye(p + 1))
+        status = _domain_status(C[:, 0], n_dom, min_cell, p)
+        C = np.where((status == "estimated")[:, None, None, None], C, np.eye(p + 1))
     B = C.shape[1]
     flat = C.reshape(G * B, p + 1, p + 1)
     parts = (lmg(flat) if method == "lmg" else johnson(flat)).reshape(G, B, p)
-    parts[note != ""] = np.nan
+    parts[status != "estimated"] = np.nan
     r2 = parts.sum(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = parts / r2[..., None]
@@ -352,7 +357,7 @@ def relative_importance(
     r2_var = np.asarray(rep.variance_from_replicates(r2[:, 1:].T, r2[:, 0]), float)
     df = float(rep.df)
     q = float(t_quantile(np.array(df), level))
-    bad = note != ""
+    bad = status != "estimated"
     var[bad], svar[bad], r2_var[bad] = np.nan, np.nan, np.nan
     # the engine leaves out replicates whose estimate is undefined (R's svrVar drops NAs)
     lost_replicates = (~np.isfinite(theta)).any(axis=2).sum(axis=0)
@@ -377,13 +382,8 @@ def relative_importance(
     out["n"] = n_dom[dom].astype(np.int64)
     if by is not None:
         out["r2"] = r2[:, 0][dom]
-        out["note"] = note[dom]
-        lost = lost_replicates[dom]
-        warn = (note[dom] == "") & (lost > 0)
-        out.loc[warn, "note"] = [
-            f"{k} replicate(s) without data in this domain left out of the interval"
-            for k in lost[warn]
-        ]
+        out["status"] = status[dom]
+        out["lost_replicates"] = np.where(status[dom] == "estimated", lost_replicates[dom], 0)
     else:
         out["rank"] = out["rank"].astype(np.int64)
         if lost_replicates[0]:
@@ -396,6 +396,7 @@ def relative_importance(
         replicates=int(A.shape[1]),
         level=level,
         formula=formula,
+        min_n=max(min_cell, p + 3),
     )
     return out
 
@@ -418,10 +419,10 @@ def _domain_codes(data: pd.DataFrame, by) -> tuple[np.ndarray, pd.DataFrame]:
     return np.where(codes < 0, -1, codes).astype(np.int64), table
 
 
-def _domain_notes(C0: np.ndarray, n: np.ndarray, min_cell: int, p: int) -> np.ndarray:
-    """Why a domain's decomposition is not estimated ("" when it is)."""
+def _domain_status(C0: np.ndarray, n: np.ndarray, min_cell: int, p: int) -> np.ndarray:
+    """Whether a domain's decomposition is estimated, or why not."""
     G = len(n)
-    note = np.full(G, "", dtype=object)
+    status = np.full(G, "estimated", dtype=object)
     var = np.einsum("gii->gi", C0)
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(np.clip(var, 0, None))
@@ -432,11 +433,7 @@ def _domain_notes(C0: np.ndarray, n: np.ndarray, min_cell: int, p: int) -> np.nd
     mineig = np.full(G, np.nan)
     if ok.any():
         mineig[ok] = np.linalg.eigvalsh(R[ok])[:, 0]
-    note[small] = [
-        f"only {k} respondent(s) with every variable (fewer than "
-        f"{max(min_cell, p + 3)}): not estimated"
-        for k in n[small]
-    ]
-    note[~small & const.any(axis=1)] = "a variable has the same value for everyone here"
-    note[ok & ~(mineig > 1e-10)] = "the predictors are collinear here"
-    return note
+    status[small] = "small_cell"
+    status[~small & const.any(axis=1)] = "constant"
+    status[ok & ~(mineig > 1e-10)] = "collinear"
+    return status

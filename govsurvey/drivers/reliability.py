@@ -15,7 +15,7 @@ every item of the scale (complete cases, as R's ``psych::alpha`` on complete dat
 With ``weights`` every moment is weighted (R's ``cov.wt``); without, the results equal
 ``psych::alpha`` and ``psych::omega`` (see ``tests/fixtures/drivers/make_fixtures.R``).
 A scale that cannot be measured (one item, an item with constant answers, fewer than three
-complete answers) gets NaN figures with the reason in ``note``, never a silent number.
+complete answers) gets NaN figures with the reason coded in ``status``, never a silent number.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ SCALE_COLUMNS = [
     "std_alpha",
     "omega_total",
     "average_r",
-    "note",
+    "status",
+    "flat_items",
 ]
 ITEM_COLUMNS = ["scale", "item", "alpha_if_deleted", "std_alpha_if_deleted", "item_total_r"]
 
@@ -55,7 +56,11 @@ class Reliability:
     ----------
     scales : pandas.DataFrame
         One row per scale: ``scale, items, n, raw_alpha, std_alpha, omega_total, average_r,
-        note`` (``note`` is empty, or why the figures are NaN).
+        status, flat_items``. ``status`` says whether the figures were estimated: ``"estimated"``,
+        or why they are NaN — ``"one_item"`` (alpha needs two items), ``"too_few"`` (fewer than
+        3 respondents answered every item) or ``"flat_items"`` (the items listed in
+        ``flat_items``, comma-separated, have one answer for everyone). The report words the
+        status in its own language.
     items : pandas.DataFrame
         One row per item: ``scale, item, alpha_if_deleted, std_alpha_if_deleted,
         item_total_r``.
@@ -202,8 +207,8 @@ def reliability(
     [['S', 500]]
     >>> bool(0.6 < r.scales["raw_alpha"].iloc[0] < 0.9)
     True
-    >>> reliability(df, {"one": ["x0"]}).scales["note"].iloc[0]
-    'alpha needs at least two items; this scale has one'
+    >>> reliability(df, {"one": ["x0"]}).scales["status"].iloc[0]
+    'one_item'
     """
     if not isinstance(scales, Mapping) or not scales:
         raise InputError.one(
@@ -269,19 +274,19 @@ def reliability(
         keep = np.isfinite(x).all(axis=1) & (w_all > 0)
         X, w = x[keep], w_all[keep]
         k, n = len(cols), int(keep.sum())
-        note = ""
+        status, const = "estimated", []
         if k < 2:
-            note = "alpha needs at least two items; this scale has one"
+            status = "one_item"
         elif n < 3:
-            note = f"only {n} respondent(s) answered every item; at least 3 are needed"
+            status = "too_few"
         else:
             C = _weighted_cov(X, w)
             const = [c for c, v in zip(cols, np.diag(C), strict=True) if not v > 1e-12 * max(1, v)]
             if const:
-                note = f"item(s) {', '.join(const)} have the same answer for everyone"
+                status = "flat_items"
         nan_items = {"alpha_if_deleted": np.nan, "std_alpha_if_deleted": np.nan}
-        if note:
-            srows.append([name, k, n, np.nan, np.nan, np.nan, np.nan, note])
+        if status != "estimated":
+            srows.append([name, k, n, np.nan, np.nan, np.nan, np.nan, status, ", ".join(const)])
             irows += [[name, c, *nan_items.values(), np.nan] for c in cols]
             continue
         sd = np.sqrt(np.diag(C))
@@ -290,7 +295,7 @@ def reliability(
         d = np.diag(C)
         rest_var = C.sum() - 2.0 * C.sum(axis=1) + d
         item_total = (C.sum(axis=1) - d) / np.sqrt(d * rest_var)
-        srows.append([name, k, n, _alpha(C), _alpha(R), omega_total(R), avg_r, ""])
+        srows.append([name, k, n, _alpha(C), _alpha(R), omega_total(R), avg_r, "estimated", ""])
         for c, a, s, r in zip(cols, _drop_alpha(C), _drop_alpha(R), item_total, strict=True):
             irows.append([name, c, a, s, r])
     sf = pd.DataFrame(srows, columns=SCALE_COLUMNS)

@@ -369,6 +369,38 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "— = not estimated: {reason}",
         "vi": "— = không ước lượng: {reason}",
     },
+    "status_one_item": {
+        "en": "{scale}: alpha needs at least two items; this scale has one",
+        "vi": "{scale}: hệ số alpha cần ít nhất hai câu hỏi; thang đo này chỉ có một",
+    },
+    "status_too_few": {
+        "en": "{scale}: only {n} respondent(s) answered every item; at least 3 are needed",
+        "vi": "{scale}: chỉ {n} người trả lời đủ mọi câu hỏi; cần ít nhất 3",
+    },
+    "status_flat_items": {
+        "en": "{scale}: every respondent gave the same answer to {items}",
+        "vi": "{scale}: mọi người trả lời cùng một mức cho {items}",
+    },
+    "status_small_cell": {
+        "en": "fewer than {min_n} respondents with every variable",
+        "vi": "dưới {min_n} người trả lời có đủ mọi biến",
+    },
+    "status_small_cell_any": {
+        "en": "too few respondents with every variable",
+        "vi": "quá ít người trả lời có đủ mọi biến",
+    },
+    "status_constant": {
+        "en": "a variable has the same value for everyone in the group",
+        "vi": "một biến có cùng giá trị ở mọi người trong nhóm",
+    },
+    "status_collinear": {
+        "en": "the predictors are collinear in the group",
+        "vi": "các biến giải thích cộng tuyến trong nhóm",
+    },
+    "lost_note": {
+        "en": "{unit}: {k} replicate(s) without data in this group are left out of its interval.",
+        "vi": "{unit}: {k} mẫu lặp không có dữ liệu ở nhóm này được bỏ khỏi khoảng tin cậy.",
+    },
     "small_note": {
         "en": "— = fewer than {min_cell} respondents: not estimated.",
         "vi": "— = dưới {min_cell} người trả lời: không ước lượng.",
@@ -482,14 +514,14 @@ def describe_reliability(rel, inst: Any, lang: str) -> str:
     >>> import pandas as pd, govsurvey as gs
     >>> from govsurvey.drivers.reliability import Reliability
     >>> s = pd.DataFrame({"scale": ["C1", "C2"], "raw_alpha": [0.81, 0.65],
-    ...                   "omega_total": [0.82, 0.66], "note": ["", ""]})
+    ...                   "omega_total": [0.82, 0.66], "status": ["estimated"] * 2})
     >>> describe_reliability(Reliability(s, pd.DataFrame(), False),
     ...                      gs.load_instrument("sipas-2017"), "en").endswith(
     ...     'Administrative procedures; their scores mix items that do not move together.')
     True
     """  # noqa: E501
     s = rel.scales
-    ok = s[s["note"] == ""]
+    ok = s[s["status"] == "estimated"]
     if ok.empty:
         return text("rel_na", lang, names=_names(s["scale"], inst, lang))
     lo, hi = ok.loc[ok["raw_alpha"].idxmin()], ok.loc[ok["raw_alpha"].idxmax()]
@@ -499,7 +531,7 @@ def describe_reliability(rel, inst: Any, lang: str) -> str:
         if len(weak)
         else text("rel_ok", lang)
     )
-    na = s.loc[s["note"] != "", "scale"]
+    na = s.loc[s["status"] != "estimated", "scale"]
     if len(na):
         tail += " " + text("rel_na", lang, names=_names(na, inst, lang))
     return text(
@@ -739,11 +771,26 @@ def reliability_table(rel, inst: Any, lang: str) -> tuple[Table, Table]:
             T("col_avg_r"): [_n(v, lang, 3) for v in s["average_r"]],
         }
     )
-    notes = [text("na_note", lang, reason=r) for r in s.loc[s["note"] != "", "note"]]
+    crit = {c.column: c.code for c in inst.criteria}
+    notes = [
+        text(
+            "na_note",
+            lang,
+            reason=text(
+                f"status_{r.status}",
+                lang,
+                scale=code_label(inst, r.scale, lang),
+                n=i18n.integer(r.n, lang),
+                items=", ".join(
+                    code_label(inst, crit.get(c, c), lang) for c in r.flat_items.split(", ") if c
+                ),
+            ),
+        )
+        for r in s[s["status"] != "estimated"].itertuples()
+    ]
     numeric = list(frame.columns[1:])
     t1 = Table(frame, T("tab_rel"), notes, numeric)
     it = rel.items
-    crit = {c.column: c.code for c in inst.criteria}
     items = pd.DataFrame(
         {
             T("col_component"): [code_label(inst, c, lang) for c in it["scale"]],
@@ -1084,7 +1131,7 @@ def importance_by_table(
     --------
     >>> import pandas as pd, govsurvey as gs
     >>> ri = pd.DataFrame({"field": ["land", "land"], "term": ["C1", "C2"], "share": [0.4, 0.6],
-    ...                    "rank": [2, 1], "n": [100, 100], "note": ["", ""]})
+    ...                    "rank": [2, 1], "n": [100, 100], "status": ["estimated"] * 2})
     >>> t = importance_by_table(ri, "field", {"land": "Land"}, "Field",
     ...                         gs.load_instrument("sipas-2017"), "en", "x")
     >>> t.frame.iloc[0].tolist()
@@ -1113,5 +1160,22 @@ def importance_by_table(
     frame.insert(1, text("col_n", lang), [i18n.integer(n[v], lang) for v in frame[by]])
     frame[by] = [names.get(v, str(v)) for v in frame[by]]
     frame = frame.rename(columns={by: by_label})
-    notes = sorted({f"{i18n.DASH}: {x}" for x in ri["note"] if x})
+    status = ri.drop_duplicates(by).set_index(by)
+    hidden = sorted({x for x in status["status"] if x != "estimated"})
+    min_n = ri.attrs.get("min_n")
+    notes = [
+        f"{i18n.DASH}: "
+        + (
+            text("status_small_cell", lang, min_n=i18n.integer(min_n, lang))
+            if x == "small_cell" and min_n is not None
+            else text(f"status_{x}_any" if x == "small_cell" else f"status_{x}", lang)
+        )
+        for x in hidden
+    ]
+    if "lost_replicates" in status:
+        notes += [
+            text("lost_note", lang, unit=names.get(u, str(u)), k=i18n.integer(k, lang))
+            for u, k in status["lost_replicates"].items()
+            if k > 0
+        ]
     return Table(frame, caption, notes, list(frame.columns[1:]))

@@ -219,14 +219,14 @@ def test_by_domain_equals_each_domain_alone_and_small_domains_are_na(data):
         np.testing.assert_allclose(
             got["se"], np.sqrt(rep.variance_from_replicates(theta, est)), rtol=1e-6
         )
-        assert got["note"].eq("").all() and got["r2"].iloc[0] == pytest.approx(est.sum())
+        assert got["status"].eq("estimated").all() and got["r2"].iloc[0] == pytest.approx(est.sum())
     small = by[by["dom"] == 9]
     assert small["estimate"].isna().all() and small["se"].isna().all()
-    assert small["note"].str.contains("fewer than 30").all()
+    assert small["status"].eq("small_cell").all()
     flat = df.assign(k=np.where(df["dom"] == 1, 1.0, df["a"] * 0.3 + df["d"]))
     rep2 = Design(flat, weights="w", strata="s", psu="psu").replicate("jkn")
     res = relative_importance(rep2, "y ~ a + b + k", by="dom").set_index("dom")
-    assert res.loc[1, "note"].iloc[0] == "a variable has the same value for everyone here"
+    assert res.loc[1, "status"].iloc[0] == "constant"
     assert res.loc[0, "estimate"].notna().all()
     with pytest.raises(InputError, match="domain column"):
         relative_importance(rep, "y ~ a + b", by="nope")
@@ -256,8 +256,7 @@ def test_a_replicate_that_empties_a_domain_is_left_out_and_said(data):
     df = data.assign(dom=np.where(data["psu"] == 0, "one_psu", "rest"))
     rep = Design(df, weights="w", psu="psu").replicate("jk1")
     res = relative_importance(rep, "y ~ a + b", by="dom", min_cell=5).set_index("dom")
-    assert res.loc["one_psu", "note"].iloc[0] == (
-        "1 replicate(s) without data in this domain left out of the interval"
-    )
-    assert res.loc["rest", "note"].eq("").all()
+    assert res.loc["one_psu", "status"].iloc[0] == "estimated"
+    assert res.loc["one_psu", "lost_replicates"].iloc[0] == 1
+    assert res.loc["rest", "lost_replicates"].eq(0).all()
     assert np.isfinite(res.loc["one_psu", "se"]).all()

@@ -139,7 +139,8 @@ def test_service_facts_are_design_based_shares_with_small_domains_na(embedded):
     by = service_facts(d, by="district", min_cell=30)
     small = by["n"] < 30
     assert small.any() and by.loc[small, "estimate"].isna().all()
-    assert by.loc[small, "note"].str.contains("fewer than 30").all()
+    assert by.loc[small, "status"].eq("small_cell").all()
+    assert by.loc[~small, "status"].eq("estimated").all()
     assert by.loc[~small, "estimate"].notna().all()
 
 

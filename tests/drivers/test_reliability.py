@@ -33,7 +33,7 @@ def test_scales_equal_psych(items, scales, weighted):
     got = reliability(items, scales, weights="base_weight" if weighted else None).scales
     got = got.set_index("scale").loc[ref.index]
     assert (got["n"] == ref["n"]).all()
-    assert (got["note"] == "").all()
+    assert (got["status"] == "estimated").all()
     for col in ["raw_alpha", "std_alpha", "average_r"]:
         np.testing.assert_allclose(got[col], ref[col], rtol=1e-10, err_msg=col)
     # psych's minres stops at optim's tolerance; ours at the exact optimum
@@ -71,12 +71,12 @@ def test_unmeasurable_scales_are_na_with_a_reason(items, scales):
     df = items.assign(const=3)
     res = reliability(df, {"one": ["C1_1"], "flat": ["C1_1", "const"], "C2": scales["C2"]})
     s = res.scales.set_index("scale")
-    assert s.loc["one", "note"].startswith("alpha needs at least two items")
-    assert "same answer for everyone" in s.loc["flat", "note"]
+    assert s.loc["one", "status"] == "one_item"
+    assert s.loc["flat", "status"] == "flat_items" and s.loc["flat", "flat_items"] == "const"
     assert s.loc[["one", "flat"], ["raw_alpha", "std_alpha", "omega_total"]].isna().all().all()
-    assert s.loc["C2", "note"] == "" and np.isfinite(s.loc["C2", "raw_alpha"])
+    assert s.loc["C2", "status"] == "estimated" and np.isfinite(s.loc["C2", "raw_alpha"])
     few = reliability(items.head(2), {"C1": scales["C1"]}).scales
-    assert "at least 3" in few["note"].iloc[0]
+    assert few["status"].iloc[0] == "too_few"
     with pytest.raises(InputError, match="not in the data"):
         reliability(items, {"C1": ["C1_1", "nope"]})
     with pytest.raises(InputError, match="weights"):

@@ -14,6 +14,7 @@ import pytest
 import govsurvey as gs
 from govsurvey.config.params_drivers import DRIVERS_DEFAULTS, validate_drivers_params
 from govsurvey.drivers import report as rep
+from govsurvey.drivers.reliability import reliability
 from govsurvey.errors import InputError
 
 NB = Path(__file__).parent.parent.parent / "notebooks" / "04_drivers.ipynb"
@@ -106,3 +107,42 @@ def test_plots_take_a_frame_and_an_ax_and_write_vietnamese_decimals():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["C2", "Tiếp cận"]  # no intercept
     assert ax.get_xlabel() == rep.text("ax_coef", "vi")
     plt.close(fig)
+
+
+def test_why_a_figure_is_not_estimated_is_said_in_the_reports_language():
+    """Result frames carry status codes, not English sentences; the report words them in its
+    own language (a Vietnamese page once showed "alpha needs at least two items")."""
+    inst = gs.load_instrument("sipas-2017")
+    df = pd.DataFrame({"C1_1": [1, 2, 3, 4, 5] * 4, "C1_2": [3] * 20, "C1_3": [2, 3, 4, 5, 1] * 4})
+    rel = reliability(df, {"C1": ["C1_1", "C1_2"], "C2": ["C1_3"]})
+    assert rel.scales["status"].tolist() == ["flat_items", "one_item"]
+    vi = rep.reliability_table(rel, inst, "vi")[0].notes
+    en = rep.reliability_table(rel, inst, "en")[0].notes
+    assert len(vi) == len(en) == 2
+    assert "mọi người trả lời cùng một mức cho" in vi[0] and "cần ít nhất hai câu hỏi" in vi[1]
+    assert "every respondent gave the same answer to" in en[0]
+    english = re.compile(r"\b(the|and|with|of|is|are|from|items?)\b")
+    assert not any(english.search(n) for n in vi), vi
+    # the flat item is named by its label, not its column
+    code = {c.column: c.code for c in inst.criteria}["C1_2"]
+    assert "C1_2" not in vi[0] and inst.label(code, "vi") in vi[0]
+
+    ri = pd.DataFrame(
+        {
+            "field": ["land", "land", "tax", "tax", "home", "home"],
+            "term": ["C1", "C2"] * 3,
+            "share": [0.4, 0.6, float("nan"), float("nan"), 0.5, 0.5],
+            "rank": [2, 1, None, None, 1, 2],
+            "n": [100, 100, 9, 9, 80, 80],
+            "status": ["estimated"] * 2 + ["small_cell"] * 2 + ["estimated"] * 2,
+            "lost_replicates": [0, 0, 0, 0, 3, 3],
+        }
+    )
+    ri.attrs["min_n"] = 30
+    names = {"land": "Đất đai", "tax": "Thuế", "home": "Nhà ở"}
+    t_vi = rep.importance_by_table(ri, "field", names, "Lĩnh vực", inst, "vi", "x")
+    t_en = rep.importance_by_table(ri, "field", names, "Field", inst, "en", "x")
+    assert t_vi.notes[0] == "—: dưới 30 người trả lời có đủ mọi biến"
+    assert t_en.notes[0] == "—: fewer than 30 respondents with every variable"
+    assert t_vi.notes[1].startswith("Nhà ở: 3 mẫu lặp")
+    assert t_en.notes[1].startswith("Nhà ở: 3 replicate(s)")
