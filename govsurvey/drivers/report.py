@@ -48,16 +48,20 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Các yếu tố tác động đến sự hài lòng: thành phần nào quyết định mức hài lòng chung",
     },
     "intro": {
-        "en": "This report asks which of the five components of the service move overall "
+        "en": "This report asks which of the {k} components of the service move overall "
         "satisfaction, where performance is weakest relative to importance, and what the "
         "facts of the service (trips, late results, apologies, harassment, informal payments) "
         "cost in satisfaction. Every figure is estimated from the survey with the sampling "
         "design taken into account, with a {level} confidence interval (CI).",
-        "vi": "Báo cáo này trả lời: thành phần nào trong năm thành phần của dịch vụ tác động "
+        "vi": "Báo cáo này trả lời: thành phần nào trong {k} thành phần của dịch vụ tác động "
         "đến mức hài lòng chung, ở đâu kết quả phục vụ thấp so với mức quan trọng, và các sự "
         "việc khi giải quyết hồ sơ (đi lại nhiều lần, trễ hẹn, xin lỗi, sách nhiễu, tiền ngoài "
         "quy định) làm giảm sự hài lòng bao nhiêu. Mọi số liệu được ước lượng có tính đến "
         "thiết kế mẫu, kèm khoảng tin cậy (KTC) {level}.",
+    },
+    "count_words": {
+        "en": "zero one two three four five six seven eight nine ten",
+        "vi": "không một hai ba bốn năm sáu bảy tám chín mười",
     },
     "h_data": {"en": "1. The data and the design", "vi": "1. Dữ liệu và thiết kế mẫu"},
     "h_scores": {"en": "2. Component scores", "vi": "2. Điểm thành phần"},
@@ -79,12 +83,12 @@ TEXT: dict[str, dict[str, str]] = {
     "scores": {
         "en": "A component score is the mean of a respondent's valid answers (1–5) to the "
         "component's criteria; \"don't know\" and no answer are left out, and a score needs at "
-        "least {min_valid} valid answer(s). {n_all} of {n} respondents ({share}) have all five "
+        "least {min_valid} valid answer(s). {n_all} of {n} respondents ({share}) have all {k} "
         "scores and enter the models; the fewest scores are for {lowest} ({n_lowest}).",
         "vi": "Điểm thành phần là trung bình các câu trả lời hợp lệ (1–5) của người trả lời "
         'cho các tiêu chí của thành phần; "không biết" và không trả lời bị loại, và một điểm '
         "cần ít nhất {min_valid} câu trả lời hợp lệ. {n_all} trong {n} người trả lời ({share}) "
-        "có đủ năm điểm và được đưa vào mô hình; thành phần có ít điểm nhất là {lowest} "
+        "có đủ {k} điểm và được đưa vào mô hình; thành phần có ít điểm nhất là {lowest} "
         "({n_lowest}).",
     },
     "rel": {
@@ -108,12 +112,12 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Không tính được: {names}.",
     },
     "model": {
-        "en": "In the linear model of the overall answer (1–5) on the five component scores, "
+        "en": "In the linear model of the overall answer (1–5) on the {k} component scores, "
         "the largest coefficient is {top} ({b}, {lv} CI {lo} to {hi}): one point more on its "
         "score goes with {b} point more of overall satisfaction, the other components held "
         "fixed. {nsig} In the logistic model of being satisfied overall (4–5), the largest "
         "odds ratio is {top_or} ({or_}).",
-        "vi": "Trong mô hình tuyến tính của câu trả lời hài lòng chung (1–5) theo năm điểm "
+        "vi": "Trong mô hình tuyến tính của câu trả lời hài lòng chung (1–5) theo {k} điểm "
         "thành phần, hệ số lớn nhất là {top} ({b}, KTC {lv} từ {lo} đến {hi}): điểm thành phần "
         "này tăng một điểm thì mức hài lòng chung tăng {b} điểm khi các thành phần khác không "
         "đổi. {nsig} Trong mô hình logistic của việc hài lòng chung (4–5), tỷ số chênh lớn "
@@ -128,10 +132,10 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Mọi thành phần đều có tác động riêng (không khoảng tin cậy nào chứa 0).",
     },
     "imp": {
-        "en": "Together the five components explain R² = {r2} of the variation in overall "
+        "en": "Together the {k} components explain R² = {r2} of the variation in overall "
         "satisfaction ({method}). {top} carries the largest share, {s} ({lv} CI {lo} to {hi}), "
         "and {bottom} the smallest, {sb}. {sep}",
-        "vi": "Năm thành phần cùng giải thích R² = {r2} biến thiên của mức hài lòng chung "
+        "vi": "Cả {k} thành phần cùng giải thích R² = {r2} biến thiên của mức hài lòng chung "
         "({method}). {top} chiếm phần lớn nhất, {s} (KTC {lv} từ {lo} đến {hi}), và {bottom} "
         "nhỏ nhất, {sb}. {sep}",
     },
@@ -473,6 +477,30 @@ def _names(codes, inst, lang):
     return ", ".join(code_label(inst, c, lang) for c in codes)
 
 
+def count_word(k: int, lang: str) -> str:
+    """A small count in words ("five" / "năm"), larger ones in digits.
+
+    Examples
+    --------
+    >>> count_word(5, "vi"), count_word(3, "en"), count_word(12, "en")
+    ('năm', 'three', '12')
+    """
+    words = text("count_words", lang).split()
+    return words[k] if 0 <= k < len(words) else i18n.integer(k, lang)
+
+
+def describe_intro(inst: Any, lang: str, level: float) -> str:
+    """The report's opening: its questions, with the instrument's own number of components.
+
+    Examples
+    --------
+    >>> import govsurvey as gs
+    >>> describe_intro(gs.load_instrument("sipas-2017"), "en", 0.95)[:55]
+    'This report asks which of the five components of the se'
+    """
+    return text("intro", lang, k=count_word(len(inst.components), lang), level=_lv(level, lang))
+
+
 def _lv(level, lang):
     return i18n.level_pct(level, lang)
 
@@ -497,6 +525,7 @@ def describe_scores(coverage: pd.DataFrame, min_valid: int, inst: Any, lang: str
     return text(
         "scores",
         lang,
+        k=count_word(len(comps), lang),
         min_valid=min_valid,
         n_all=i18n.integer(c.loc["all", "n_scored"], lang),
         n=i18n.integer(n, lang),
@@ -575,6 +604,7 @@ def describe_model(linear: pd.DataFrame, logistic: pd.DataFrame, inst: Any, lang
     return text(
         "model",
         lang,
+        k=count_word(len(f), lang),
         top=code_label(inst, top["term"], lang),
         b=_n(top["estimate"], lang),
         lv=_lv(level, lang),
@@ -606,6 +636,7 @@ def describe_importance(ri: pd.DataFrame, inst: Any, lang: str) -> str:
     return text(
         "imp",
         lang,
+        k=count_word(len(ri), lang),
         r2=_n(ri.attrs.get("r2", np.nan), lang, 3),
         method=text(
             f"method_{ri.attrs.get('method', 'lmg')}",

@@ -146,3 +146,24 @@ def test_why_a_figure_is_not_estimated_is_said_in_the_reports_language():
     assert t_en.notes[0] == "—: fewer than 30 respondents with every variable"
     assert t_vi.notes[1].startswith("Nhà ở: 3 mẫu lặp")
     assert t_en.notes[1].startswith("Nhà ở: 3 replicate(s)")
+
+
+def test_sentences_count_the_instruments_own_components():
+    """The number of components in a sentence comes from the instrument and the result, not
+    from the text ("five" was written into four sentences)."""
+    for key in ("intro", "scores", "model", "imp"):
+        for lang in ("vi", "en"):
+            assert "five" not in rep.TEXT[key][lang] and "năm" not in rep.TEXT[key][lang].lower()
+    inst = gs.load_instrument("sipas-2017")
+    ri = pd.DataFrame(
+        {
+            "term": ["C1", "C2", "C3"],
+            "share": [0.5, 0.3, 0.2],
+            "share_ci_low": [0.4, 0.2, 0.1],
+            "share_ci_high": [0.6, 0.4, 0.3],
+        }
+    )
+    ri.attrs.update(r2=0.5, method="lmg", replicates=200, level=0.95)
+    assert rep.describe_importance(ri, inst, "en").startswith("Together the three components")
+    assert rep.describe_importance(ri, inst, "vi").startswith("Cả ba thành phần")
+    assert "năm thành phần" in rep.describe_intro(inst, "vi", 0.95)
