@@ -100,6 +100,25 @@ class OverallSpec(_Model):
     en: str = ""
 
 
+class FactSpec(_Model):
+    """A fact of the service published as a share (notebook 04), read off one assessment item.
+
+    A respondent has the fact when the item's answer is one of ``answers`` (a choice) or above
+    ``above`` (a count); the share is taken among the answers in ``among`` (default: every
+    valid answer), and only for respondents whose answer to the item ``only_when`` names
+    (``{column: [codes]}``) is one of those codes (e.g. "no apology" only when the result was
+    late).
+    """
+
+    code: str
+    vi: str
+    en: str
+    answers: list[int] | None = None
+    above: int | None = None
+    among: list[int] | None = None
+    only_when: dict[str, list[int]] | None = None
+
+
 class AssessmentSpec(_Model):
     """An item of fact: a ``count`` (whole number in ``min``..``max``) or a ``choice``."""
 
@@ -111,6 +130,7 @@ class AssessmentSpec(_Model):
     codes: dict[int, Labels] | None = None
     vi: str
     en: str
+    fact: FactSpec | None = None
 
 
 class OptionSpec(_Model):
@@ -118,6 +138,8 @@ class OptionSpec(_Model):
     column: str
     vi: str
     en: str
+    #: the component this option says should improve (stated importance, notebook 04)
+    improves: str | None = None
 
 
 class ExpectationsSpec(_Model):
@@ -305,6 +327,36 @@ class Instrument:
     def assessment(self) -> list[dict[str, Any]]:
         """Assessment items as plain dicts (``code``, ``column``, ``type``, ``codes``, …)."""
         return [a.model_dump(exclude_none=True) for a in self._spec.assessment]
+
+    @property
+    def facts(self) -> list[dict[str, Any]]:
+        """The facts of the service, in the file's order: ``code``, ``column``, ``vi``, ``en``,
+        ``answers`` or ``above``, ``among`` and ``only_when`` (absent keys: not given).
+
+        Examples
+        --------
+        >>> import govsurvey as gs
+        >>> [f["code"] for f in gs.load_instrument("sipas-2017").facts][:2]
+        ['multiple_trips', 'late_result']
+        """
+        return [
+            {"column": a.column, **a.fact.model_dump(exclude_none=True)}
+            for a in self._spec.assessment
+            if a.fact is not None
+        ]
+
+    @property
+    def stated_items(self) -> dict[str, str]:
+        """Component code -> the expectation column saying it should improve.
+
+        Examples
+        --------
+        >>> import govsurvey as gs
+        >>> gs.load_instrument("sipas-2017").stated_items["C4"]
+        'exp_time'
+        """
+        e = self._spec.expectations
+        return {} if e is None else {o.improves: o.column for o in e.options if o.improves}
 
     @property
     def expectation_columns(self) -> list[str]:
@@ -596,6 +648,35 @@ def _check_columns(spec: InstrumentSpec, file: str) -> None:
                 Problem(
                     f"assessment item {a.code} (a choice) has no codes",
                     f"list the codes of {a.code} with their vi and en labels",
+                    file,
+                )
+            )
+        f = a.fact
+        if f is not None and (f.answers is None) == (f.above is None):
+            problems.append(
+                Problem(
+                    f"fact {f.code} of assessment item {a.code} needs one of answers or above",
+                    "give answers: [codes] for a choice, or above: N for a count",
+                    file,
+                )
+            )
+        if f is not None and f.only_when:
+            other = {b.column for b in spec.assessment if b is not a}
+            for col in set(f.only_when) - other:
+                problems.append(
+                    Problem(
+                        f"fact {f.code} is conditioned on {col!r}, not another assessment item",
+                        "name another assessment item's column under only_when",
+                        file,
+                    )
+                )
+    comps = {c.code for c in spec.components}
+    for o in spec.expectations.options if spec.expectations else []:
+        if o.improves is not None and o.improves not in comps:
+            problems.append(
+                Problem(
+                    f"expectation {o.code} improves {o.improves!r}, which is not a component",
+                    f"name one of {', '.join(sorted(comps))}",
                     file,
                 )
             )

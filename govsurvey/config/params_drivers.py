@@ -50,7 +50,7 @@ class DriversOwnParams(BaseModel):
     )
     stated_items: dict[str, str] | None = Field(
         None,
-        description="component code -> its expectations column (default: sipas-2017's exp_*)",
+        description="component code -> its expectations column (default: the instrument's improves:)",
     )
 
     @field_validator("facts_by", "importance_by")

@@ -9,7 +9,7 @@ importance–performance and the facts of the service.
 - :mod:`~govsurvey.drivers.facts`: the facts of the service and what they cost in satisfaction.
 """
 
-from .facts import FACTS, fact_effects, fact_indicators, service_facts
+from .facts import fact_effects, fact_indicators, service_facts
 from .importance import johnson, lmg, relative_importance, weighted_covariances
 from .ipa import available_items, importance_performance, stated_importance
 from .models import glm, ordinal
@@ -17,7 +17,6 @@ from .reliability import Reliability, reliability
 from .scores import clean_scale, component_scores, score_coverage, with_scores
 
 __all__ = [
-    "FACTS",
     "Reliability",
     "available_items",
     "fact_effects",

@@ -1,7 +1,9 @@
 """The facts of the service: what happened to the dossier, and what it costs in satisfaction.
 
 The plans promise concrete things — one trip per dossier, results on time, an apology when
-late, no harassment, no informal payment. :func:`service_facts` estimates how often each
+late, no harassment, no informal payment. The instrument file says which facts it asks and how
+each is read off its item (``fact:`` under an assessment item, :attr:`Instrument.facts`); nothing
+here knows them. :func:`service_facts` estimates how often each
 promise was broken (design-based shares with logit intervals, for the population and by
 domain); :func:`fact_effects` estimates how each fact moves satisfaction: the design-based
 difference in the share satisfied overall (answers 4–5) between people with and without the
@@ -20,32 +22,7 @@ from ..errors import InputError
 from ..results import logit_interval
 from .models import glm
 
-__all__ = ["FACTS", "fact_indicators", "service_facts", "fact_effects", "with_columns"]
-
-#: fact -> (assessment column, English and Vietnamese label, what the share measures)
-FACTS: dict[str, dict[str, str]] = {
-    "multiple_trips": {
-        "column": "trips",
-        "en": "More than one trip",
-        "vi": "Phải đi lại nhiều hơn một lần",
-    },
-    "late_result": {"column": "late_result", "en": "Result late", "vi": "Trả kết quả trễ hẹn"},
-    "no_apology_when_late": {
-        "column": "apology",
-        "en": "No apology when late",
-        "vi": "Trễ hẹn mà không có thư xin lỗi",
-    },
-    "harassment": {
-        "column": "harassment",
-        "en": "Official caused trouble",
-        "vi": "Công chức gây phiền hà, sách nhiễu",
-    },
-    "informal_payment": {
-        "column": "informal_payment",
-        "en": "Asked for money outside the rules",
-        "vi": "Công chức vòi vĩnh, đòi tiền ngoài quy định",
-    },
-}
+__all__ = ["fact_indicators", "service_facts", "fact_effects", "with_columns"]
 
 
 def with_columns(design, columns: pd.DataFrame | dict):
@@ -70,45 +47,72 @@ def with_columns(design, columns: pd.DataFrame | dict):
     return new
 
 
-def fact_indicators(data: pd.DataFrame) -> pd.DataFrame:
-    """0/1 indicators of each fact (NaN where it does not apply or was not answered).
+def fact_indicators(data: pd.DataFrame, instrument) -> pd.DataFrame:
+    """0/1 indicators of each fact of the instrument (NaN where it does not apply or was not
+    answered).
 
-    ``multiple_trips`` = trips > 1 (trips a whole number ≥ 1); ``late_result`` = 1 (yes) of
-    1/2; ``no_apology_when_late`` = 2 (no) of 1/2, only for late results (code 0 = not late is
-    not applicable); ``harassment`` and ``informal_payment`` = 1 (yes) of 1/2.
+    A fact read off a count is 1 when the count is above its ``above`` (among counts within
+    the item's min..max); one read off a choice is 1 when the answer is one of its ``answers``
+    (among its ``among`` codes, default all the item's codes); ``only_when`` keeps it to the
+    respondents whose answer to another item is one of the codes given.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Holds the assessment columns.
+    instrument : Instrument
+        Its :attr:`~govsurvey.config.instrument.Instrument.facts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per fact code, rows aligned with ``data``.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
     >>> df = pd.DataFrame({"trips": [1, 3], "late_result": [2, 1], "apology": [0, 2],
     ...                    "harassment": [2, 9], "informal_payment": [2, 2]})
-    >>> fact_indicators(df).to_dict("list")["no_apology_when_late"]
-    [nan, 1.0]
+    >>> ind = fact_indicators(df, gs.load_instrument("sipas-2017"))
+    >>> ind["no_apology_when_late"].tolist(), ind["multiple_trips"].tolist()
+    ([nan, 1.0], [0.0, 1.0])
     """
-    need = [f["column"] for f in FACTS.values()]
+    facts = instrument.facts
+    items = {a["column"]: a for a in instrument.assessment}
+    need = list(
+        dict.fromkeys(
+            [f["column"] for f in facts] + [c for f in facts for c in f.get("only_when", {})]
+        )
+    )
     missing = [c for c in need if c not in data.columns]
     if missing:
         raise InputError.one(
             f"the facts of the service need column(s) {', '.join(missing)}",
-            "use a file with the instrument's assessment items (trips, late_result, apology, "
-            "harassment, informal_payment)",
+            "use a file with the instrument's assessment items ("
+            + ", ".join(need)
+            + "), or an instrument without facts",
             column=missing[0],
         )
     num = data[need].apply(pd.to_numeric, errors="coerce").astype("float64")
     out = pd.DataFrame(index=data.index)
-    t = num["trips"]
-    out["multiple_trips"] = np.where(t >= 1, (t > 1).astype(float), np.nan)
-    for key in ("late_result", "harassment", "informal_payment"):
-        v = num[FACTS[key]["column"]]
-        out[key] = np.where(v.isin([1, 2]), (v == 1).astype(float), np.nan)
-    a = num["apology"]
-    late = num["late_result"] == 1
-    out["no_apology_when_late"] = np.where(late & a.isin([1, 2]), (a == 2).astype(float), np.nan)
-    return out[list(FACTS)]
+    for f in facts:
+        v, item = num[f["column"]], items[f["column"]]
+        if "above" in f:
+            lo, hi = item.get("min", -np.inf), item.get("max", np.inf)
+            valid = v.between(lo, hi)
+            has = v > f["above"]
+        else:
+            valid = v.isin(f.get("among", list(item.get("codes", {}))))
+            has = v.isin(f["answers"])
+        for col, codes in f.get("only_when", {}).items():
+            valid &= num[col].isin(codes)
+        out[f["code"]] = np.where(valid, has.astype(float), np.nan)
+    return out
 
 
 def service_facts(
     design,
+    instrument,
     by: str | Sequence[str] | None = None,
     min_cell: int = 30,
     level: float = 0.95,
@@ -119,6 +123,8 @@ def service_facts(
     ----------
     design : Design or ReplicateDesign
         Its data holds the assessment columns.
+    instrument : Instrument
+        Says which facts there are (:func:`fact_indicators`).
     by : str or list of str, optional
         Domain columns (district, field, …).
     min_cell : int, default 30
@@ -135,34 +141,35 @@ def service_facts(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
+    >>> import numpy as np, pandas as pd, govsurvey as gs
     >>> from govsurvey.design import Design
     >>> df = pd.DataFrame({"trips": [1, 2, 1, 1] * 25, "late_result": [2, 2, 1, 2] * 25,
     ...                    "apology": [0, 0, 1, 0] * 25, "harassment": 2,
     ...                    "informal_payment": 2})
-    >>> f = service_facts(Design(df), min_cell=10)
+    >>> f = service_facts(Design(df), gs.load_instrument("sipas-2017"), min_cell=10)
     >>> f.set_index("variable").loc["multiple_trips", "estimate"]
     np.float64(25.0)
     """
-    ind = fact_indicators(design.data)
+    ind = fact_indicators(design.data, instrument)
+    codes = list(ind.columns)
     d = with_columns(design, ind)
-    res = d.mean(list(FACTS), by=by, level=level)
+    res = d.mean(codes, by=by, level=level)
     by_cols = [
         c
         for c in res.columns
         if c not in ("variable", "estimate", "se", "ci_low", "ci_high", "df", "n", "deff")
     ]
     # n is rows in the domain; count the respondents to whom each fact applies
-    keys = [ind[c].notna() for c in FACTS]
+    keys = [ind[c].notna() for c in codes]
     if by_cols:
-        cnt = pd.concat(keys, axis=1).set_axis(list(FACTS), axis=1)
+        cnt = pd.concat(keys, axis=1).set_axis(codes, axis=1)
         cnt[by_cols] = design.data[by_cols].to_numpy() if by else None
-        n_app = cnt.groupby(by_cols, observed=True)[list(FACTS)].sum().reset_index()
+        n_app = cnt.groupby(by_cols, observed=True)[codes].sum().reset_index()
         n_app = n_app.melt(id_vars=by_cols, var_name="variable", value_name="n_applies")
         res = res.merge(n_app, on=[*by_cols, "variable"], how="left")
     else:
         res["n_applies"] = res["variable"].map(
-            {c: int(k.sum()) for c, k in zip(FACTS, keys, strict=True)}
+            {c: int(k.sum()) for c, k in zip(codes, keys, strict=True)}
         )
     res["n_applies"] = res["n_applies"].fillna(0).astype(np.int64)
     p = res["estimate"].to_numpy(float)
@@ -181,13 +188,7 @@ def service_facts(
     return out.reset_index(drop=True)
 
 
-def fact_effects(
-    design,
-    instrument=None,
-    outcome: str = "overall",
-    satisfied: Sequence[int] = (4, 5),
-    level: float = 0.95,
-) -> pd.DataFrame:
+def fact_effects(design, instrument, level: float = 0.95) -> pd.DataFrame:
     """How each fact moves overall satisfaction: difference in the share satisfied, in points.
 
     For each fact a design-based linear model ``100 * satisfied ~ fact`` on the respondents to
@@ -198,10 +199,8 @@ def fact_effects(
     Parameters
     ----------
     design : Design or ReplicateDesign
-    instrument : Instrument, optional
-        Gives the overall column and satisfied answers; else ``outcome`` and ``satisfied``.
-    outcome : str
-    satisfied : sequence of int
+    instrument : Instrument
+        Gives the facts, the overall column, its scale and the satisfied answers.
     level : float
 
     Returns
@@ -210,15 +209,15 @@ def fact_effects(
         ``[variable, estimate, se, ci_low, ci_high, df, p_value, n, share_with, share_without,
         status, adjusted, adjusted_ci_low, adjusted_ci_high]`` (``variable`` = the fact).
         ``adjusted`` is the fact's coefficient in one model with all the facts that apply to
-        everyone (trips, late, harassment, informal payment), i.e. the gap with the others
-        held fixed; NaN for the apology, which applies only to late results.:
+        everyone (those without ``only_when``), i.e. the gap with the others held fixed; NaN
+        for a fact that applies only to some (the apology, only for late results).
         ``share_with`` / ``share_without`` are the percentages satisfied in the two groups.
         ``status`` is ``"estimated"``, or ``"no_variation"`` when everyone gave the same
         answer (no comparison).
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
+    >>> import numpy as np, pandas as pd, govsurvey as gs
     >>> from govsurvey.design import Design
     >>> rng = np.random.default_rng(0)
     >>> n = 400
@@ -227,25 +226,24 @@ def fact_effects(
     ...     "apology": np.where(late, 1 + (rng.random(n) < 0.5), 0),
     ...     "harassment": 2 - (rng.random(n) < 0.1), "informal_payment": 2 - (rng.random(n) < .1),
     ...     "overall": np.where(late, 3, 4), "psu": np.arange(n)})
-    >>> e = fact_effects(Design(df, psu="psu"))
+    >>> e = fact_effects(Design(df, psu="psu"), gs.load_instrument("sipas-2017"))
     >>> round(float(e.set_index("variable").loc["late_result", "estimate"]), 1)
     -100.0
     """
-    if instrument is not None:
-        outcome = instrument.overall_column
-        satisfied = instrument.satisfied
+    outcome, satisfied = instrument.overall_column, instrument.satisfied
     if outcome not in design.data.columns:
         raise InputError.one(
             f"the overall satisfaction column {outcome!r} is not in the data",
             "name the overall item's column",
             column=outcome,
         )
-    ind = fact_indicators(design.data)
+    ind = fact_indicators(design.data, instrument)
     o = pd.to_numeric(design.data[outcome], errors="coerce").astype("float64")
-    sat = np.where(o.between(1, 5), 100.0 * o.isin(list(satisfied)), np.nan)
+    on_scale = o.between(instrument.scale_min, instrument.scale_max)
+    sat = np.where(on_scale, 100.0 * o.isin(list(satisfied)), np.nan)
     d = with_columns(design, ind.assign(_gs_satisfied=sat))
     rows = []
-    for fact in FACTS:  # one model per fact (five), not a loop over rows
+    for fact in ind.columns:  # one model per fact, not a loop over rows
         used = ind[fact].notna() & np.isfinite(sat)
         vals = ind.loc[used, fact]
         if vals.nunique() < 2:
@@ -278,12 +276,10 @@ def fact_effects(
             }
         )
     out = pd.DataFrame(rows)
-    joint = [
-        f
-        for f in FACTS
-        if f != "no_apology_when_late" and out.set_index("variable").loc[f, "status"] == "estimated"
-    ]
-    adj = {f: (np.nan, np.nan, np.nan) for f in FACTS}
+    everyone = [f["code"] for f in instrument.facts if not f.get("only_when")]
+    status = out.set_index("variable")["status"]
+    joint = [f for f in everyone if status[f] == "estimated"]
+    adj = {f: (np.nan, np.nan, np.nan) for f in ind.columns}
     if len(joint) >= 2:
         # adjusted: one model with the facts that apply to everyone (the apology applies only
         # to late results, so it keeps its own comparison among them)

@@ -30,7 +30,6 @@ from ..results import logit_interval
 
 __all__ = [
     "QUADRANTS",
-    "STATED_ITEMS",
     "available_items",
     "importance_performance",
     "stated_importance",
@@ -44,24 +43,16 @@ QUADRANTS = (
     "not_determined",
 )
 
-#: sipas-2017: component -> the expectation item that states it should improve
-STATED_ITEMS = {
-    "C1": "exp_facilities",
-    "C2": "exp_procedures",
-    "C3": "exp_attitude",
-    "C4": "exp_time",
-    "C5": "exp_feedback",
-}
 
-
-def available_items(data: pd.DataFrame, items: Mapping[str, str] | None = None) -> dict:
+def available_items(data: pd.DataFrame, items: Mapping[str, str]) -> dict:
     """The expectations items the data hold (``exp_*`` are optional in a survey file).
 
     Parameters
     ----------
     data : DataFrame
-    items : mapping, optional
-        Component code -> its 0/1 expectation column (default :data:`STATED_ITEMS`).
+    items : mapping
+        Component code -> its 0/1 expectation column (the instrument's
+        :attr:`~govsurvey.config.instrument.Instrument.stated_items`, or the parameters').
 
     Returns
     -------
@@ -71,23 +62,21 @@ def available_items(data: pd.DataFrame, items: Mapping[str, str] | None = None) 
     Examples
     --------
     >>> import pandas as pd
-    >>> available_items(pd.DataFrame({"exp_time": [1, 0]}))
+    >>> available_items(pd.DataFrame({"exp_time": [1, 0]}), {"C4": "exp_time", "C5": "exp_x"})
     {'C4': 'exp_time'}
     """
-    items = dict(STATED_ITEMS if items is None else items)
+    items = dict(items)
     return {k: c for k, c in items.items() if c in data.columns and data[c].notna().any()}
 
 
-def stated_importance(
-    design, items: Mapping[str, str] | None = None, level: float = 0.95
-) -> pd.DataFrame:
+def stated_importance(design, items: Mapping[str, str], level: float = 0.95) -> pd.DataFrame:
     """Share of respondents who name each component's improvement as wanted most.
 
     Parameters
     ----------
     design : Design or ReplicateDesign
-    items : mapping, optional
-        Component code -> its 0/1 expectation column (default :data:`STATED_ITEMS`).
+    items : mapping
+        Component code -> its 0/1 expectation column (e.g. the instrument's ``stated_items``).
     level : float
 
     Returns
@@ -104,7 +93,7 @@ def stated_importance(
     >>> stated_importance(Design(df), {"A": "e1", "B": "e2"})["estimate"].tolist()
     [50.0, 25.0]
     """
-    items = dict(STATED_ITEMS if items is None else items)
+    items = dict(items)
     missing = [c for c in items.values() if c not in design.data.columns]
     if missing:
         raise InputError.one(

@@ -456,17 +456,17 @@ def quadrant_label(quadrant: str, lang: str) -> str:
     return text(f"q_{quadrant}", lang)
 
 
-def fact_label(fact: str, lang: str) -> str:
-    """The reader's name of a fact of the service.
+def fact_label(inst: Any, fact: str, lang: str) -> str:
+    """The reader's name of a fact of the service, from the instrument.
 
     Examples
     --------
-    >>> fact_label("late_result", "vi")
+    >>> import govsurvey as gs
+    >>> fact_label(gs.load_instrument("sipas-2017"), "late_result", "vi")
     'Trả kết quả trễ hẹn'
     """
-    from .facts import FACTS
-
-    return FACTS[fact][lang] if fact in FACTS else fact
+    names = {f["code"]: f[lang] for f in inst.facts}
+    return names.get(fact, fact)
 
 
 def _n(x, lang, digits=2):
@@ -706,15 +706,16 @@ def describe_ipa(ipa: pd.DataFrame, inst: Any, lang: str) -> str:
     return out
 
 
-def describe_facts(facts: pd.DataFrame, lang: str, level: float = 0.95) -> str:
+def describe_facts(facts: pd.DataFrame, inst: Any, lang: str, level: float = 0.95) -> str:
     """Each fact's share with its interval.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
     >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.61], "ci_low": [7.7],
     ...                   "ci_high": [9.6]})
-    >>> describe_facts(f, "vi")
+    >>> describe_facts(f, inst, "vi")
     'Trả kết quả trễ hẹn: 8,61% (KTC 95% từ 7,70% đến 9,60%).'
     """
     f = facts.dropna(subset=["estimate"])
@@ -722,7 +723,7 @@ def describe_facts(facts: pd.DataFrame, lang: str, level: float = 0.95) -> str:
         text(
             "fact_part",
             lang,
-            label=fact_label(r.variable, lang),
+            label=fact_label(inst, r.variable, lang),
             value=i18n.pct(r.estimate, lang),
             lv=_lv(level, lang),
             lo=i18n.pct(r.ci_low, lang),
@@ -733,16 +734,17 @@ def describe_facts(facts: pd.DataFrame, lang: str, level: float = 0.95) -> str:
     return text("facts", lang, parts="; ".join(parts))
 
 
-def describe_effects(effects: pd.DataFrame, lang: str, level: float = 0.95) -> str:
+def describe_effects(effects: pd.DataFrame, inst: Any, lang: str, level: float = 0.95) -> str:
     """The largest satisfaction gap and the facts whose gap is not shown.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
     >>> e = pd.DataFrame({"variable": ["late_result", "harassment"], "estimate": [-22.1, -1.0],
     ...     "ci_low": [-25.0, -4.0], "ci_high": [-19.0, 2.0], "share_with": [67.0, 88.0],
     ...     "share_without": [89.1, 89.0]})
-    >>> describe_effects(e, "en").endswith(
+    >>> describe_effects(e, inst, "en").endswith(
     ...     'For Official caused trouble the difference is not shown (the interval includes zero).')
     True
     """
@@ -750,14 +752,14 @@ def describe_effects(effects: pd.DataFrame, lang: str, level: float = 0.95) -> s
     top = f.loc[f["estimate"].idxmin()]
     ns = f[(f["ci_low"] <= 0) & (f["ci_high"] >= 0)]["variable"]
     others = (
-        text("effects_ns", lang, names=", ".join(fact_label(x, lang) for x in ns))
+        text("effects_ns", lang, names=", ".join(fact_label(inst, x, lang) for x in ns))
         if len(ns)
         else ""
     )
     return text(
         "effects",
         lang,
-        top=fact_label(top["variable"], lang),
+        top=fact_label(inst, top["variable"], lang),
         d=i18n.signed(top["estimate"], lang),
         lv=_lv(level, lang),
         lo=i18n.signed(top["ci_low"], lang),
@@ -940,6 +942,7 @@ def ipa_table(ipa: pd.DataFrame, inst: Any, lang: str, level: float) -> Table:
 
 def facts_table(
     facts: pd.DataFrame,
+    inst: Any,
     lang: str,
     level: float,
     by: str | None = None,
@@ -951,10 +954,11 @@ def facts_table(
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
     >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
     ...                   "ci_high": [9.6], "n": [4458]})
-    >>> facts_table(f, "en", 0.95).frame.iloc[0].tolist()
+    >>> facts_table(f, inst, "en", 0.95).frame.iloc[0].tolist()
     ['Result late', '8.60%', '7.70% – 9.60%', '4,458']
     """
     T = lambda k: text(k, lang, level=_lv(level, lang))  # noqa: E731
@@ -962,7 +966,7 @@ def facts_table(
     if by is None:
         frame = pd.DataFrame(
             {
-                T("col_fact"): [fact_label(x, lang) for x in facts["variable"]],
+                T("col_fact"): [fact_label(inst, x, lang) for x in facts["variable"]],
                 T("col_share_dossiers"): [i18n.pct(v, lang) for v in facts["estimate"]],
                 T("col_ci"): [
                     _ci(a, b, lang, pct=True)
@@ -989,28 +993,29 @@ def facts_table(
     grid = facts.assign(cell=cells).pivot(index=by, columns="variable", values="cell")
     grid = grid[[c for c in facts["variable"].unique()]]
     grid = grid.loc[sorted(grid.index, key=vi_key)]
-    grid.columns = [fact_label(c, lang) for c in grid.columns]
+    grid.columns = [fact_label(inst, c, lang) for c in grid.columns]
     frame = grid.reset_index().rename(columns={by: by_label or by})
     notes = [*notes, text("ci_note", lang, level=_lv(level, lang))]
     return Table(frame, caption or text("tab_facts", lang), notes, list(frame.columns[1:]))
 
 
-def effects_table(effects: pd.DataFrame, lang: str, level: float) -> Table:
+def effects_table(effects: pd.DataFrame, inst: Any, lang: str, level: float) -> Table:
     """Difference in the share satisfied with and without each fact.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
     >>> e = pd.DataFrame({"variable": ["late_result"], "estimate": [-22.1], "ci_low": [-25.0],
     ...     "ci_high": [-19.0], "p_value": [0.0001], "share_with": [67.0],
     ...     "share_without": [89.1], "n": [4400]})
-    >>> effects_table(e, "en", 0.95).frame.iloc[0, 1]
+    >>> effects_table(e, inst, "en", 0.95).frame.iloc[0, 1]
     '−22.10'
     """
     T = lambda k: text(k, lang, level=_lv(level, lang))  # noqa: E731
     frame = pd.DataFrame(
         {
-            T("col_fact"): [fact_label(x, lang) for x in effects["variable"]],
+            T("col_fact"): [fact_label(inst, x, lang) for x in effects["variable"]],
             T("col_diff"): [i18n.signed(v, lang) for v in effects["estimate"]],
             T("col_ci"): [
                 _ci(a, b, lang) for a, b in zip(effects["ci_low"], effects["ci_high"], strict=True)
@@ -1095,21 +1100,23 @@ def alt_ipa(ipa: pd.DataFrame, inst: Any, lang: str) -> str:
     return text("alt_ipa", lang, parts="; ".join(parts))
 
 
-def alt_facts(frame: pd.DataFrame, lang: str, signed: bool = False) -> str:
+def alt_facts(frame: pd.DataFrame, inst: Any, lang: str, signed: bool = False) -> str:
     """Alt text of :func:`~govsurvey.drivers.plots.facts_plot`.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import pandas as pd, govsurvey as gs
+    >>> inst = gs.load_instrument("sipas-2017")
     >>> f = pd.DataFrame({"variable": ["late_result"], "estimate": [8.6], "ci_low": [7.7],
     ...                   "ci_high": [9.6]})
-    >>> alt_facts(f, "en")
+    >>> alt_facts(f, inst, "en")
     'Dot plot with intervals: Result late 8.60% (7.70% – 9.60%).'
     """
     f = frame.dropna(subset=["estimate"])
     fmt = (lambda v: i18n.signed(v, lang)) if signed else (lambda v: i18n.pct(v, lang))
     parts = [
-        f"{fact_label(r.variable, lang)} {fmt(r.estimate)} ({fmt(r.ci_low)} – {fmt(r.ci_high)})"
+        f"{fact_label(inst, r.variable, lang)} {fmt(r.estimate)} "
+        f"({fmt(r.ci_low)} – {fmt(r.ci_high)})"
         for r in f.itertuples()
     ]
     return text("alt_facts", lang, parts="; ".join(parts))

@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import govsurvey as gs
+from govsurvey.config.instrument import load_instrument
 from govsurvey.design import Design
 from govsurvey.drivers import (
     fact_effects,
@@ -19,6 +21,7 @@ from govsurvey.drivers import (
     stated_importance,
     with_scores,
 )
+from govsurvey.drivers.report import fact_label
 from govsurvey.errors import InputError
 
 DATA = Path(__file__).parent.parent.parent / "data" / "synthetic" / "responses.csv"
@@ -83,7 +86,7 @@ def test_ipa_on_the_embedded_data(embedded):
     inst, d = embedded
     ri = relative_importance(d, "overall_score ~ C1 + C2 + C3 + C4 + C5", replicates=60, seed=5)
     idx = gs.sipas_index(d, inst)
-    st = stated_importance(d)
+    st = stated_importance(d, inst.stated_items)
     ipa = importance_performance(ri, idx, st)
     assert list(ipa["component"]) == ["C1", "C2", "C3", "C4", "C5"]
     comp = idx[idx["level"] == "component"].set_index("code")
@@ -114,18 +117,19 @@ def test_fact_indicators_follow_the_instrument_codes():
             "informal_payment": [1, 2, 2, np.nan],
         }
     )
-    ind = fact_indicators(df)
+    SIPAS = gs.load_instrument("sipas-2017")
+    ind = fact_indicators(df, SIPAS)
     assert ind["multiple_trips"].tolist()[:2] == [0.0, 1.0] and np.isnan(ind.iloc[2, 0])
     assert ind["late_result"].tolist()[:3] == [0.0, 1.0, 1.0] and np.isnan(ind.iloc[3, 1])
     assert np.isnan(ind.loc[0, "no_apology_when_late"])  # not late: does not apply
     assert ind["no_apology_when_late"].tolist()[1:3] == [0.0, 1.0]
     with pytest.raises(InputError, match="trips"):
-        fact_indicators(df.drop(columns="trips"))
+        fact_indicators(df.drop(columns="trips"), SIPAS)
 
 
 def test_service_facts_are_design_based_shares_with_small_domains_na(embedded):
     inst, d = embedded
-    f = service_facts(d).set_index("variable")
+    f = service_facts(d, inst).set_index("variable")
     late = d.data["late_result"].astype("float64").map({1.0: 1.0, 2.0: 0.0})
     m = Design(
         d.data.assign(x=late),
@@ -136,7 +140,7 @@ def test_service_facts_are_design_based_shares_with_small_domains_na(embedded):
     ).mean("x")
     assert f.loc["late_result", "estimate"] == pytest.approx(100 * m["estimate"].iloc[0])
     assert f.loc["late_result", "se"] == pytest.approx(100 * m["se"].iloc[0])
-    by = service_facts(d, by="district", min_cell=30)
+    by = service_facts(d, inst, by="district", min_cell=30)
     small = by["n"] < 30
     assert small.any() and by.loc[small, "estimate"].isna().all()
     assert by.loc[small, "status"].eq("small_cell").all()
@@ -181,7 +185,7 @@ def test_bad_ipa_input():
 def test_adjusted_fact_effects_are_the_joint_model(embedded):
     inst, d = embedded
     e = fact_effects(d, inst).set_index("variable")
-    ind = fact_indicators(d.data)
+    ind = fact_indicators(d.data, inst)
     o = d.data["overall"].astype("float64")
     sat = np.where(o.between(1, 5), 100.0 * o.isin([4, 5]), np.nan)
     dd = Design(
@@ -198,3 +202,65 @@ def test_adjusted_fact_effects_are_the_joint_model(embedded):
         e.loc[joint, "adjusted_ci_low"], fit.loc[joint, "ci_low"], rtol=1e-10
     )
     assert np.isnan(e.loc["no_apology_when_late", "adjusted"])
+
+
+def test_the_facts_come_from_the_instrument_file(tmp_path):
+    """Another instrument's facts (other columns, codes and conditions) are read from its own
+    file: nothing in the drivers package names SIPAS's facts."""
+    raw = yaml.safe_load(Path(load_instrument("sipas-2017").path).read_text(encoding="utf-8"))
+    raw["name"] = "other"
+    raw["assessment"] = [
+        {
+            "code": "A1",
+            "column": "visits",
+            "type": "count",
+            "min": 0,
+            "max": 9,
+            "vi": "Số lần",
+            "en": "Visits",
+            "fact": {"code": "three_or_more", "above": 2, "vi": "Từ ba lần", "en": "Three or more"},
+        },
+        {
+            "code": "A2",
+            "column": "queue",
+            "type": "choice",
+            "codes": {
+                1: {"vi": "Dài", "en": "Long"},
+                2: {"vi": "Ngắn", "en": "Short"},
+                3: {"vi": "Không xếp hàng", "en": "No queue"},
+            },
+            "vi": "Xếp hàng",
+            "en": "Queue",
+            "fact": {
+                "code": "long_queue",
+                "answers": [1],
+                "among": [1, 2],
+                "only_when": {"visits": [1, 2, 3, 4, 5, 6, 7, 8, 9]},
+                "vi": "Xếp hàng dài",
+                "en": "Long queue",
+            },
+        },
+    ]
+    f = tmp_path / "other.yaml"
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    other = load_instrument(f)
+    assert [x["code"] for x in other.facts] == ["three_or_more", "long_queue"]
+    df = pd.DataFrame({"visits": [0, 1, 3, 12], "queue": [1, 1, 3, 2]})
+    ind = fact_indicators(df, other)
+    assert ind["three_or_more"].tolist()[:3] == [0.0, 0.0, 1.0] and np.isnan(ind.iloc[3, 0])
+    # visits 0: not applicable; queue 3 (no queue): not among 1-2; visits 12: off the count
+    assert np.isnan(ind.iloc[0, 1]) and ind.iloc[1, 1] == 1.0
+    assert ind["long_queue"].isna().tolist() == [True, False, True, True]
+    assert fact_label(other, "long_queue", "vi") == "Xếp hàng dài"
+    bad = dict(
+        raw, assessment=[dict(raw["assessment"][0], fact={"code": "x", "vi": "x", "en": "x"})]
+    )
+    f.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="needs one of answers or above"):
+        load_instrument(f)
+    bad = dict(raw)
+    bad["expectations"] = dict(raw["expectations"])
+    bad["expectations"]["options"] = [dict(raw["expectations"]["options"][0], improves="C9")]
+    f.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="improves 'C9', which is not a component"):
+        load_instrument(f)

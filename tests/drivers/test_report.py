@@ -40,8 +40,9 @@ def test_numbers_are_written_as_the_sources_publish_them():
     f = pd.DataFrame(
         {"variable": ["late_result"], "estimate": [8.614], "ci_low": [7.7], "ci_high": [9.6]}
     )
-    assert "8,61%" in rep.describe_facts(f, "vi") and "8.61%" in rep.describe_facts(f, "en")
     inst = gs.load_instrument("sipas-2017")
+    assert "8,61%" in rep.describe_facts(f, inst, "vi")
+    assert "8.61%" in rep.describe_facts(f, inst, "en")
     ri = pd.DataFrame(
         {
             "term": ["C1", "C2"],
