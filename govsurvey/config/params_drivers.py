@@ -50,7 +50,8 @@ class DriversOwnParams(BaseModel):
     )
     stated_items: dict[str, str] | None = Field(
         None,
-        description="component code -> its expectations column (default: the instrument's improves:)",
+        description="component code -> its expectations column (default: the instrument's "
+        "improves: of each expectation option)",
     )
 
     @field_validator("facts_by", "importance_by")
