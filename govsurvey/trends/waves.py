@@ -14,6 +14,20 @@ A change or a trend is a linear (or, for a relative change, smooth) function of 
 figures. Its influence values are those of the period figures (which the index hands to the
 engine) times the contrast's coefficients, and its variance is the combined design's
 :meth:`~govsurvey.design.Design.variance` of them: no second variance code.
+
+Waves of replicate designs (:class:`~govsurvey.design.ReplicateDesign`: JK1, JKn, bootstrap,
+BRR, Fay, a producer's weights) are estimated by replication instead:
+
+- independent waves: each wave keeps its own replicate design; a figure, change or trend is
+  evaluated with one wave's replicate in place of that wave's full-sample figures (the other
+  waves at theirs), and its variance is the sum over waves of each wave's replicate variance
+  (that wave's own type, scale, rscales and ``mse``) — for a linear contrast, ``Σ c_t² V_t``;
+- ``shared_psus=True``: the waves' replicate weights must be aligned on the shared PSUs (the
+  same replicate column perturbs the same ward in every wave, as when the replicates were made
+  once on the combined sample); they are stacked into one combined replicate design and every
+  figure, change and trend is evaluated on each of its replicates (R's ``svytotal(...,
+  return.replicates = TRUE)`` then ``svycontrast``). Waves whose replicates differ in number,
+  type or scale, or do not perturb a shared ward alike, cannot be aligned: one message says why.
 """
 
 from __future__ import annotations
@@ -26,12 +40,12 @@ import numpy as np
 import pandas as pd
 
 from ..config.instrument import Component, Instrument, load_instrument
-from ..design import Design, group_sum
+from ..design import Design, ReplicateDesign, group_sum
 from ..design.engine import Columns, as_list, make_domains
 from ..errors import InputError
 from ..index import IndexModel, index_model
 from ..inference import one_sided, welch_df
-from ..results import domain_name, t_quantile
+from ..results import SmoothEstimate, domain_name, t_quantile
 
 __all__ = ["Waves", "common_instrument"]
 
@@ -79,6 +93,22 @@ class _Stacked:
             else:
                 out[rows] = np.asarray(last.adjust(part), dtype=float) * self.weights[rows, None]
         return out
+
+
+def _no_influence(T: np.ndarray, cols: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Replicate designs take no influence values (the engine does not call this)."""
+    return np.zeros((len(cols), np.shape(T)[-1]))
+
+
+@dataclasses.dataclass(eq=False)
+class _RepGroup:
+    """Waves of replicate designs estimated together: one wave (independent waves), or all of
+    them (aligned on shared PSUs) in one replicate design over the rows ``rows`` of the stack.
+    """
+
+    periods: list[int]
+    rows: np.ndarray
+    design: ReplicateDesign
 
 
 def _as_instrument(inst: Instrument | str) -> Instrument:
@@ -186,6 +216,30 @@ def stage_population(d: Design, k: int) -> np.ndarray:
     return n_row / v
 
 
+def _rep_copy(
+    like: ReplicateDesign, weights: list[np.ndarray], ds: list[ReplicateDesign]
+) -> ReplicateDesign:
+    """A replicate design over a frame of its own holding the stacked replicate weights of
+    ``ds`` (``like``'s type, scale, rscales and ``mse``), to which the waves add their cells.
+    """
+    A = np.vstack(weights)
+    w = np.concatenate([d.weight_values for d in ds])
+    cols = [f"_gs_r{j}" for j in range(A.shape[1])]
+    frame = pd.DataFrame(A, columns=cols)
+    frame["_gs_w"] = w
+    return ReplicateDesign(
+        frame,
+        weights="_gs_w",
+        replicate_weights=cols,
+        type=like.type,
+        scale=like.scale,
+        rscales=like.rscales,
+        mse=like.mse,
+        fay_rho=0.0 if like.type == "fay" else None,  # the scale is given: rho is not used
+        df=like.df if len(ds) == 1 else None,
+    )
+
+
 class Waves:
     """Surveys of the same instrument in several periods, analysed as one combined design.
 
@@ -198,6 +252,16 @@ class Waves:
         ``False`` (default): independent samples, zero covariance between periods.
         ``True``: the same PSU ids in two periods are the same PSU (wards surveyed again), in
         the same stratum; the covariance between periods comes from them.
+    psu : str, optional
+        For replicate designs declared as sharing PSUs: the column of every wave's data that
+        holds the PSU id (the ward code), with which the replicate weights' alignment on the
+        shared PSUs is checked. Taylor designs carry their PSUs already.
+
+    Notes
+    -----
+    Replicate designs (all periods, or none): see the module's description. Independent
+    replicate waves may each have their own type and count of replicates; waves sharing PSUs
+    need replicate weights made once on the combined sample.
 
     Examples
     --------
@@ -216,7 +280,12 @@ class Waves:
     True
     """
 
-    def __init__(self, designs: Mapping[Hashable, Design], shared_psus: bool = False) -> None:
+    def __init__(
+        self,
+        designs: Mapping[Hashable, Design | ReplicateDesign],
+        shared_psus: bool = False,
+        psu: str | None = None,
+    ) -> None:
         if not isinstance(designs, Mapping) or len(designs) == 0:
             raise InputError.one(
                 "Waves takes a mapping period -> design, e.g. {2021: d21, 2022: d22}",
@@ -238,21 +307,46 @@ class Waves:
                     "drop the period, or give it the design of its survey's respondents",
                     value=p,
                 )
-            if not isinstance(d, Design):
+            if not isinstance(d, Design | ReplicateDesign):
                 raise InputError.one(
-                    f"period {p!r} is a {type(d).__name__}, not a gs.Design (Taylor linearisation)",
-                    "build each period's design with gs.Design(...); replicate designs of "
-                    "several periods cannot be combined into one",
+                    f"period {p!r} is a {type(d).__name__}, not a survey design",
+                    "build each period's design with gs.Design(...) or gs.ReplicateDesign(...)",
                     value=p,
+                    what_vi=f"kỳ {p!r} là một {type(d).__name__}, không phải một thiết kế khảo sát",
+                    fix_vi="dựng thiết kế của mỗi kỳ bằng gs.Design(...) hoặc "
+                    "gs.ReplicateDesign(...)",
                 )
             if len(d.data) == 0:
-                raise InputError.one(f"period {p!r} has no respondents", "drop it", value=p)
+                raise InputError.one(
+                    f"period {p!r} has no respondents",
+                    "drop the period, or give it the design of its survey's respondents",
+                    value=p,
+                    what_vi=f"kỳ {p!r} không có người trả lời",
+                    fix_vi="bỏ kỳ đó, hoặc đưa vào thiết kế gồm những người đã trả lời của "
+                    "cuộc khảo sát kỳ đó",
+                )
+        kinds = {isinstance(designs[p], ReplicateDesign) for p in periods}
+        if len(kinds) > 1:
+            reps = [str(p) for p in periods if isinstance(designs[p], ReplicateDesign)]
+            raise InputError.one(
+                "some periods are replicate designs and others Taylor designs "
+                f"(replicate: {', '.join(reps)})",
+                "give every period the same kind of design: all gs.Design (linearisation), or "
+                "all replicate designs (e.g. d.replicate('jkn') for each period)",
+                what_vi="có kỳ là thiết kế trọng số lặp, có kỳ là thiết kế tuyến tính hoá "
+                f"(trọng số lặp: {', '.join(reps)})",
+                fix_vi="dùng cùng một loại thiết kế cho mọi kỳ: tất cả gs.Design, hoặc tất cả "
+                "thiết kế trọng số lặp (ví dụ d.replicate('jkn') cho từng kỳ)",
+            )
         self.designs = {p: designs[p] for p in periods}
         self.periods = periods
         self.shared_psus = bool(shared_psus)
+        self.replicate = kinds == {True}
+        self.psu = psu
         self.notes: list[str] = []
         self._cache: dict = {}
-        self.combined = self._combine()
+        self._groups: list[_RepGroup] = []
+        self.combined = self._combine_replicate() if self.replicate else self._combine()
 
     # ------------------------------------------------------------------------------------
     @classmethod
@@ -348,6 +442,117 @@ class Waves:
         return cls(designs, shared_psus=shared_psus)
 
     # ------------------------------------------------------------------------------------
+    # ------------------------------------------------------------------------------------
+    def _combine_replicate(self) -> ReplicateDesign | None:
+        """Stack replicate waves; one replicate design per wave, or one aligned on shared PSUs."""
+        ds = [self.designs[p] for p in self.periods]
+        common = [
+            c
+            for c in ds[0].data.columns
+            if all(c in d.data.columns for d in ds[1:]) and not str(c).startswith("_gs_")
+        ]
+        data = pd.concat([d.data[common].reset_index(drop=True) for d in ds], ignore_index=True)
+        data[P_COL] = np.repeat(np.arange(len(ds)), [len(d.data) for d in ds])
+        self.data = data
+        self._rows = [np.flatnonzero(data[P_COL].to_numpy() == t) for t in range(len(ds))]
+        if not self.shared_psus:
+            self._groups = [
+                _RepGroup([t], self._rows[t], _rep_copy(d, [d.replicate_weights()], [d]))
+                for t, d in enumerate(ds)
+            ]
+            return None
+        self._check_aligned(ds)
+        rows = np.arange(len(data))
+        design = _rep_copy(ds[0], [d.replicate_weights() for d in ds], ds)
+        self._groups = [_RepGroup(list(range(len(ds))), rows, design)]
+        return design
+
+    def _check_aligned(self, ds: list[ReplicateDesign]) -> None:
+        """Shared PSUs with replicate weights: one replicate scheme, perturbing a ward alike."""
+        base = ds[0]
+
+        def scheme(d: ReplicateDesign) -> str:
+            return f"{d.replicates} {d.type} replicates, scale {d.scale:g}, mse={d.mse}"
+
+        for p, d in zip(self.periods[1:], ds[1:], strict=True):
+            same = (
+                d.replicates == base.replicates
+                and d.type == base.type
+                and d.mse == base.mse
+                and np.isclose(d.scale, base.scale, rtol=1e-9)
+                and np.allclose(d.rscales, base.rscales, rtol=1e-9)
+            )
+            if not same:
+                raise InputError.one(
+                    "the waves are declared as sharing PSUs, but their replicate weights cannot "
+                    f"be aligned: period {self.periods[0]} has {scheme(base)}, period {p} has "
+                    f"{scheme(d)}",
+                    "make the replicate weights once on the combined sample of all waves (the "
+                    "waves' gs.Design in gs.Waves(..., shared_psus=True) estimate the covariance "
+                    "by linearisation), or declare the waves independent (shared_psus=False: "
+                    "each wave's own replicate variance, summed)",
+                    value=p,
+                    what_vi="các kỳ được khai là dùng chung đơn vị mẫu (PSU) nhưng không thể "
+                    f"ghép trọng số lặp của chúng: kỳ {self.periods[0]} có {scheme(base)}, kỳ "
+                    f"{p} có {scheme(d)}",
+                    fix_vi="tạo trọng số lặp một lần trên mẫu gộp của mọi kỳ (hoặc đưa gs.Design "
+                    "của các kỳ vào gs.Waves(..., shared_psus=True) để ước lượng hiệp phương sai "
+                    "bằng tuyến tính hoá), hoặc khai các kỳ là độc lập (shared_psus=False: cộng "
+                    "phương sai lặp của từng kỳ)",
+                )
+        if self.psu is None:
+            raise InputError.one(
+                "replicate waves declared as sharing PSUs need the PSU id column, to check that "
+                "each shared PSU's replicate weights agree across waves",
+                "pass psu='the ward code column' to gs.Waves",
+                what_vi="các kỳ dùng trọng số lặp và được khai là dùng chung PSU cần cột mã PSU để "
+                "kiểm tra trọng số lặp của mỗi PSU chung có khớp giữa các kỳ",
+                fix_vi="truyền psu='cột mã phường/xã' cho gs.Waves",
+            )
+        lacking = [p for p, d in zip(self.periods, ds, strict=True) if self.psu not in d.data]
+        if lacking:
+            raise InputError.one(
+                f"the data of period {lacking[0]!r} has no PSU column",
+                "name a column every wave's data holds (the ward code)",
+                column=self.psu,
+                what_vi=f"dữ liệu kỳ {lacking[0]!r} không có cột PSU",
+                fix_vi="ghi tên một cột mà dữ liệu mọi kỳ đều có (mã phường/xã)",
+            )
+        ids = pd.concat(
+            [d.data[self.psu].astype(str).reset_index(drop=True) for d in ds], ignore_index=True
+        ).to_numpy()
+        cols = pd.DataFrame({"_gs_p": ids, P_COL: self.data[P_COL].to_numpy()})
+        self._check_shared(cols)
+        # each row's replicate pattern (its replicate weights per unit of weight), projected
+        u = np.random.default_rng(0).standard_normal(base.replicates)
+        h = np.concatenate(
+            [
+                (d.replicate_weights() @ u) / np.where(d.weight_values > 0, d.weight_values, 1.0)
+                for d in ds
+            ]
+        )
+        tol = 1e-8 * (np.abs(h).max() or 1.0)
+        g = cols.assign(h=h).groupby(["_gs_p", P_COL], sort=True)["h"].first().reset_index()
+        spread = g.groupby("_gs_p")["h"].agg(lambda v: v.max() - v.min())
+        bad = spread[spread > tol]
+        if len(bad):
+            ward = bad.index[0]
+            per = [self.periods[t] for t in g.loc[g["_gs_p"] == ward, P_COL]]
+            raise InputError.one(
+                f"{len(bad)} shared PSU(s) are perturbed differently by the waves' replicate "
+                f"weights (PSU {ward!r} in periods {', '.join(map(str, per))}): the replicates "
+                "were made for each wave separately and are not aligned on the shared PSUs",
+                "make the replicate weights once on the combined sample of all waves, or "
+                "declare the waves independent (shared_psus=False)",
+                column=self.psu,
+                value=ward,
+                what_vi=f"{len(bad)} PSU chung bị trọng số lặp của các kỳ tác động khác nhau (PSU "
+                f"{ward!r} ở các kỳ {', '.join(map(str, per))}): trọng số lặp được tạo riêng cho "
+                "từng kỳ, không khớp trên các PSU chung",
+                fix_vi="tạo trọng số lặp một lần trên mẫu gộp của mọi kỳ, hoặc khai các kỳ là "
+                "độc lập (shared_psus=False)",
+            )
+
     def _combine(self) -> Design:
         ds = [self.designs[p] for p in self.periods]
         stages = {len(d.stages) for d in ds}
@@ -429,6 +634,10 @@ class Waves:
                 "check that the PSU column holds the same ids (e.g. the ward code) in every "
                 "period, or use shared_psus=False for independent samples",
                 value=", ".join(map(str, self.periods)),
+                what_vi="các kỳ được khai là dùng chung đơn vị mẫu (PSU) nhưng không mã PSU nào "
+                "có mặt ở hai kỳ",
+                fix_vi="kiểm tra cột PSU ghi cùng một mã (ví dụ mã phường/xã) ở mọi kỳ, hoặc dùng "
+                "shared_psus=False cho các mẫu độc lập",
             )
         shared = int((per > 1).sum())
         self.notes.append(
@@ -477,13 +686,18 @@ class Waves:
             kept["z"] = z
             return z
 
-        res = self.combined.estimate_smooth(columns, model.point, influence, by=CELL)
-        cells = res.domains[CELL].to_numpy().astype(np.int64)
         m = len(model.codes)
-        E = np.full((P * D, m), np.nan)
-        E[cells] = res.estimate
-        V = np.full((P * D, m), np.nan)
-        V[cells] = res.variance
+        reps = None
+        if self.replicate:
+            res, E, V, reps = self._replicate_cells(columns, model, cell, P * D)
+            kept["z"] = None
+        else:
+            res = self.combined.estimate_smooth(columns, model.point, influence, by=CELL)
+            cells = res.domains[CELL].to_numpy().astype(np.int64)
+            E = np.full((P * D, m), np.nan)
+            E[cells] = res.estimate
+            V = np.full((P * D, m), np.nan)
+            V[cells] = res.variance
         inside = cell >= 0
         counts = group_sum(cell[inside], model.counts(valid[inside]), P * D)
         notes = []
@@ -506,6 +720,7 @@ class Waves:
             V=V.reshape(P, D, m),
             dropped=dropped,
             notes=notes,
+            reps=reps,
         )
         self._cache[key] = (instrument, setup)
         return setup
@@ -530,13 +745,96 @@ class Waves:
         t = s.dom.table.reset_index(drop=True)
         return t.rename(columns={c: domain_name(c) for c in t.columns})
 
+    def _replicate_cells(
+        self, columns: np.ndarray, model: IndexModel, cell: np.ndarray, G: int
+    ) -> tuple[SmoothEstimate, np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Every (period, domain) cell's figures by replication, one replicate design per group.
+
+        Returns the cells' engine result (for the index frame), their estimates and variances
+        ``(G, m)``, and per group the figures under each of its replicates ``(R, G, m)`` (NaN
+        outside the group's waves), from which contrasts are evaluated replicate by replicate.
+        """
+        m = len(model.codes)
+        E = np.full((G, m), np.nan)
+        V = np.full((G, m), np.nan)
+        DF = np.full(G, np.nan)
+        have = np.zeros(G, dtype=bool)
+        thetas = []
+        for grp in self._groups:  # one per wave (independent) or one in all: a handful
+            c = cell[grp.rows]
+            grp.design.data[CELL] = np.where(c >= 0, c, np.nan)
+            kept: dict[str, np.ndarray] = {}
+
+            def point(T, kept=kept):
+                out = model.point(T)
+                if np.ndim(T) == 3:  # the engine's one call on all replicate totals
+                    kept["theta"] = np.asarray(out, dtype=float)
+                return out
+
+            r = grp.design.estimate_smooth(columns[grp.rows], point, _no_influence, by=CELL)
+            cells = r.domains[CELL].to_numpy().astype(np.int64)
+            E[cells], V[cells], DF[cells] = r.estimate, r.variance, r.df
+            have[cells] = True
+            theta = np.full((grp.design.replicates, G, m), np.nan)
+            theta[:, cells] = kept["theta"]
+            thetas.append(theta)
+        idx = np.flatnonzero(have)
+        n = np.bincount(cell[cell >= 0], minlength=G)[idx]
+        types = "+".join(dict.fromkeys(g.design.type for g in self._groups))
+        res = SmoothEstimate(
+            pd.DataFrame({CELL: idx.astype(float)}),
+            E[idx],
+            V[idx],
+            DF[idx],
+            n,
+            np.zeros((len(idx), 0)),
+            method=types,
+        )
+        return res, E, V, thetas
+
+    def _replicate_variance(self, s: _Setup, fn, est: np.ndarray) -> np.ndarray:
+        """Variance per (by-domain, figure) of ``fn(figures[P, D, m])`` by replication.
+
+        Each group's replicates stand in for its waves' figures (the other waves at their
+        full-sample values); the group's own replicate formula gives a variance, and the
+        groups' variances add (independent waves; one group when the waves share PSUs).
+        """
+        total = np.zeros(est.shape)
+        for grp, theta in zip(self._groups, s.reps, strict=True):
+            R = theta.shape[0]
+            F = np.broadcast_to(s.E, (R, *s.E.shape)).copy()
+            F[:, grp.periods] = theta.reshape(R, s.P, s.D, -1)[:, grp.periods]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = fn(F)
+            total = total + grp.design.variance_from_replicates(values, est)
+        return np.where(np.isfinite(est), total, np.nan)
+
     def _df(self, s: _Setup, involved: np.ndarray) -> np.ndarray:
-        """R's degf of each by-domain restricted to the periods ``involved[P, D]``."""
+        """R's degf of each by-domain restricted to the periods ``involved[P, D]``.
+
+        Replicate waves: the rank of the involved rows' replicate weights minus 1, summed over
+        independent waves (as the strata and PSUs of independent Taylor waves add up).
+        """
         n = len(self.data)
         inside = s.cell >= 0
         ok = np.zeros(n, dtype=bool)
         ok[inside] = involved.reshape(-1)[s.cell[inside]]
         sel = np.where(ok, s.dom.g, -1)
+        if self.replicate:
+            df = np.zeros(s.D)
+            seen = np.zeros(s.D, dtype=bool)
+            for grp in self._groups:
+                part = sel[grp.rows]
+                if not (part >= 0).any():
+                    continue
+                grp.design.data[SEL] = np.where(part >= 0, part, np.nan)
+                r = grp.design.estimate_smooth(
+                    np.ones((len(part), 1)), lambda T: T, _no_influence, by=SEL
+                )
+                at = r.domains[SEL].to_numpy().astype(np.int64)
+                df[at] += r.df
+                seen[at] = True
+            return np.where(seen, df, np.nan)
         self.data[SEL] = np.where(sel >= 0, sel, np.nan)
         r = self.combined.estimate_smooth(
             np.ones((n, 1)), lambda T: T, lambda T, c, g: np.zeros((len(c), 1)), by=SEL
@@ -549,6 +847,14 @@ class Waves:
     def _contrast(self, s: _Setup, C: np.ndarray) -> np.ndarray:
         """Variance per (by-domain, figure) of ``sum_p C[p, d] * figure[p, d]``."""
         m = len(s.model.codes)
+        if self.replicate:
+            C3 = np.nan_to_num(C.reshape(s.P, s.D, m))
+            live = C3 != 0
+
+            def fn(F):
+                return np.where(live, C3 * F, 0.0).sum(axis=-3)
+
+            return self._replicate_variance(s, fn, fn(s.E))
         C = np.nan_to_num(C.reshape(s.P * s.D, m))
         inside = s.cell >= 0
         rowc = np.zeros((len(self.data), m))
@@ -713,7 +1019,14 @@ class Waves:
         bad = ~np.isfinite(est)
         C[:, bad] = 0.0
         est = np.where(bad, np.nan, est)
-        var = np.where(bad, np.nan, self._contrast(s, C))
+        if self.replicate and unit == "relative":  # on every replicate, as R's svycontrast
+
+            def relative(F):
+                return (F[..., b, :, :] / F[..., a, :, :] - 1.0) * 100.0
+
+            var = np.where(bad, np.nan, self._replicate_variance(s, relative, est))
+        else:
+            var = np.where(bad, np.nan, self._contrast(s, C))
         involved = np.zeros((s.P, s.D), dtype=bool)
         involved[[a, b]] = True
         df = self._df(s, involved)
@@ -762,6 +1075,17 @@ class Waves:
 
     def _method(self, what: str) -> str:
         how = "shared PSUs" if self.shared_psus else "independent periods"
+        if self.replicate:
+            types = "+".join(dict.fromkeys(g.design.type for g in self._groups))
+            where = (
+                "one replicate design aligned on the shared PSUs"
+                if self.shared_psus
+                else "each wave's own replicate variance, summed over waves"
+            )
+            return (
+                f"{what} of period estimates by replication ({types}; {where}); evaluated on "
+                "every replicate; t on the design df; one-sided t tests"
+            )
         return (
             f"{what} of period estimates in one combined design ({how}); Taylor linearisation "
             "of the contrast; t on the design df; one-sided t tests"
@@ -969,3 +1293,4 @@ class _Setup:
     V: np.ndarray
     dropped: list[str]
     notes: list[str]
+    reps: list[np.ndarray] | None = None  # replicate waves: each group's (R, P*D, m) figures

@@ -143,8 +143,8 @@ def test_bad_waves():
         gs.Waves({})
     with pytest.raises(InputError, match="has no respondents"):
         gs.Waves({2021: _design(_frame(1)), 2022: None})
-    with pytest.raises(InputError, match="not a gs.Design"):
-        gs.Waves({2021: _design(_frame(1)).replicate("jkn")})
+    with pytest.raises(InputError, match="is a DataFrame, not a survey design"):
+        gs.Waves({2021: _design(_frame(1)), 2022: _frame(2)})
     with pytest.raises(InputError, match="has no respondents in the data"):
         gs.Waves.from_frame(_frame(1).assign(year=2021), "year", periods=[2021, 2022])
     f = _frame(1).assign(year=2021)
