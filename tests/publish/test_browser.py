@@ -72,6 +72,8 @@ def _open(html: Path, profile: Path) -> dict[str, object]:
             "--disable-background-networking",
             f"--user-data-dir={profile}",
             f"--remote-debugging-port={port}",
+            # Chromium 111+ refuses a DevTools websocket whose Origin it was not told to allow.
+            "--remote-allow-origins=*",
             "about:blank",
         ],
         stdout=subprocess.DEVNULL,
@@ -90,7 +92,9 @@ def _open(html: Path, profile: Path) -> dict[str, object]:
             time.sleep(0.1)
         assert targets, "Chromium did not open its DevTools port"
         page = next(t for t in targets if t.get("type") == "page")
-        ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+        ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         ids = iter(range(1, 10**6))
         events: list[dict] = []
 
