@@ -29,12 +29,12 @@ ifeq ($(PARAMS),params/default.yaml)
 	$(BIN)/govsurvey run params/default-vi.yaml
 endif
 
-# The whole suite, in one pytest run: lint, docstring examples, unit and oracle tests,
-# statistical checks, and nbval on the committed notebooks.
+# The whole suite, in one pytest run on two workers (each file's tests on one worker): lint,
+# docstring examples, unit and oracle tests, statistical checks, and nbval on the notebooks.
 test: venv
 	$(BIN)/ruff check govsurvey tests bench
 	$(BIN)/ruff format --check govsurvey tests bench
-	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules govsurvey tests \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --doctest-modules govsurvey tests \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 lint: venv

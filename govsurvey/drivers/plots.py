@@ -107,13 +107,21 @@ def importance_plot(
     return ax
 
 
-def label_offsets(x: np.ndarray, y: np.ndarray, lengths: list[int]) -> list[tuple[int, int]]:
+def label_offsets(
+    x: np.ndarray,
+    y: np.ndarray,
+    lengths: list[int],
+    bounds: tuple[float, float, float, float] | None = None,
+) -> list[tuple[int, int]]:
     """Offsets (points) for one label per point so that no two labels overlap, nor a label
-    another point: each label, in turn, takes the nearest candidate position that keeps clear of
-    the labels already placed and of the other points (else the clearest one).
+    another point, nor (given ``bounds``) the edge of the axes: each label, in turn, takes the
+    nearest candidate position that keeps clear of the labels already placed, of the other
+    points and inside the bounds (else the clearest one).
 
     ``x`` and ``y`` are the points' positions in points (display units); ``lengths`` the
-    labels' lengths in characters (about 5.2 points each at 9 pt).
+    labels' lengths in characters (about 5.2 points each at 9 pt); ``bounds`` the axes' box
+    ``(x0, y0, x1, y1)`` in the same units — a label crossing it would run into the legend
+    beside the axes or off the figure.
 
     Examples
     --------
@@ -121,6 +129,8 @@ def label_offsets(x: np.ndarray, y: np.ndarray, lengths: list[int]) -> list[tupl
     >>> from govsurvey.drivers.plots import label_offsets
     >>> label_offsets(np.array([100.0, 100.0]), np.array([50.0, 50.0]), [6, 6])
     [(6, 18), (6, -18)]
+    >>> label_offsets(np.array([390.0]), np.array([50.0]), [20], bounds=(0, 0, 400, 100))
+    [(-6, 6)]
     """
     px, py = np.asarray(x, float), np.asarray(y, float)
     cands = [(6, 6), (6, -6), (-6, 6), (-6, -6), (6, 18), (6, -18), (-6, 18), (-6, -18),
@@ -137,6 +147,10 @@ def label_offsets(x: np.ndarray, y: np.ndarray, lengths: list[int]) -> list[tupl
             others = [(px[j] - 4, py[j] - 4, px[j] + 4, py[j] + 4) for j in range(len(px))]
             near = [_box_gap(box, o) for j, o in enumerate(others) if j != i]
             gap = min([_box_gap(box, b) for b in placed] + near + [1e9])
+            if bounds is not None:  # overflow past the axes' edge counts as an overlap
+                over = max(bounds[0] - box[0], bounds[1] - box[1], box[2] - bounds[2],
+                           box[3] - bounds[3])  # fmt: skip
+                gap = min(gap, -over) if over > 0 else gap
             if gap >= 3:  # clear: the nearest such place
                 best = (dx, dy)
                 break
@@ -208,7 +222,9 @@ def ipa_plot(frame: pd.DataFrame, ax, labels: Mapping[str, str] | None = None, l
     ax.margins(x=0.2, y=0.1)
     ax.autoscale_view()
     pts = ax.transData.transform(np.column_stack([x, y])) * 72.0 / ax.figure.dpi
-    for i, (dx, dy) in enumerate(label_offsets(pts[:, 0], pts[:, 1], [len(n) for n in names])):
+    box = tuple(ax.get_window_extent().extents * 72.0 / ax.figure.dpi)
+    offsets = label_offsets(pts[:, 0], pts[:, 1], [len(n) for n in names], bounds=box)
+    for i, (dx, dy) in enumerate(offsets):
         ax.annotate(names[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
                     fontsize=9, ha="left" if dx >= 0 else "right",
                     va="bottom" if dy >= 0 else "top",

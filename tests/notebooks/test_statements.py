@@ -77,6 +77,29 @@ def test_labels_of_crowded_points_do_not_overlap():
             assert _box_gap(boxes[i], boxes[j]) >= 0, (i, j, off)
 
 
+def test_ipa_labels_stay_inside_the_axes_clear_of_the_legend():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from govsurvey.drivers.plots import ipa_plot
+
+    f = pd.DataFrame({"component": ["A", "B"], "importance": [0.15, 0.28],
+        "importance_ci_low": [0.1, 0.24], "importance_ci_high": [0.2, 0.32],
+        "performance": [84.0, 89.0], "performance_ci_low": [82.0, 88.0],
+        "performance_ci_high": [86.0, 90.0], "quadrant": ["low_priority", "keep_up"]})  # fmt: skip
+    f.attrs.update(importance_line=0.2, performance_line=86.0)
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    ipa_plot(f, ax, labels={"B": "Civil servants who handled the case"})
+    fig.canvas.draw()
+    frame = ax.get_window_extent()
+    for t in ax.texts:
+        box = t.get_window_extent()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, t.get_text()
+    plt.close(fig)
+
+
 def test_returned_forms_only_are_told_apart_from_a_full_sample():
     empty = pd.DataFrame({"x": [1, 2], "disposition": ["", None]})
     assert survey_cases(empty).returns_only and survey_cases(empty).disposition is None
