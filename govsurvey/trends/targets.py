@@ -62,12 +62,6 @@ def _targets_frame(
             "pass unit=, e.g. unit='district'",
             column="targets",
         )
-    if unit is not None and None in by_unit:
-        raise InputError.one(
-            "targets for the whole population are judged without unit=",
-            "omit unit=, or give target_unit= (the unit the targets are for)",
-            column="targets",
-        )
     per = [  # a few entries, one per stated unit
         pd.DataFrame({"target_year": list(d), "target": list(d.values()), "key": u})
         for u, d in by_unit.items()
@@ -93,6 +87,12 @@ def _judged(
     confidence: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The targets frame, the figure's index by period, and the predictions at later years."""
+    try:
+        if None in dated_targets_by_unit(targets, target_unit):
+            unit = None  # flat targets without target_unit: the whole population's
+    except ParameterValueError as e:  # the parameters' own words, en and vi
+        what, what_vi = f"{e.where} {e.what}", f"{e.where} {e.what_vi}"
+        raise InputError([Problem(what, e.fix, what_vi=what_vi, fix_vi=e.fix_vi)]) from None
     idx = waves.index(instrument, by=unit, confidence=confidence)
     if code not in set(idx["code"]):
         raise InputError.one(
@@ -104,16 +104,7 @@ def _judged(
     if unit is not None:
         idx[unit] = idx[unit].astype(str)
     units = sorted(idx[unit].unique()) if unit is not None else []
-    try:
-        tg = _targets_frame(targets, unit, target_unit, units)
-    except ParameterValueError as e:  # the parameters' own words, en and vi
-        raise InputError(
-            [
-                Problem(
-                    f"{e.where} {e.what}", e.fix, what_vi=f"{e.where} {e.what_vi}", fix_vi=e.fix_vi
-                )
-            ]
-        ) from None
+    tg = _targets_frame(targets, unit, target_unit, units)
     problems = dated_target_problems(
         targets, target_unit, units, waves._x(), unit or "the unit column"
     )
@@ -163,7 +154,8 @@ def progress(
         "all": {2025: 88}}``.
     instrument : Instrument, str or mapping period -> Instrument
     unit : str, optional
-        The domain column naming the units (``trend_unit``).
+        The domain column naming the units (``trend_unit``); with flat targets and no
+        ``target_unit`` the whole population is judged and the result has no unit column.
     code : str
         The figure the targets are for.
     confidence : float
@@ -192,6 +184,7 @@ def progress(
     ...          unit="district")  # doctest: +SKIP
     """
     tg, idx, pr = _judged(waves, targets, instrument, unit, target_unit, code, confidence)
+    unit = unit if unit in tg.columns else None
     keys = [] if unit is None else [unit]
     last = float(waves._x()[-1])
     stats_cols = ["estimate", "se", "ci_low", "ci_high", "df"]
@@ -268,7 +261,7 @@ def progress(
         ],
         verdict,
     ).astype(object)
-    out["n"] = out["n"].astype("Int64")
+    out["n"] = out["n"].fillna(0).astype(np.int64)  # no last wave: nothing to publish
     order = [
         *keys,
         "target_year",
@@ -335,9 +328,10 @@ def trajectory(
     Returns
     -------
     DataFrame
-        ``[(unit,) "period", "basis", "estimate", "se", "ci_low", "ci_high", "df", "target"]``:
-        one row per surveyed period (``basis`` "survey", the CI) and per target year after the
-        last wave (``basis`` "trend", the prediction interval); ``target`` the unit's target
+        ``[(unit,) "period", "basis", "estimate", "se", "ci_low", "ci_high", "df", "n",
+        "target"]``: one row per surveyed period (``basis`` "survey", the CI) and per target
+        year after the last wave (``basis`` "trend", the prediction interval; ``n`` the last
+        wave's respondents); ``target`` the unit's target
         for that year, NaN where none; a target year after the last wave with no prediction
         (too few waves) has no estimate.
 
@@ -346,23 +340,27 @@ def trajectory(
     >>> trajectory(Waves(...), {"Thanh Xuân": {2027: 95}}, unit="district")  # doctest: +SKIP
     """
     tg, idx, pr = _judged(waves, targets, instrument, unit, target_unit, code, confidence)
+    unit = unit if unit in tg.columns else None
     keys = [] if unit is None else [unit]
     if own_only:
         tg = tg[tg["source"] == "own"]
     last = float(waves._x()[-1])
     cols = ["estimate", "se", "ci_low", "ci_high", "df"]
-    surveyed = idx[[*keys, "period", *cols]].assign(basis="survey")
+    surveyed = idx[[*keys, "period", *cols, "n"]].assign(basis="survey")
     if keys:
         surveyed = surveyed[surveyed[unit].isin(set(tg[unit]))]
     ahead = tg.loc[tg["target_year"] > last, [*keys, "target_year"]].astype({"target_year": float})
     ahead = ahead.rename(columns={"target_year": "period"}).merge(
         pr.rename(columns={"at": "period"}), on=[*keys, "period"], how="left"
     )
+    last_n = surveyed.sort_values("period").groupby(keys)["n"].last() if keys else None
+    ahead["n"] = ahead[unit].map(last_n) if keys else surveyed.sort_values("period")["n"].iloc[-1]
     out = pd.concat([surveyed, ahead.assign(basis="trend")], ignore_index=True)
+    out["n"] = out["n"].fillna(0).astype(np.int64)
     want = tg.assign(period=tg["target_year"].astype(float))[[*keys, "period", "target"]]
     out = out.merge(want, on=[*keys, "period"], how="left")
     out = out.sort_values([*keys, "period"], kind="stable").reset_index(drop=True)
-    out = out[[*keys, "period", "basis", *cols, "target"]]
+    out = out[[*keys, "period", "basis", *cols, "n", "target"]]
     out.attrs.update(
         level=float(confidence),
         method="survey CI by period; trend prediction interval at later target years",

@@ -123,6 +123,9 @@ def test_whole_population_targets(waves, instrument):
     assert "district" not in pg.columns
     assert (pg["estimate"].iloc[0], pg["se"].iloc[0]) == pytest.approx((est, se), rel=1e-9)
     assert pg["verdict"].iloc[0] == "on track"
+    # with the unit column given, flat targets without target_unit are still the population's
+    same = gs.trends.progress(waves, {2026: 10.0}, instrument, unit="district")
+    pd.testing.assert_frame_equal(same, pg)
 
 
 @pytest.mark.parametrize("basis_year", [2025, 2023])
@@ -190,5 +193,8 @@ def test_trajectory_has_the_path_and_the_predictions(waves, instrument, by_perio
         a["estimate"].iloc[3:], pg[pg["district"] == "A"]["estimate"], rtol=1e-12
     )
     assert a["target"].iloc[3:].tolist() == [60.0, 99.0] and a["target"].iloc[:3].isna().all()
+    assert a["n"].tolist() == [*by_period["A"]["n"], by_period["A"]["n"].iloc[-1]] + [
+        by_period["A"]["n"].iloc[-1]
+    ]
     b = tj[tj["district"] == "B"].set_index("period")
     assert b.loc[2023.0, "target"] == 40.0 and b.loc[2026.0, "basis"] == "trend"
