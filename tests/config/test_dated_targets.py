@@ -163,3 +163,29 @@ def test_preflight_checks_targets_against_the_waves_file(tmp_path):
     # the waves' unit column itself missing
     (p,) = _check(tmp_path, trend_unit="quận")
     assert p.what.startswith("parameter 'trend_unit': the column 'quận' is not in")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "parameter 'dated_targets' names the unit 'Thanh Xuan', which is not a value"),
+        ("vi", "tham số 'dated_targets' ghi đơn vị 'Thanh Xuan', không phải một giá trị"),
+    ],
+)
+def test_run_stops_before_any_notebook_with_the_message(tmp_path, capsys, language, said):
+    from govsurvey.cli import main
+
+    raw = yaml.safe_load((ROOT / "params" / "default.yaml").read_text(encoding="utf-8"))
+    for k in ("responses", "frame", "truth", "waves", "waves_truth", "desk_forms", "ward_frame"):
+        if isinstance(raw.get(k), str):
+            raw[k] = str((ROOT / "params" / raw[k]).resolve())
+    raw.update(language=language, dated_targets={"Thanh Xuan": {2027: 95}})
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    reports = tmp_path / "reports"
+    code = main(["run", str(f), "--only", "05", "--reports", str(reports)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert said in out + err
+    assert "Traceback" not in out + err
+    assert not reports.exists() or not any(reports.iterdir())  # nothing ran, nothing written
