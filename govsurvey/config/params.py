@@ -41,7 +41,7 @@ from ..sampling.params import SamplingOwnParams, seed_in_range
 from .params_drivers import DriversOwnParams
 from .params_response import ResponseOwnParams, WeightingMethod, WeightingParams
 from .params_small_area import SmallAreaOwnParams
-from .params_trends import TrendsOwnParams
+from .params_trends import ParameterValueError, TrendsOwnParams
 from .preflight import parameter_problems, path_problem
 
 __all__ = [
@@ -735,6 +735,18 @@ def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
                     fix=f"set '{key}' to "
                     + (PARAMETERS[key].help if key in PARAMETERS else "a value"),
                     file=file,
+                )
+            )
+            continue
+        said = (e.get("ctx") or {}).get("error")
+        if isinstance(said, ParameterValueError):  # a message in en and vi, with its fix
+            out.append(
+                Problem(
+                    what=f"parameter '{said.where}' {said.what}",
+                    fix=said.fix,
+                    file=file,
+                    what_vi=f"tham số '{said.where}' {said.what_vi}",
+                    fix_vi=said.fix_vi,
                 )
             )
             continue

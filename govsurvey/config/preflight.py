@@ -15,7 +15,8 @@ notebook with one clear :class:`~govsurvey.errors.InputError` (exit 2), never in
 - :func:`check_run`: the content of every file a selected notebook reads — UTF-8 text or a
   readable workbook as its suffix declares, not binary, with the columns the parameters name
   and counts that are finite, non-negative numbers below :data:`MAX_COUNT` — and the columns
-  of the responses file that the parameters name (``psu: psu`` when the file has no ``psu``).
+  of the responses file that the parameters name (``psu: psu`` when the file has no ``psu``);
+  for notebook 05, the units and years of ``dated_targets`` against the waves file.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import pandas as pd
 from ..errors import InputError, Problem, short
 from ..io import read_responses
 from .instrument import Instrument, load_instrument
+from .params_trends import dated_target_problems
 
 __all__ = [
     "MAX_COUNT",
@@ -84,6 +86,7 @@ _WHAT = {
     "truth": "the file of known population values",
     "ward_frame": "the frame of wards",
     "baseline_responses": "last year's survey file (the baseline)",
+    "waves": "the file of every period's forms (the waves)",
     "instrument": "the instrument file (YAML)",
 }
 _FRAME_METHODS = ("poststratify", "rake", "calibrate", "nonresponse+rake", "nonresponse+calibrate")
@@ -554,6 +557,32 @@ def _baseline_problems(
     return problems
 
 
+def _targets_problems(params: dict[str, Any], inst: Instrument) -> list[Problem]:
+    """``dated_targets`` against the waves file: its ``period`` and ``trend_unit`` columns
+    present, every unit named a value of ``trend_unit``, every year one the waves can judge."""
+    key, path = "waves", params["waves"]
+    try:
+        waves = read_responses(path, inst, on_error="exclude").data
+    except InputError as err:
+        return [
+            dataclasses.replace(p, what=f"parameter '{key}': {p.what}", file=p.file or path)
+            for p in err.problems
+        ]
+    unit, period = params.get("trend_unit") or "district", params.get("period") or "year"
+    have = pd.DataFrame(columns=sorted(map(str, waves.columns)))
+    missing = _missing_columns(key, path, have, {"period": [period], "trend_unit": [unit]})
+    if missing:
+        return missing
+    years = pd.to_numeric(waves[period], errors="coerce").dropna().unique()
+    return dated_target_problems(
+        params["dated_targets"],
+        params.get("target_unit"),
+        waves[unit].dropna().astype(str).unique(),
+        years,
+        unit,
+    )
+
+
 def _given(params: dict[str, Any], given: set[str] | None, key: str) -> bool:
     return given is None or key in given
 
@@ -643,6 +672,8 @@ def check_run(
     resp = read_responses(params["responses"], inst, on_error="exclude")
     if params.get("baseline_responses") and "03" in ids:
         problems += _baseline_problems(params, inst, resp.data)
+    if params.get("waves") and params.get("dated_targets") and "05" in ids:
+        problems += _targets_problems(params, inst)
     have = set(map(str, resp.data.columns))
     needed = {k: _names(params.get(k)) for k in ("weight", "strata", "psu", "fpc")}
     for key in (

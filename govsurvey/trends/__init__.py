@@ -3,7 +3,8 @@
 - :mod:`~govsurvey.trends.waves`: :class:`Waves`, several surveys as one combined design
   (``index``, ``change``, ``trend``, ``predict``);
 - :mod:`~govsurvey.trends.ranks`: ranks per period with rank intervals, rank change;
-- :mod:`~govsurvey.trends.targets`: progress to dated targets (on track / off track);
+- :mod:`~govsurvey.trends.targets`: progress to dated targets (on track / off track) and the
+  target trajectory;
 - :mod:`~govsurvey.trends.monthly`: monthly compilation at one-stop desks from mergeable
   (unit, month, PSU) sums, rolling windows, roll-ups and the funnel chart's verdicts;
 - :mod:`~govsurvey.trends.desks`: desk-months published by the small-area rule (direct or
@@ -16,7 +17,7 @@
 from .desks import desk_areas, desk_months
 from .monthly import MonthlySums, compile_months
 from .ranks import rank_change, ranks
-from .targets import progress
+from .targets import progress, trajectory
 from .truth import check_change
 from .waves import Waves, common_instrument
 
@@ -31,4 +32,5 @@ __all__ = [
     "progress",
     "rank_change",
     "ranks",
+    "trajectory",
 ]

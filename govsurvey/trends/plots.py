@@ -183,6 +183,30 @@ def target_plot(
     return ax
 
 
+def trajectory_plot(trajectory: pd.DataFrame, ax: Any, lang: str = "en") -> Any:
+    """One unit's rows of :func:`~govsurvey.trends.trajectory` drawn by :func:`target_plot`:
+    the surveyed path with its CIs, the trend's predictions with prediction intervals, and
+    the unit's targets.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> tj = pd.DataFrame({"period": [2021.0, 2022.0, 2025.0],
+    ...                    "basis": ["survey", "survey", "trend"],
+    ...                    "estimate": [80.0, 82.0, 88.0], "ci_low": [78.0, 80.0, 84.0],
+    ...                    "ci_high": [82.0, 84.0, 92.0], "target": [None, 85.0, 90.0]})
+    >>> ax = trajectory_plot(tj, plt.subplots()[1])
+    >>> [float(ln.get_ydata()[0]) for ln in ax.lines if ln.get_marker() == "*"]
+    [85.0, 90.0]
+    """
+    surveyed = trajectory[trajectory["basis"] == "survey"]
+    ahead = trajectory[(trajectory["basis"] == "trend") & trajectory["estimate"].notna()]
+    wanted = trajectory[trajectory["target"].notna()]
+    targets = dict(zip(wanted["period"].astype(int), wanted["target"].astype(float), strict=True))
+    return target_plot(surveyed, ahead.rename(columns={"period": "at"}), targets, ax, lang=lang)
+
+
 def funnel_plot(funnel: pd.DataFrame, ax: Any, lang: str = "en") -> Any:
     """One period's units: estimate against forms, with the funnel's limit curves.
 

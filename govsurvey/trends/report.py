@@ -150,6 +150,12 @@ TEXT: dict[str, dict[str, str]] = {
         "{verdict}.",
         "en": "{unit}: target {target} in {year} — {basis}: {estimate} ({lo} to {hi}); {verdict}.",
     },
+    "target_all": {
+        "vi": "{k} đơn vị chưa có mục tiêu riêng, mục tiêu chung {target} năm {year}: {on} đúng "
+        "tiến độ hoặc đạt, {off} chậm tiến độ hoặc không đạt, {nd} chưa xác định.",
+        "en": "The {k} units without their own target, {target} in {year}: {on} on track, "
+        "{off} off track, {nd} not determined.",
+    },
     "basis_trend": {
         "vi": "xu hướng ngoại suy (khoảng dự báo)",
         "en": "trend extrapolated (prediction interval)",
@@ -302,6 +308,18 @@ TEXT: dict[str, dict[str, str]] = {
     "col_change": {"vi": "Thay đổi", "en": "Change"},
     "col_ci": {"vi": "Khoảng tin cậy", "en": "Interval"},
     "col_verdict": {"vi": "Kết luận", "en": "Verdict"},
+    "col_se": {"vi": "Sai số chuẩn", "en": "SE"},
+    "col_bounds": {"vi": "Cận một phía", "en": "One-sided bounds"},
+    "note_interval": {
+        "vi": "Khoảng: khoảng tin cậy của khảo sát năm đó, hoặc khoảng dự báo của xu hướng; "
+        "kết luận đọc từ các cận một phía.",
+        "en": "Interval: that year's survey CI, or the trend's prediction interval; the verdict "
+        "reads the one-sided bounds.",
+    },
+    "note_all": {
+        "vi": "* Đơn vị không có mục tiêu riêng: áp dụng mục tiêu chung (all).",
+        "en": "* A unit without its own target: the common target (all) applies.",
+    },
     "col_unit": {"vi": "Đơn vị", "en": "Unit"},
     "col_rank_start": {"vi": "Hạng đầu", "en": "Rank (start)"},
     "col_rank_end": {"vi": "Hạng cuối", "en": "Rank (end)"},
@@ -492,16 +510,31 @@ def rank_change_table(rc: pd.DataFrame, unit: str, lang: str, caption: str) -> T
 
 
 def describe_progress(pg: pd.DataFrame, unit: str | None, lang: str) -> str:
-    """One sentence per dated target."""
+    """One sentence per unit's own dated target, and one per default (``all``) target.
+
+    Examples
+    --------
+    >>> pg = pd.DataFrame({"district": ["TX", "A", "B"], "target_year": [2027] * 3,
+    ...     "target": [95.0, 85.0, 85.0], "source": ["own", "all", "all"],
+    ...     "basis": ["trend"] * 3, "estimate": [90.0, 91.0, 80.0],
+    ...     "lower_bound": [85.0, 86.0, 70.0], "upper_bound": [96.0, 97.0, 84.0],
+    ...     "verdict": ["not determined", "on track", "off track"]})
+    >>> print(describe_progress(pg, "district", "en"))  # doctest: +NORMALIZE_WHITESPACE
+    TX: target 95.00% in 2027 — trend extrapolated (prediction interval): 90.00% (85.00% to
+    96.00%); not determined. The 2 units without their own target, 85.00% in 2027: 1 on
+    track, 1 off track, 0 not determined.
+    """
+    source = pg["source"] if "source" in pg else pd.Series("own", index=pg.index)
+    own, rest = pg[source == "own"], pg[source != "own"]
     out = []
-    for _, r in pg.iterrows():  # one sentence per stated target: few
+    for _, r in own.iterrows():  # one sentence per stated target: few
         out.append(
             text(
                 "target",
                 lang,
                 unit=r[unit] if unit else text("overall", lang),
                 target=i18n.pct(r["target"], lang),
-                year=int(r["year"]),
+                year=int(r["target_year"]),
                 basis=text(f"basis_{r['basis']}", lang),
                 estimate=i18n.pct(r["estimate"], lang),
                 lo=i18n.pct(r["lower_bound"], lang),
@@ -509,27 +542,77 @@ def describe_progress(pg: pd.DataFrame, unit: str | None, lang: str) -> str:
                 verdict=_word(r["verdict"], lang),
             )
         )
+    if len(rest):
+        counts = (
+            rest.assign(
+                on=rest["verdict"].isin(["on track", "met"]),
+                off=rest["verdict"].isin(["off track", "not met"]),
+            )
+            .groupby(["target_year", "target"], sort=True)
+            .agg(k=("on", "size"), on=("on", "sum"), off=("off", "sum"))
+            .reset_index()
+        )
+        for _, c in counts.iterrows():  # one sentence per default target: few
+            out.append(
+                text(
+                    "target_all",
+                    lang,
+                    k=int(c["k"]),
+                    target=i18n.pct(c["target"], lang),
+                    year=int(c["target_year"]),
+                    on=int(c["on"]),
+                    off=int(c["off"]),
+                    nd=int(c["k"] - c["on"] - c["off"]),
+                )
+            )
     return " ".join(out)
 
 
 def progress_table(pg: pd.DataFrame, unit: str | None, lang: str, caption: str) -> Table:
-    """Each dated target with the estimate or prediction that judges it."""
+    """Each dated target with the estimate or prediction that judges it: its SE, its interval
+    (the survey's CI, or the trend's prediction interval) and the one-sided bounds the verdict
+    reads.
+
+    Examples
+    --------
+    >>> pg = pd.DataFrame({"target_year": [2027], "target": [95.0], "source": ["own"],
+    ...     "basis": ["trend"], "estimate": [90.0], "se": [2.0], "ci_low": [86.0],
+    ...     "ci_high": [94.0], "lower_bound": [86.7], "upper_bound": [93.3],
+    ...     "verdict": ["off track"]})
+    >>> progress_table(pg, None, "en", "Targets").frame.iloc[0].tolist()[-4:]
+    ['2.00', '86.00 – 94.00', '86.70 – 93.30', 'off track']
+    """
+    source = pg["source"] if "source" in pg else pd.Series("own", index=pg.index)
+    units = (
+        pg[unit].astype(str).where(source == "own", pg[unit].astype(str) + " *").to_numpy()
+        if unit
+        else [text("overall", lang)] * len(pg)
+    )
     frame = pd.DataFrame(
         {
-            text("col_unit", lang): pg[unit].astype(str).to_numpy()
-            if unit
-            else [text("overall", lang)] * len(pg),
-            text("col_year", lang): pg["year"].astype(int).astype(str).to_numpy(),
+            text("col_unit", lang): units,
+            text("col_year", lang): pg["target_year"].astype(int).astype(str).to_numpy(),
             text("col_target", lang): [i18n.pct(x, lang) for x in pg["target"]],
             text("col_basis", lang): [text(f"basis_{b}", lang) for b in pg["basis"]],
             text("col_estimate", lang): [i18n.pct(x, lang) for x in pg["estimate"]],
+            text("col_se", lang): [i18n.num(x, lang) if np.isfinite(x) else "—" for x in pg["se"]],
             text("col_ci", lang): [
+                _ci(a, b, lang) for a, b in zip(pg["ci_low"], pg["ci_high"], strict=True)
+            ],
+            text("col_bounds", lang): [
                 _ci(a, b, lang) for a, b in zip(pg["lower_bound"], pg["upper_bound"], strict=True)
             ],
             text("col_verdict", lang): [_word(v, lang) for v in pg["verdict"]],
         }
     )
-    return Table(frame, caption, numeric=[text("col_target", lang), text("col_estimate", lang)])
+    notes = [text("note_interval", lang)]
+    notes += [text("note_all", lang)] if (source != "own").any() else []
+    return Table(
+        frame,
+        caption,
+        notes=notes,
+        numeric=[text("col_target", lang), text("col_estimate", lang), text("col_se", lang)],
+    )
 
 
 def describe_funnel(fu: pd.DataFrame, forms: int, lang: str) -> str:

@@ -1243,10 +1243,13 @@ class Waves:
             sampling = (np.where(mask, (1.0 - h) * np.nan_to_num(s.V), 0.0)).sum(axis=0)
             sigma2 = np.where(cnt > 2, np.maximum(0.0, (rss - sampling) / (cnt - 2)), 0.0)
             factor = 1.0 + 1.0 / cnt + (at_f - xbar) ** 2 / sxx
-        var = vdes + sigma2 * factor
         df_des = np.broadcast_to(self._df(s, mask.any(axis=2))[:, None], est.shape)
-        # Welch–Satterthwaite: the design part on its df, the line's scatter on m - 2
-        df = welch_df(np.sqrt(vdes), df_des, np.sqrt(sigma2 * factor), np.maximum(cnt - 2.0, 1.0))
+        with np.errstate(invalid="ignore"):  # a domain of one wave has no line: NaN, not a warning
+            var = vdes + sigma2 * factor
+            # Welch–Satterthwaite: the design part on its df, the line's scatter on m - 2
+            df = welch_df(
+                np.sqrt(vdes), df_des, np.sqrt(sigma2 * factor), np.maximum(cnt - 2.0, 1.0)
+            )
         df = np.where(sigma2 > 0, df, df_des)
         m = len(s.model.codes)
         out = self._table(s).loc[np.repeat(np.arange(s.D), m)].reset_index(drop=True)

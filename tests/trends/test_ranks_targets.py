@@ -70,16 +70,18 @@ def test_rank_change_names_units_ranked_once(instrument):
 
 def test_progress_to_dated_targets(waves, instrument):
     tg = {"A": {2025: 60.0}, "B": {2023: 40.0, 2026: 99.9}}
-    pg = gs.trends.progress(waves, tg, instrument, unit="district").set_index(["district", "year"])
+    pg = gs.trends.progress(waves, tg, instrument, unit="district").set_index(
+        ["district", "target_year"]
+    )
     pred = waves.predict(instrument, at=2025, by="district").query("code == 'SIPAS'")
-    a25 = pg.loc[("A", 2025.0)]
+    a25 = pg.loc[("A", 2025)]
     assert a25["basis"] == "trend"
     assert a25["estimate"] == pytest.approx(
         float(pred.loc[pred.district == "A", "estimate"].iloc[0])
     )
     assert a25["verdict"] == "on track"  # a steep rise, a low target
-    assert pg.loc[("B", 2026.0), "verdict"] == "off track"  # flat, beyond reach
-    b23 = pg.loc[("B", 2023.0)]
+    assert pg.loc[("B", 2026), "verdict"] == "off track"  # flat, beyond reach
+    b23 = pg.loc[("B", 2023)]
     assert b23["basis"] == "survey" and b23["verdict"] in ("met", "not met", "not determined")
     idx = waves.index(instrument, by="district").query("code == 'SIPAS' and period == 2023")
     assert b23["estimate"] == pytest.approx(float(idx.loc[idx.district == "B", "estimate"].iloc[0]))
@@ -92,7 +94,7 @@ def test_progress_bad_targets(waves, instrument):
         gs.trends.progress(waves, {2020: 80}, instrument)
     with pytest.raises(InputError, match="not a value of 'district'"):
         gs.trends.progress(waves, {"Z": {2025: 80}}, instrument, unit="district")
-    with pytest.raises(InputError, match="between 0 and 100"):
+    with pytest.raises(InputError, match="outside 0–100"):
         gs.trends.progress(waves, {2025: 180}, instrument)
 
 
