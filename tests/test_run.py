@@ -439,6 +439,13 @@ def test_default_run_publishes_code_free_self_contained_reports(default_run):
             for out in cell.get("outputs", []):
                 assert out["output_type"] != "error", out
     figs = json.loads((default_run / "figures.json").read_text())
+    # every notebook publishes through the guard, so verify compares every report's figures
+    assert sorted(figs) == [registry.NOTEBOOKS[nid].file.removesuffix(".ipynb")
+                            for nid in m["notebooks"]]  # fmt: skip
+    assert {"response_rates", "index_shift", "flagged_forms"} <= set(figs["02_response_bias"])
+    assert {"plan", "simulation"} <= set(figs["01_sampling_design"])
+    wards = figs["02_response_bias"]["flagged_forms_by_ward"]
+    assert wards and all(r["n"] >= 30 for r in wards)
     idx = figs["03_satisfaction_index"]["index"]
     assert {r["code"] for r in idx} >= {"SIPAS", "C1", "C5", "C2.3"}
     for rows in figs["03_satisfaction_index"].values():

@@ -27,6 +27,7 @@ from .propensity import PropensityModel, response_propensity
 from .rates import RATES, assign_dispositions, disposition_group, response_rates
 from .styles import (
     duplicate_forms,
+    flag_counts,
     flag_forms,
     index_without_flagged,
     item_quality,
@@ -49,6 +50,7 @@ __all__ = [
     "compare_distributions",
     "disposition_group",
     "duplicate_forms",
+    "flag_counts",
     "flag_forms",
     "group_rate_test",
     "index_shift",

@@ -179,6 +179,7 @@ TEXT: dict[str, dict[str, str]] = {
     "tab_tests": {"vi": "Kiểm định theo thiết kế: tỷ lệ trả lời như nhau giữa các nhóm?", "en": "Design-based tests: is the response rate the same in every category?"},
     "tab_partial": {"vi": "Chỉ số R từng phần theo biến (càng lớn càng làm giảm tính đại diện).", "en": "Partial R-indicators by variable (larger: more of the lack of representativeness)."},
     "tab_flag_units": {"vi": "Các đơn vị có nhiều phiếu bị đánh dấu nhất.", "en": "Units with the most flagged forms."},
+    "flag_units_hidden": {"vi": "{k} đơn vị không được nêu: có ít hơn {m} phiếu, hoặc ẩn thêm để không suy ra được số liệu đã ẩn.", "en": "{k} units are not shown: fewer than {m} forms, or hidden so that no hidden figure can be worked out."},
     "tab_rates": {"vi": "Tỷ lệ trả lời, hợp tác, từ chối và liên hệ (AAPOR).", "en": "Response, cooperation, refusal and contact rates (AAPOR)."},
     "tab_asmd": {"vi": "Cơ cấu tổng thể, mẫu, người trả lời và sau gia quyền.", "en": "Population, sample, respondents and adjusted shares."},
     "tab_diag": {"vi": "Chẩn đoán trọng số.", "en": "Weight diagnostics."},
@@ -439,20 +440,22 @@ def describe_sensitivity(sens: pd.DataFrame, estimate: float, rr: float, lang: s
 
 
 def describe_quality(
-    flags: pd.DataFrame, moved: pd.DataFrame, items: pd.DataFrame, inst, lang: str
+    counts: pd.DataFrame, moved: pd.DataFrame, items: pd.DataFrame, inst, lang: str
 ) -> str:
-    """Narrative of the flagged forms and how far the index moves without them."""
-    checks = [c for c in flags.columns if c not in ("flagged", "reasons")]
-    counts = {c: int(flags[c].sum()) for c in checks if flags[c].sum() > 0}
+    """Narrative of the flagged forms (``counts``: :func:`~govsurvey.response.flag_counts` by
+    check, as published) and how far the index moves without them."""
+    c = counts.set_index("check")
     reasons = ", ".join(
-        f"{t('reason_' + c, lang)} ({integer(k, lang)})" for c, k in counts.items()
+        f"{t('reason_' + k, lang)} ({integer(r['forms'], lang)})"
+        for k, r in c.drop(index="flagged").iterrows()
+        if r["forms"] > 0
     ) or t("none", lang)
     o = moved[moved["code"] == "SIPAS"].iloc[0]
     top = items.sort_values("dont_know").iloc[-1]
     crit = {c.column: c.code for c in inst.criteria} if inst is not None else {}
     return t(
-        "quality", lang, flagged=integer(flags["flagged"].sum(), lang),
-        share=_p(flags["flagged"].mean(), lang), reasons=reasons, shift=signed(o["shift"], lang),
+        "quality", lang, flagged=integer(c.loc["flagged", "forms"], lang),
+        share=_p(c.loc["flagged", "share"], lang), reasons=reasons, shift=signed(o["shift"], lang),
         all=pct(o["estimate_all"], lang), without=pct(o["estimate_without"], lang),
         dk_item=code_label(inst, crit.get(top["item"], top["item"]), lang)
         if inst is not None else top["item"], dk=_p(top["dont_know"], lang),
@@ -561,20 +564,20 @@ def sensitivity_table(sens: pd.DataFrame, lang: str) -> Table:
     return Table(f, t("tab_sens", lang), numeric=list(f.columns))
 
 
-def flags_table(flags: pd.DataFrame, lang: str) -> Table:
-    """Counts of flagged forms by reason."""
-    checks = [c for c in flags.columns if c not in ("flagged", "reasons")]
+def flags_table(counts: pd.DataFrame, lang: str) -> Table:
+    """Counts of flagged forms by reason (``counts``: :func:`~govsurvey.response.flag_counts`
+    by check, as published)."""
+    c = counts[counts["check"] != "flagged"]
     f = pd.DataFrame(
         {
-            t("col_check", lang): [t("reason_" + c, lang) for c in checks],
-            t("col_forms", lang): [integer(flags[c].sum(), lang) for c in checks],
-            t("col_share", lang): [_p(flags[c].mean(), lang) for c in checks],
+            t("col_check", lang): [t("reason_" + k, lang) for k in c["check"]],
+            t("col_forms", lang): [integer(x, lang) for x in c["forms"]],
+            t("col_share", lang): [_p(x, lang) for x in c["share"]],
         }
     )
     return Table(f, t("tab_flags", lang), numeric=list(f.columns[1:]))
 
 
-# --- figures --------------------------------------------------------------------------------
 def plot_response_by_domain(
     by: pd.DataFrame,
     unit: str,
@@ -806,19 +809,25 @@ def partial_table(partial: pd.DataFrame, inst, lang: str) -> Table:
 
 
 def flagged_by_unit_table(
-    flags: pd.DataFrame, units: pd.Series, inst, lang: str, top: int = 10
+    counts: pd.DataFrame, unit: str, inst, lang: str, min_cell: int, top: int = 10
 ) -> Table:
-    """Where the flagged forms are: the units (wards, collectors) with the most of them."""
-    g = pd.DataFrame({"unit": units.to_numpy(), "flagged": flags["flagged"].to_numpy()})
-    s = g.groupby("unit")["flagged"].agg(["sum", "count"]).sort_values("sum", ascending=False)
-    s = s[s["sum"] > 0].head(top)
+    """Where the flagged forms are: the units (wards, collectors) with the most of them.
+
+    ``counts`` is :func:`~govsurvey.response.flag_counts` by unit after the publication guard:
+    suppressed units (fewer than ``min_cell`` forms, or hidden with them) are not shown and the
+    note says how many there are.
+    """
+    shown = counts[~counts.get("suppressed", pd.Series(False, index=counts.index)).astype(bool)]
+    s = shown[shown["forms"] > 0].sort_values(["forms", "share"], ascending=False, kind="stable")
+    s = s.head(top)
     f = pd.DataFrame(
         {
-            variable_label(inst, units.name, lang): [_vlab(inst, units.name, k, lang)
-                                                     for k in s.index],
-            t("col_forms", lang): [integer(x, lang) for x in s["sum"]],
-            t("col_share", lang): [_p(a / b, lang) for a, b in zip(s["sum"], s["count"],
-                                                                    strict=True)],
+            variable_label(inst, unit, lang): [_vlab(inst, unit, k, lang) for k in s[unit]],
+            t("col_forms", lang): [integer(x, lang) for x in s["forms"]],
+            t("col_share", lang): [_p(x, lang) for x in s["share"]],
         }
-    )  # fmt: skip
-    return Table(f, t("tab_flag_units", lang), numeric=list(f.columns[1:]))
+    )
+    hidden = len(counts) - len(shown)
+    note = t("flag_units_hidden", lang, k=integer(hidden, lang), m=integer(min_cell, lang))
+    return Table(f, t("tab_flag_units", lang), numeric=list(f.columns[1:]),
+                 notes=[note] if hidden else [])  # fmt: skip

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import InputError
 
 __all__ = [
+    "flag_counts",
     "answer_matrix",
     "response_styles",
     "item_quality",
@@ -212,6 +213,55 @@ def flag_forms(
         text = text + np.where(out[c].to_numpy(), c + ", ", "")
     out["reasons"] = pd.Series(text, index=out.index).str.rstrip(", ")
     return out
+
+
+def flag_counts(flags: pd.DataFrame, units: pd.Series | None = None) -> pd.DataFrame:
+    """Counts of flagged forms: by check, or (given ``units``) flagged forms by unit.
+
+    The tidy frame a report publishes (guarded by its ``n``) instead of the forms themselves.
+
+    Parameters
+    ----------
+    flags : pandas.DataFrame
+        :func:`flag_forms`' result, one row per form.
+    units : pandas.Series, optional
+        The unit of each form (ward, collector), aligned with ``flags`` by position; its name
+        names the unit column of the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Without ``units``: ``check, forms, share, n`` — one row per check and a last row
+        ``flagged`` (any check), ``n`` the forms checked. With ``units``:
+        ``[unit], variable, forms, share, n`` — one row per unit, ``variable`` "flagged",
+        ``forms`` its flagged forms and ``n`` its forms, most flagged first (ties in the
+        unit's order). The units add up to the total by check, so the publication guard
+        suppresses a second unit beside a small one (:func:`govsurvey.publish.guard.suppress`).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"straightlining": [True, False, False],
+    ...                   "duplicate": [False, False, True]})
+    >>> f["flagged"] = f.any(axis=1)
+    >>> flag_counts(f)[["check", "forms"]].values.tolist()
+    [['straightlining', 1], ['duplicate', 1], ['flagged', 2]]
+    >>> flag_counts(f, pd.Series(["A", "B", "B"], name="ward")).values.tolist()
+    [['A', 'flagged', 1, 1.0, 1], ['B', 'flagged', 1, 0.5, 2]]
+    """
+    if units is None:
+        checks = [c for c in flags.columns if c not in ("flagged", "reasons")] + ["flagged"]
+        forms = flags[checks].sum().astype(int).to_numpy()
+        n = len(flags)
+        return pd.DataFrame(
+            {"check": checks, "forms": forms, "share": forms / n if n else np.nan, "n": n}
+        )
+    name = units.name or "unit"
+    g = pd.DataFrame({name: units.to_numpy(), "flagged": flags["flagged"].to_numpy(bool)})
+    s = g.groupby(name, sort=True)["flagged"].agg(forms="sum", n="count").reset_index()
+    s["forms"] = s["forms"].astype(int)
+    s.insert(1, "variable", "flagged")
+    s.insert(3, "share", s["forms"] / s["n"])
+    return s.sort_values("forms", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def index_without_flagged(design, instrument, flagged: np.ndarray, by=None) -> pd.DataFrame:

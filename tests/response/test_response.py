@@ -165,3 +165,35 @@ def test_index_shift_flagged_and_sensitivity():
     assert (s["ci_high"] - s["ci_low"]).round(6).nunique() == 1
     with pytest.raises(InputError, match="proportion above 0"):
         sensitivity(80.0, 0.0)
+
+
+def test_flagged_forms_by_ward_are_published_through_the_guard():
+    from govsurvey.publish.guard import Publisher
+    from govsurvey.response import flag_counts
+    from govsurvey.response import report as rep
+
+    flags = pd.DataFrame({"straightlining": [True] * 3 + [False] * 57 + [True] * 2 + [False] * 8})
+    flags["duplicate"] = False
+    flags["flagged"] = flags["straightlining"]
+    wards = pd.Series(["W1"] * 40 + ["W2"] * 20 + ["W3"] * 10, name="ward")
+    counts = flag_counts(flags)
+    assert counts.set_index("check").loc["flagged", ["forms", "n"]].tolist() == [5, 70]
+    by = flag_counts(flags, wards)
+    assert by.set_index("ward")["forms"].to_dict() == {"W1": 3, "W2": 0, "W3": 2}
+    assert by.set_index("ward")["n"].to_dict() == {"W1": 40, "W2": 20, "W3": 10}
+    pub = Publisher("sipas-2017", min_cell=15)
+    guarded = pub.record("flagged_forms_by_ward", by)
+    # W3 has 10 forms (< 15): hidden, and W2 with it, else W3 = all flagged - W1 - W2
+    assert guarded.set_index("ward")["suppressed"].to_dict() == {"W1": False, "W2": True,
+                                                                 "W3": True}  # fmt: skip
+    assert [r["ward"] for r in pub.figures["flagged_forms_by_ward"]] == ["W1"]
+    table = rep.flagged_by_unit_table(guarded, "ward", None, "vi", 15)
+    assert len(table.frame) == 1 and "2 đơn vị không được nêu" in table.notes[0]
+    assert "W3" not in table.frame.to_string()
+    described = rep.describe_quality(
+        counts,
+        pd.DataFrame({"code": ["SIPAS"], "shift": [0.1], "estimate_all": [80.0],
+                      "estimate_without": [80.1]}),
+        pd.DataFrame({"item": ["a"], "dont_know": [0.1]}), None, "en",
+    )  # fmt: skip
+    assert "5" in described and "7.14%" in described
