@@ -36,24 +36,14 @@ VERDICTS = {
 }
 
 
-def _targets_frame(
-    targets: Mapping, unit: str | None, target_unit: str | None, units: list[str]
-) -> pd.DataFrame:
+def _targets_frame(by_unit: Mapping, unit: str | None, units: list[str]) -> pd.DataFrame:
     """One row per (unit, target year): ``[(unit,) "target_year", "target", "source"]``.
 
-    ``source`` is "own" for a unit's own target, "all" for the default given to every unit
-    without its own (the nested form's ``all``); the whole population's targets have no unit.
+    ``by_unit`` is :func:`~govsurvey.config.params_trends.dated_targets_by_unit`'s reading of
+    the targets. ``source`` is "own" for a unit's own target, "all" for the default given to
+    every unit without its own (the nested form's ``all``); the whole population's targets
+    have no unit.
     """
-    try:
-        by_unit = dated_targets_by_unit(targets, target_unit)
-    except ParameterValueError as e:
-        raise InputError(
-            [
-                Problem(
-                    f"{e.where} {e.what}", e.fix, what_vi=f"{e.where} {e.what_vi}", fix_vi=e.fix_vi
-                )
-            ]
-        ) from None
     if not by_unit:
         raise InputError.one("no dated target is given", "pass e.g. {2025: 95}", column="targets")
     if unit is None and set(by_unit) != {None}:
@@ -88,11 +78,12 @@ def _judged(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The targets frame, the figure's index by period, and the predictions at later years."""
     try:
-        if None in dated_targets_by_unit(targets, target_unit):
-            unit = None  # flat targets without target_unit: the whole population's
+        by_unit = dated_targets_by_unit(targets, target_unit)
     except ParameterValueError as e:  # the parameters' own words, en and vi
         what, what_vi = f"{e.where} {e.what}", f"{e.where} {e.what_vi}"
         raise InputError([Problem(what, e.fix, what_vi=what_vi, fix_vi=e.fix_vi)]) from None
+    if None in by_unit:
+        unit = None  # flat targets without target_unit: the whole population's
     idx = waves.index(instrument, by=unit, confidence=confidence)
     if code not in set(idx["code"]):
         raise InputError.one(
@@ -104,7 +95,7 @@ def _judged(
     if unit is not None:
         idx[unit] = idx[unit].astype(str)
     units = sorted(idx[unit].unique()) if unit is not None else []
-    tg = _targets_frame(targets, unit, target_unit, units)
+    tg = _targets_frame(by_unit, unit, units)
     problems = dated_target_problems(
         targets, target_unit, units, waves._x(), unit or "the unit column"
     )

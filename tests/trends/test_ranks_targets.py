@@ -1,26 +1,12 @@
 """Ranks over time, rank change and progress to dated targets."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import govsurvey as gs
 from govsurvey.errors import InputError
 
-
-def _wave(seed: int, effects: dict, per_psu: int = 40):
-    """Four units with 6 PSUs each; a unit's effect shifts its latent satisfaction."""
-    inst = gs.load_instrument("sipas-2017")
-    cols = [c.column for c in inst.criteria]
-    rng = np.random.default_rng(seed)
-    units = list(effects)
-    psu = np.repeat(np.arange(6 * len(units)), per_psu)
-    unit = np.array(units)[psu // 6]
-    shift = np.array([effects[u] for u in unit])
-    lat = shift[:, None] + rng.normal(0, 0.7, (len(psu), 1)) + rng.normal(0, 0.8, (len(psu), 22))
-    df = pd.DataFrame(np.clip(np.round(3.4 + lat), 1, 5), columns=cols)
-    df["psu"], df["district"] = psu, unit
-    return gs.Design(df, strata="district", psu="psu")
+from .waves_data import wave
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +16,7 @@ def waves():
         2022: {"A": 0.0, "B": 0.0, "C": 0.3, "D": 0.6},
         2023: {"A": 1.5, "B": 0.0, "C": 0.3, "D": 0.6},
     }
-    return gs.Waves({y: _wave(y, e) for y, e in eff.items()})
+    return gs.Waves({y: wave(y, e) for y, e in eff.items()})
 
 
 def test_ranks_per_period_are_rank_index_of_each_period(waves, instrument):
@@ -61,8 +47,8 @@ def test_rank_change_rises_only_when_the_interval_excludes_zero(waves, instrumen
 
 
 def test_rank_change_names_units_ranked_once(instrument):
-    a = _wave(1, {"A": 0.0, "B": 0.5, "C": 1.0})
-    b = _wave(2, {"A": 0.0, "B": 0.5, "E": 1.0})
+    a = wave(1, {"A": 0.0, "B": 0.5, "C": 1.0})
+    b = wave(2, {"A": 0.0, "B": 0.5, "E": 1.0})
     rc = gs.trends.rank_change(gs.Waves({2021: a, 2022: b}), instrument, "district")
     assert set(rc["district"]) == {"A", "B"}
     assert any("C, E" in n for n in rc.attrs["notes"])

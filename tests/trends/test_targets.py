@@ -9,21 +9,7 @@ from scipy import stats
 import govsurvey as gs
 from govsurvey.errors import InputError
 
-
-def _wave(seed: int, effects: dict, per_psu: int = 40) -> gs.Design:
-    """Units of 6 PSUs each; a unit's effect shifts its latent satisfaction."""
-    inst = gs.load_instrument("sipas-2017")
-    cols = [c.column for c in inst.criteria]
-    rng = np.random.default_rng(seed)
-    units = list(effects)
-    psu = np.repeat(np.arange(6 * len(units)), per_psu)
-    unit = np.array(units)[psu // 6]
-    shift = np.array([effects[u] for u in unit])
-    lat = shift[:, None] + rng.normal(0, 0.7, (len(psu), 1)) + rng.normal(0, 0.8, (len(psu), 22))
-    df = pd.DataFrame(np.clip(np.round(3.4 + lat), 1, 5), columns=cols)
-    df["psu"], df["district"] = psu, unit
-    return gs.Design(df, strata="district", psu="psu")
-
+from .waves_data import wave
 
 EFFECTS = {
     2021: {"A": -1.5, "B": 0.0, "C": 0.3, "D": 0.6},
@@ -35,7 +21,7 @@ TARGETS = {"A": {2025: 60.0, 2027: 99.0}, "B": {2023: 40.0, 2026: 99.9}, "all": 
 
 @pytest.fixture(scope="module")
 def waves():
-    return gs.Waves({y: _wave(y, e) for y, e in EFFECTS.items()})
+    return gs.Waves({y: wave(y, e) for y, e in EFFECTS.items()})
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +138,8 @@ def test_verdicts_at_the_boundaries(waves, instrument, basis_year):
 
 
 def test_a_unit_of_one_wave_is_not_estimable(instrument):
-    a = _wave(1, {"A": 0.0, "B": 0.5, "C": 1.0})
-    b = _wave(2, {"A": 0.0, "B": 0.5, "E": 1.0})
+    a = wave(1, {"A": 0.0, "B": 0.5, "C": 1.0})
+    b = wave(2, {"A": 0.0, "B": 0.5, "E": 1.0})
     w = gs.Waves({2021: a, 2022: b})
     pg = gs.trends.progress(w, {"A": {2024: 20}, "all": {2024: 20}}, instrument, unit="district")
     v = pg.set_index("district")["verdict"]
